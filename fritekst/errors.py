@@ -30,8 +30,8 @@ class InputError(Exception):
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"rad {self.row}")
+            where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"kolonne «{self.column}»")
+            where.append(f"column {self.column!r}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message

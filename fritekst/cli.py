@@ -1,0 +1,87 @@
+"""The ``fritekst`` command: a thin shell over the library.
+
+Each command parses options, makes one library call, and turns
+:class:`~fritekst.errors.InputError` into one line on stderr and exit code 2.
+Heavy libraries are imported inside the commands so that ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="fritekst: themes in Norwegian open-ended survey answers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """fritekst: themes in Norwegian open-ended survey answers."""
+
+
+def _fail(error: Exception) -> None:
+    typer.echo(f"Error: {error}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def run(
+    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created; replaced if it holds an earlier run)")],
+    text: Annotated[Optional[list[str]], typer.Option("--text", "-t", help="Open-answer column (repeat for several questions)")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="Respondent id column (default: row number)")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="Respondent role column")] = None,
+    attr: Annotated[Optional[list[str]], typer.Option("--attr", help="Respondent attribute column (repeatable)")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave column, or a literal wave value for all rows")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML file with the column mapping")] = None,
+    embedder: Annotated[str, typer.Option("--embedder", "-e", help="e5-small (bundled), st:PATH_OR_NAME, or tfidf")] = "e5-small",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same input, config and seed give the same themes")] = 0,
+    segment: Annotated[str, typer.Option("--segment", help="'answer' or 'sentence' (split multi-theme answers)")] = "answer",
+    min_themes: Annotated[Optional[int], typer.Option("--min-themes", help="Fewest themes per question (default: from N)")] = None,
+    max_themes: Annotated[Optional[int], typer.Option("--max-themes", help="Most themes per question (default: from N)")] = None,
+    keep_outliers: Annotated[bool, typer.Option("--keep-outliers", help="Leave poorly fitting answers unassigned (theme -1) instead of reassigning them")] = False,
+    non_answer: Annotated[Optional[list[str]], typer.Option("--non-answer", help="Extra phrase to treat as a non-answer (repeatable)")] = None,
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (default: ~/.cache/fritekst/embeddings.sqlite or $FRITEKST_CACHE)")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache")] = False,
+) -> None:
+    """Find themes in open answers and write manifest.json, themes.csv and assignments.csv to OUT."""
+    from fritekst.errors import InputError
+    from fritekst.settings import build_run_config
+
+    try:
+        run_config = build_run_config(
+            config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
+            embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
+            keep_outliers=keep_outliers, non_answers=non_answer,
+        )
+        _run(survey, out, run_config, cache, no_cache)
+    except InputError as error:
+        _fail(error)
+
+
+def _run(survey: Path, out: Path, run_config, cache_path: Optional[Path], no_cache: bool) -> None:
+    from rich.console import Console
+
+    from fritekst.embed import EmbeddingCache
+    from fritekst.progress import rich_progress
+    from fritekst.run import check_output_dir, run_survey, write_run
+
+    check_output_dir(out)
+    console = Console(stderr=True)
+    cache = None if no_cache else EmbeddingCache(cache_path)
+    with rich_progress(console) as on_progress:
+        result = run_survey(survey, run_config, cache=cache, on_progress=on_progress)
+    write_run(result, out)
+    counts = result.manifest["counts"]
+    console.print(
+        f"[bold]{counts['answers']}[/] answers ({counts['non_answers']} non-answers), "
+        f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
+        f"{counts['unassigned_segments']} unassigned -> {out}"
+    )

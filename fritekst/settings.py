@@ -1,0 +1,58 @@
+"""Turn command-line flags and an optional mapping file into one :class:`RunConfig`.
+
+Flags win over the file, so a shared mapping file can be reused with one
+column swapped on the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from fritekst.embed import get_embedder
+from fritekst.errors import InputError
+from fritekst.run import RunConfig
+from fritekst.survey import SurveyMapping, load_mapping
+from fritekst.themes import ThemeConfig
+
+SEGMENT_MODES = ("answer", "sentence")
+
+
+def build_run_config(
+    *,
+    config_file: Path | None = None,
+    text: list[str] | None = None,
+    id: str | None = None,
+    role: str | None = None,
+    attrs: list[str] | None = None,
+    wave: str | None = None,
+    sheet: str | None = None,
+    embedder: str = "e5-small",
+    seed: int = 0,
+    segment: str = "answer",
+    min_themes: int | None = None,
+    max_themes: int | None = None,
+    keep_outliers: bool = False,
+    non_answers: list[str] | None = None,
+) -> RunConfig:
+    mapping = load_mapping(config_file) if config_file else None
+    if mapping is None and not text:
+        raise InputError("name the open-answer column(s) with --text COLUMN (or 'text:' in --config)", column="--text")
+    overrides = {
+        key: value
+        for key, value in {"text": tuple(text or ()), "id": id, "role": role, "attrs": tuple(attrs or ()), "wave": wave, "sheet": sheet}.items()
+        if value
+    }
+    mapping = replace(mapping, **overrides) if mapping else SurveyMapping(**overrides)
+    if segment not in SEGMENT_MODES:
+        raise InputError(f"--segment must be one of {', '.join(SEGMENT_MODES)}, not {segment!r}", column="--segment")
+    for flag, value in (("--min-themes", min_themes), ("--max-themes", max_themes)):
+        if value is not None and value < 1:
+            raise InputError(f"{flag} must be at least 1", column=flag)
+    if min_themes and max_themes and min_themes > max_themes:
+        raise InputError("--min-themes is larger than --max-themes", column="--min-themes")
+    get_embedder(embedder)  # fail on an unknown name before reading the survey
+    themes = ThemeConfig(
+        min_themes=min_themes, max_themes=max_themes, reassign_outliers=not keep_outliers, random_state=seed
+    )
+    return RunConfig(mapping=mapping, embedder=embedder, segment=segment, themes=themes, extra_non_answers=tuple(non_answers or ()))

@@ -1,0 +1,136 @@
+"""Clustering that adapts to the number of answers.
+
+BERTopic's default (UMAP + HDBSCAN, ``min_cluster_size=10``) leaves most of a
+60-answer question in the outlier topic. Survey questions have 20–250 answers,
+sometimes 100 000, so fritekst reduces with UMAP (as BERTopic does) and then
+partitions with k-means, choosing the number of themes by silhouette inside a
+range that grows slowly with N. See docs/decisions/001-adaptive-clustering.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
+
+# Below this many texts UMAP's neighbour graph is too thin to help.
+MIN_TEXTS_FOR_UMAP = 12
+
+
+def theme_count_range(n_texts: int, min_themes: int | None = None, max_themes: int | None = None) -> tuple[int, int]:
+    """Candidate numbers of themes for ``n_texts`` answers.
+
+    The lower bound grows with log2(N) (about 2 themes at N=20, 4 at 60, 6 at 200,
+    11 at 10 000); the upper bound is twice that, and never more than one theme
+    per three answers. Silhouette alone picks 2–3 coarse themes on real text.
+    """
+    if n_texts < 4:
+        return 1, 1
+    low = min_themes if min_themes is not None else max(2, round(math.log2(n_texts) - 2))
+    high = max_themes if max_themes is not None else 2 * low
+    high = max(1, min(high, n_texts // 3))
+    low = max(1, min(low, high))
+    return low, high
+
+
+class AdaptiveKMeans(ClusterMixin, BaseEstimator):
+    """UMAP reduction, then k-means with k chosen by silhouette in an N-adaptive range.
+
+    Parameters
+    ----------
+    min_themes, max_themes : int or None
+        Fix the candidate range; None derives it from N (see :func:`theme_count_range`).
+    n_neighbors, n_components : int
+        UMAP settings (BERTopic's defaults).
+    silhouette_sample : int
+        Silhouette is computed on at most this many points (it is quadratic in N).
+    random_state : int
+        Seeds UMAP, k-means and the silhouette sample; same seed, same labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.vstack([np.eye(4)[i % 2] + 0.01 * i for i in range(20)])
+    >>> AdaptiveKMeans(random_state=0).fit(X).n_themes_
+    2
+    """
+
+    def __init__(
+        self,
+        min_themes: int | None = None,
+        max_themes: int | None = None,
+        n_neighbors: int = 15,
+        n_components: int = 5,
+        silhouette_sample: int = 3000,
+        random_state: int = 0,
+    ) -> None:
+        self.min_themes = min_themes
+        self.max_themes = max_themes
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.silhouette_sample = silhouette_sample
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        X = np.asarray(X, dtype=np.float32)
+        n = len(X)
+        self.reduced_ = self._reduce(X)
+        low, high = theme_count_range(n, self.min_themes, self.max_themes)
+        self.silhouette_ = {}
+        if high <= 1 or n < 4:
+            self.labels_ = np.zeros(n, dtype=int)
+        else:
+            self.labels_ = self._best_partition(self.reduced_, low, high)
+        self.n_themes_ = int(len(np.unique(self.labels_)))
+        return self
+
+    def _reduce(self, X: np.ndarray) -> np.ndarray:
+        if len(X) < MIN_TEXTS_FOR_UMAP:
+            return X
+        import umap
+
+        return umap.UMAP(
+            n_neighbors=min(self.n_neighbors, len(X) - 2),
+            n_components=self.n_components,
+            min_dist=0.0,
+            metric="cosine",
+            random_state=self.random_state,
+        ).fit_transform(X)
+
+    def _best_partition(self, Z: np.ndarray, low: int, high: int) -> np.ndarray:
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        best_labels, best_score = None, -np.inf
+        sample = min(self.silhouette_sample, len(Z))
+        for k in range(low, high + 1):
+            labels = KMeans(k, n_init=10, random_state=self.random_state).fit_predict(Z)
+            if len(np.unique(labels)) < 2:
+                continue
+            score = float(
+                silhouette_score(Z, labels, sample_size=sample, random_state=self.random_state)
+            )
+            self.silhouette_[k] = score
+            if score > best_score:
+                best_labels, best_score = labels, score
+        if best_labels is None:
+            return np.zeros(len(Z), dtype=int)
+        return best_labels
+
+
+def tukey_outliers(Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Points far from their theme's centre: distance above Q3 + 1.5·IQR within the theme.
+
+    k-means assigns every answer; this marks the ones that fit their theme badly,
+    so that they can be reported or left unassigned.
+    """
+    outliers = np.zeros(len(labels), dtype=bool)
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 4:
+            continue
+        dist = np.linalg.norm(Z[members] - Z[members].mean(axis=0), axis=1)
+        q1, q3 = np.percentile(dist, [25, 75])
+        outliers[members[dist > q3 + 1.5 * (q3 - q1)]] = True
+    return outliers

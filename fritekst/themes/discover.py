@@ -1,0 +1,120 @@
+"""Theme discovery: from embedded segments to numbered, labelled themes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fritekst.embed.base import normalise_rows
+from fritekst.themes.cluster import AdaptiveKMeans, tukey_outliers
+from fritekst.themes.keywords import theme_keywords, theme_label
+
+UNASSIGNED = -1
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    """How themes are found. Every field is recorded in the run manifest."""
+
+    min_themes: int | None = None
+    max_themes: int | None = None
+    reassign_outliers: bool = True
+    content_view: bool = True
+    top_n_keywords: int = 10
+    n_representatives: int = 3
+    random_state: int = 0
+
+
+@dataclass(frozen=True)
+class Theme:
+    theme_id: int
+    label: str
+    keywords: tuple[str, ...]
+    size: int
+    representatives: tuple[int, ...]  # row positions in the input, most typical first
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    labels: np.ndarray  # theme id per input row, UNASSIGNED for outliers left out
+    outliers: np.ndarray  # bool: rows that fit their theme badly (reassigned or not)
+    themes: tuple[Theme, ...]
+
+
+def content_text(tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[str]:
+    """The content lemmas of each text, for a second, topic-focused embedding.
+
+    Embedding "bolig mangel kommune" next to the full sentence pulls answers on the
+    same subject together even when their wording and length differ.
+    """
+    out = []
+    for toks, text in zip(tokens, texts):
+        words = [t for t in toks if " " not in t]
+        out.append(" ".join(words) if words else text)
+    return out
+
+
+def discover_themes(
+    vectors: np.ndarray,
+    tokens: Sequence[Sequence[str]],
+    texts: Sequence[str],
+    config: ThemeConfig = ThemeConfig(),
+    content_vectors: np.ndarray | None = None,
+) -> ThemeResult:
+    """Cluster ``vectors`` into themes with keywords, labels and representative rows."""
+    n = len(vectors)
+    if n == 0:
+        return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
+    features = normalise_rows(vectors + content_vectors) if content_vectors is not None else vectors
+    model = AdaptiveKMeans(config.min_themes, config.max_themes, random_state=config.random_state).fit(features)
+    raw = _stable_ids(model.labels_)
+    outliers = tukey_outliers(model.reduced_, raw) if n >= 4 else np.zeros(n, dtype=bool)
+    labels = raw.copy()
+    if not config.reassign_outliers:
+        labels[outliers] = UNASSIGNED
+    keywords = theme_keywords(tokens, labels, config.top_n_keywords)
+    themes = []
+    for theme_id in sorted(keywords):
+        members = np.flatnonzero(labels == theme_id)
+        reps = representative_rows(features, members, texts, config.n_representatives)
+        themes.append(
+            Theme(theme_id, theme_label(keywords[theme_id]), tuple(keywords[theme_id]), len(members), reps)
+        )
+    return ThemeResult(labels, outliers, tuple(themes))
+
+
+def _stable_ids(labels: np.ndarray) -> np.ndarray:
+    """Renumber clusters 0.. by size (largest first), ties by first member: stable ids."""
+    clusters = [c for c in np.unique(labels) if c >= 0]
+    order = sorted(clusters, key=lambda c: (-(labels == c).sum(), int(np.argmax(labels == c))))
+    mapping = {c: i for i, c in enumerate(order)}
+    return np.array([mapping.get(c, UNASSIGNED) for c in labels], dtype=int)
+
+
+def representative_rows(
+    features: np.ndarray, members: np.ndarray, texts: Sequence[str], k: int
+) -> tuple[int, ...]:
+    """The ``k`` members closest to the theme centre, distinct texts, printable length first.
+
+    Answers of 4–80 words are preferred; a one-word answer stands for nothing.
+    """
+    if len(members) == 0:
+        return ()
+    centre = normalise_rows(features[members].mean(axis=0, keepdims=True))[0]
+    similarity = features[members] @ centre
+    printable = np.array([4 <= len(texts[i].split()) <= 80 for i in members])
+    order = np.lexsort((members, -similarity, ~printable))
+    picked: list[int] = []
+    seen: set[str] = set()
+    for pos in order:
+        row = int(members[pos])
+        key = texts[row].casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        picked.append(row)
+        if len(picked) == k:
+            break
+    return tuple(picked)

@@ -1,0 +1,91 @@
+"""Theme keywords and labels: c-TF-IDF over Norwegian lemmas.
+
+BERTopic's English vectoriser strips æøå ("første" -> "frste") and keeps
+Norwegian stop words. Here tokens are lemmatised with the Norwegian pipeline,
+stop words come from fritekst's curated list, and BERTopic's class-based TF-IDF
+weighs them per theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from fritekst import nlp
+
+
+def keyword_tokens(texts: Sequence[str], ngram_max: int = 2) -> list[list[str]]:
+    """Per text: content lemmas, plus n-grams of adjacent content lemmas."""
+    out = []
+    for lemmas in nlp.lemmatise(list(texts)):
+        keep = [lemma if nlp.is_keyword_token(lemma) else None for lemma in lemmas]
+        tokens = [t for t in keep if t]
+        for n in range(2, ngram_max + 1):
+            tokens += [
+                " ".join(keep[i : i + n])
+                for i in range(len(keep) - n + 1)
+                if all(keep[i : i + n]) and len(set(keep[i : i + n])) == n
+            ]
+        out.append(tokens)
+    return out
+
+
+def theme_keywords(
+    tokens: Sequence[Sequence[str]],
+    labels: np.ndarray,
+    top_n: int = 10,
+) -> dict[int, list[str]]:
+    """Top ``top_n`` keywords per theme label (labels < 0 are ignored), best first."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    labels = np.asarray(labels)
+    themes = sorted(int(t) for t in np.unique(labels) if t >= 0)
+    if not themes:
+        return {}
+    vectorizer = CountVectorizer(analyzer=lambda doc: doc)
+    try:
+        counts = vectorizer.fit_transform(tokens)
+    except ValueError:  # no keyword token anywhere
+        return {t: [] for t in themes}
+    vocab = vectorizer.get_feature_names_out()
+    member = sparse.csr_matrix(
+        (np.ones(int((labels >= 0).sum())), ([themes.index(int(t)) for t in labels[labels >= 0]], np.flatnonzero(labels >= 0))),
+        shape=(len(themes), len(labels)),
+    )
+    per_theme = (member @ counts).tocsr()
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme).toarray()
+    raw = per_theme.toarray()
+    result = {}
+    for row, theme in enumerate(themes):
+        # A keyword must occur at least twice in its theme when the theme has any such word.
+        eligible = raw[row] >= 2 if (raw[row] >= 2).any() else raw[row] >= 1
+        score = np.where(eligible, weights[row], -np.inf)
+        order = np.lexsort((vocab, -score))  # ties broken alphabetically: deterministic
+        picked = [vocab[i] for i in order[:top_n] if np.isfinite(score[i]) and score[i] > 0]
+        result[theme] = _drop_redundant(picked)
+    return result
+
+
+def _drop_redundant(keywords: list[str]) -> list[str]:
+    """Drop a unigram already shown inside a higher-ranked bigram."""
+    seen: set[str] = set()
+    kept = []
+    for word in keywords:
+        parts = word.split()
+        if len(parts) == 1 and word in seen:
+            continue
+        kept.append(word)
+        seen.update(parts)
+    return kept
+
+
+def theme_label(keywords: Sequence[str], max_words: int = 3) -> str:
+    """A readable label from the best keywords: «Bolig, husleie og leilighet»."""
+    words = list(keywords[:max_words])
+    if not words:
+        return "(uten nøkkelord)"
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+    return text[0].upper() + text[1:]

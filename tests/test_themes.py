@@ -1,0 +1,134 @@
+"""Theme discovery on real embeddings of small Norwegian answer sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fritekst.embed import get_embedder
+from fritekst.nlp import STOP_WORDS
+from fritekst.themes import (
+    UNASSIGNED,
+    AdaptiveKMeans,
+    ThemeConfig,
+    content_text,
+    discover_themes,
+    keyword_tokens,
+    theme_count_range,
+    theme_label,
+)
+
+HOUSING = [
+    "Vi mangler boliger til flyktningene som skal bosettes.",
+    "Det er for få egnede boliger i kommunen vår.",
+    "Boligmarkedet er stramt og husleiene er høye.",
+    "Mangel på kommunale boliger gjør bosetting vanskelig.",
+    "Vi finner ikke boliger som passer for store familier.",
+    "Boligmangel er den største utfordringen for oss.",
+    "Leie av private boliger er dyrt og det er få ledige boliger.",
+]
+WORK = [
+    "Det er få jobber for flyktninger i regionen.",
+    "Arbeidsmarkedet er lite og det er vanskelig å få jobb.",
+    "Flyktningene får ikke jobb etter introduksjonsprogrammet.",
+    "Mangel på arbeidsplasser gjør det vanskelig å få jobb.",
+    "Arbeidsgivere vil ikke ansette flyktninger uten norskkunnskaper.",
+    "Få relevante jobber og lite arbeid i kommunen.",
+]
+HEALTH = [
+    "Helsetjenesten har ikke kapasitet til flyktninger med traumer.",
+    "Vi mangler psykologer og psykiatrisk hjelp til flyktninger.",
+    "Fastlegene har lange ventelister og liten kapasitet på helse.",
+    "Flyktninger med store helseutfordringer krever mye av helsetjenesten.",
+    "Psykisk helse og traumer hos flyktninger krever kapasitet vi ikke har.",
+    "Helse og psykiatri har for lite kapasitet.",
+]
+TEXTS = HOUSING + WORK + HEALTH
+TRUTH = [0] * len(HOUSING) + [1] * len(WORK) + [2] * len(HEALTH)
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    tokens = keyword_tokens(TEXTS)
+    embedder = get_embedder("e5-small")
+    return embedder.encode(TEXTS), embedder.encode(content_text(tokens, TEXTS)), tokens
+
+
+def test_theme_count_range_grows_slowly_with_n():
+    assert theme_count_range(3) == (1, 1)
+    assert theme_count_range(20) == (2, 4)
+    assert theme_count_range(60) == (4, 8)
+    low_small, _ = theme_count_range(200)
+    low_big, high_big = theme_count_range(100_000)
+    assert low_small < low_big <= high_big <= 40
+    assert theme_count_range(200, min_themes=3, max_themes=3) == (3, 3)
+
+
+def test_small_question_gets_the_three_themes(embedded):
+    from sklearn.metrics import adjusted_rand_score
+
+    vectors, content, tokens = embedded
+    result = discover_themes(vectors, tokens, TEXTS, ThemeConfig(random_state=0), content)
+    assert (result.labels != UNASSIGNED).all()
+    assert adjusted_rand_score(TRUTH, result.labels) > 0.5
+    sizes = [theme.size for theme in result.themes]
+    assert sizes == sorted(sizes, reverse=True), "ids are ordered by size"
+    assert [t.theme_id for t in result.themes] == list(range(len(result.themes)))
+
+
+def test_keywords_are_norwegian_lemmas_without_stop_words(embedded):
+    vectors, content, tokens = embedded
+    result = discover_themes(vectors, tokens, TEXTS, ThemeConfig(min_themes=3, max_themes=3), content)
+    all_keywords = [k for theme in result.themes for k in theme.keywords]
+    assert all_keywords
+    for keyword in all_keywords:
+        assert not set(keyword.split()) & STOP_WORDS, keyword
+    housing_theme = result.labels[0]
+    housing = next(t for t in result.themes if t.theme_id == housing_theme)
+    assert "bolig" in housing.keywords[:3]
+
+
+def test_keyword_tokens_keep_norwegian_letters():
+    (tokens,) = keyword_tokens(["Særskilt tilskudd til økonomisk rådgivning på Sørlandet"])
+    letters = set("".join(tokens))
+    assert {"æ", "ø", "å"} <= letters, tokens
+
+
+def test_representatives_are_members_and_printable(embedded):
+    vectors, content, tokens = embedded
+    result = discover_themes(vectors, tokens, TEXTS, ThemeConfig(min_themes=3, max_themes=3), content)
+    for theme in result.themes:
+        assert 1 <= len(theme.representatives) <= 3
+        assert all(result.labels[row] == theme.theme_id for row in theme.representatives)
+
+
+def test_same_seed_same_labels_and_keep_outliers_leaves_them_unassigned(embedded):
+    vectors, content, tokens = embedded
+    first = discover_themes(vectors, tokens, TEXTS, ThemeConfig(random_state=7), content)
+    second = discover_themes(vectors, tokens, TEXTS, ThemeConfig(random_state=7), content)
+    assert np.array_equal(first.labels, second.labels)
+    assert [t.keywords for t in first.themes] == [t.keywords for t in second.themes]
+    kept = discover_themes(vectors, tokens, TEXTS, ThemeConfig(random_state=7, reassign_outliers=False), content)
+    assert np.array_equal(kept.labels == UNASSIGNED, kept.outliers)
+
+
+def test_tiny_inputs_do_not_crash():
+    vectors = get_embedder("e5-small").encode(["Boliger.", "Jobb."])
+    result = discover_themes(vectors, keyword_tokens(["Boliger.", "Jobb."]), ["Boliger.", "Jobb."])
+    assert list(result.labels) == [0, 0]
+    empty = discover_themes(np.zeros((0, 384), dtype=np.float32), [], [])
+    assert empty.themes == ()
+
+
+def test_adaptive_kmeans_follows_the_estimator_contract():
+    model = AdaptiveKMeans(random_state=3)
+    assert model.get_params()["random_state"] == 3
+    assert not hasattr(model, "labels_")
+    X = np.vstack([np.eye(4)[i % 2] + 0.01 * i for i in range(20)])
+    assert model.fit(X) is model and model.n_themes_ == 2
+
+
+def test_theme_label_reads_as_norwegian():
+    assert theme_label(["bolig", "husleie", "leilighet", "marked"]) == "Bolig, husleie og leilighet"
+    assert theme_label(["tolk"]) == "Tolk"
+    assert theme_label([]) == "(uten nøkkelord)"

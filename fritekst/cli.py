@@ -85,3 +85,5 @@ def _run(survey: Path, out: Path, run_config, cache_path: Optional[Path], no_cac
         f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
         f"{counts['unassigned_segments']} unassigned -> {out}"
     )
+if __name__ == "__main__":
+    app()

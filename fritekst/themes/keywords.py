@@ -56,8 +56,9 @@ def theme_keywords(
         shape=(len(themes), len(labels)),
     )
     per_theme = (member @ counts).tocsr()
-    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme).toarray()
     raw = per_theme.toarray()
+    # BERTopic's transformer normalises its input in place: give it a copy.
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme.copy()).toarray()
     result = {}
     for row, theme in enumerate(themes):
         # A keyword must occur at least twice in its theme when the theme has any such word.

@@ -1,0 +1,1 @@
+"""Benchmarks and quality evaluations (apart from the unit tests)."""

@@ -1,0 +1,176 @@
+"""Tests for fritekst.nlp: pipeline choice, lemmas, stop words, keyword tokens."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import spacy
+
+from fritekst import nlp
+
+
+@pytest.fixture
+def no_installed_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Pretend no nb_core_news package is installed and point models/ at an empty folder."""
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setenv("FRITEKST_MODELS_DIR", str(models))
+    nlp.load_pipeline.cache_clear()
+    yield models
+    nlp.load_pipeline.cache_clear()
+
+
+# ------------------------------------------------------------ pipeline choice
+
+
+def test_falls_back_to_blank_nb_with_lookup_lemmatizer(no_installed_models: Path) -> None:
+    assert nlp.pipeline_source() == "blank"
+    pipeline = nlp.load_pipeline()
+    assert pipeline.lang == "nb"
+    assert pipeline.pipe_names == [nlp.LOOKUP_LEMMATIZER]
+    assert [t.lemma_ for t in pipeline("Boligene i kommunene")] == ["bolig", "i", "kommune"]
+    assert nlp.load_pipeline() is pipeline  # cached
+
+
+def test_installed_package_wins_largest_first(no_installed_models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spacy.blank("nb").to_disk(no_installed_models / "nb_fritekst")
+    installed = {"nb_core_news_sm", "nb_core_news_md"}
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name in installed)
+    assert nlp.pipeline_source() == "nb_core_news_md"
+
+
+def test_local_pipeline_in_models_dir_comes_before_blank(no_installed_models: Path) -> None:
+    (no_installed_models / "e5-small").mkdir()  # an embedder folder, not a spaCy pipeline
+    (no_installed_models / "e5-small" / "config.json").write_text("{}")
+    spacy.blank("en").to_disk(no_installed_models / "a_english")  # wrong language
+    spacy.blank("nb").to_disk(no_installed_models / "b_norsk")
+    spacy.blank("nb").to_disk(no_installed_models / "nb_fritekst")
+    assert nlp.pipeline_source() == no_installed_models / "nb_fritekst"
+    assert nlp.find_local_pipeline(no_installed_models / "b_norsk") == no_installed_models / "b_norsk"
+    assert nlp.find_local_pipeline(no_installed_models / "missing") is None
+
+
+def test_a_trained_lemmatizer_is_used_when_the_pipeline_has_one(no_installed_models: Path) -> None:
+    from spacy.lookups import Lookups
+
+    trained = spacy.blank("nb")
+    lemmatizer = trained.add_pipe("lemmatizer", config={"mode": "lookup"})
+    lookups = Lookups()
+    lookups.add_table("lemma_lookup", {"Boligene": "boligX", "kommunene": "kommuneX"})
+    lemmatizer.initialize(lookups=lookups)
+    trained.to_disk(no_installed_models / "nb_fritekst")
+
+    assert nlp.lemmatise(["Boligene i kommunene"]) == [["boligx", "i", "kommunex"]]
+
+
+# --------------------------------------------------------------------- lemmas
+
+
+@pytest.mark.parametrize(
+    ("form", "lemma"),
+    [
+        ("boligene", "bolig"),
+        ("kommunene", "kommune"),
+        ("flyktninger", "flyktning"),
+        ("trenger", "trenge"),
+        ("tolkene", "tolk"),
+        ("utfordringer", "utfordring"),
+        ("samarbeidet", "samarbeid"),  # override: the table says "samarbeide"
+        ("saker", "sak"),  # override: the table says "sake"
+        ("har", "ha"),
+        ("vi", "vi"),  # a stop word keeps its form, not the verb "vie"
+        ("nav-kontoret", "nav-kontor"),  # compound not in Ordbank: last part
+        ("kommunens", "kommune"),  # genitive not in Ordbank
+        ("imdi's", "imdi"),
+        ("xyzzy", "xyzzy"),
+    ],
+)
+def test_lemma_of_bokmaal_forms(form: str, lemma: str) -> None:
+    assert nlp.lemma_of(form) == lemma
+
+
+def test_lemmatise_tokenises_and_lower_cases(no_installed_models: Path) -> None:
+    result = nlp.lemmatise(["Boligene i kommunene trenger flyktninger.", "", "Vi ønsker f.eks. tolk"])
+    assert result == [
+        ["bolig", "i", "kommune", "trenge", "flyktning", "."],
+        [],
+        ["vi", "ønske", "f.eks.", "tolk"],
+    ]
+
+
+def test_norwegian_letters_survive(no_installed_models: Path) -> None:
+    (lemmas,) = nlp.lemmatise(["Økt støtte til tolketjenesten i Ålesund og Bærum, særlig for små barn"])
+    assert {"økt", "støtte", "tolketjeneste", "ålesund", "bærum", "små"} <= set(lemmas)
+
+
+def test_keyword_lemmas_drop_stop_words_by_form_and_lemma(no_installed_models: Path) -> None:
+    result = nlp.keyword_lemmas(
+        [
+            "Vi trenger flere boliger og bedre kontakt med NAV-kontoret",
+            "Eg veit ikkje kva vi skal gjere, men det er viktig med tolk",
+            "We need more housing, and the interpreters were good",
+            "Ring 22 33 44 55 eller skriv til ola@kommune.no i 2021",
+        ]
+    )
+    assert result[0] == ["trenge", "bolig", "kontakt", "nav-kontor"]
+    assert result[1] == ["viktig", "tolk"]
+    assert "the" not in result[2] and "and" not in result[2] and "housing" in result[2]
+    assert result[3] == ["ring", "skriv"]  # no numbers, no e-mail address
+
+
+# ------------------------------------------------------------------ stop words
+
+
+def test_stop_word_file_loads_and_is_curated() -> None:
+    path = resources.files("fritekst").joinpath("data", "stopwords_nb.txt")
+    assert path.is_file()
+    stops = nlp.STOP_WORDS
+    assert isinstance(stops, frozenset) and len(stops) > 400
+    # Nynorsk function words
+    assert {"ikkje", "eg", "ho", "dei", "desse", "berre", "noko", "nokon", "kva", "korleis", "frå", "mykje"} <= stops
+    # inflected auxiliaries, survey shorthand and English
+    assert {"har", "hadde", "blir", "ble", "vært", "kan", "må", "får", "gjør"} <= stops
+    assert {"f.eks", "bl.a", "osv", "evt", "mtp", "mht"} <= stops
+    assert {"the", "and", "of", "to"} <= stops
+    # content words spaCy's list has but survey answers need
+    assert not {"kontakt", "viktig", "tid", "mål", "folk", "store", "kroner", "by", "land"} & stops
+
+
+def test_every_spacy_stop_word_removed_is_documented() -> None:
+    from spacy.lang.nb.stop_words import STOP_WORDS as SPACY_NB
+
+    text = resources.files("fritekst").joinpath("data", "stopwords_nb.txt").read_text(encoding="utf-8")
+    comments = " ".join(line for line in text.splitlines() if line.startswith("#"))
+    for word in SPACY_NB - nlp.STOP_WORDS:
+        assert word in comments, f"{word!r} was dropped from spaCy's list without a note"
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("bolig", True),
+        ("kontakt", True),
+        ("NAV", True),
+        ("økonomi", True),
+        ("æø", True),
+        ("café", True),
+        ("covid-19", True),
+        ("ikkje", False),
+        ("Også", False),
+        ("f.eks.", False),
+        ("the", False),
+        ("2021", False),
+        ("2.5", False),
+        ("10kr", False),
+        ("a", False),
+        ("x1", False),
+        ("...", False),
+        ("ola@kommune.no", False),
+        ("www.imdi.no", False),
+    ],
+)
+def test_is_keyword_token(token: str, expected: bool) -> None:
+    assert nlp.is_keyword_token(token) is expected

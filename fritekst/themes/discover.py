@@ -67,7 +67,7 @@ def discover_themes(
     n = len(vectors)
     if n == 0:
         return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
-    features = normalise_rows(vectors + content_vectors) if content_vectors is not None else vectors
+    features = question_features(vectors, content_vectors)
     model = AdaptiveKMeans(config.min_themes, config.max_themes, random_state=config.random_state).fit(features)
     raw = _stable_ids(model.labels_)
     outliers = tukey_outliers(model.reduced_, raw) if n >= 4 else np.zeros(n, dtype=bool)
@@ -83,6 +83,22 @@ def discover_themes(
             Theme(theme_id, theme_label(keywords[theme_id]), tuple(keywords[theme_id]), len(members), reps)
         )
     return ThemeResult(labels, outliers, tuple(themes))
+
+
+def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None) -> np.ndarray:
+    """Centre each view on the question's mean answer, then add the views.
+
+    All answers to one question share its subject, and that shared part dominates
+    their embeddings; subtracting the mean leaves what sets answers apart.
+    """
+    features = _centred(vectors)
+    if content_vectors is not None:
+        features = features + _centred(content_vectors)
+    return normalise_rows(features)
+
+
+def _centred(vectors: np.ndarray) -> np.ndarray:
+    return normalise_rows(vectors - vectors.mean(axis=0, keepdims=True))
 
 
 def _stable_ids(labels: np.ndarray) -> np.ndarray:

@@ -122,6 +122,21 @@ def test_tiny_inputs_do_not_crash():
     assert empty.themes == ()
 
 
+def test_identical_answers_make_one_theme(embedded):
+    vectors, content, tokens = embedded
+    same = discover_themes(np.repeat(vectors[:1], 30, axis=0), [tokens[0]] * 30, [TEXTS[0]] * 30,
+                           content_vectors=np.repeat(content[:1], 30, axis=0))
+    assert len(same.themes) == 1 and same.themes[0].size == 30
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 11, 12, 13, 16, 19])
+def test_every_small_n_gives_themes_for_all(embedded, n):
+    vectors, content, tokens = embedded
+    result = discover_themes(vectors[:n], tokens[:n], TEXTS[:n], content_vectors=content[:n])
+    assert len(result.labels) == n and (result.labels >= 0).all()
+    assert sum(theme.size for theme in result.themes) == n
+
+
 def test_adaptive_kmeans_follows_the_estimator_contract():
     model = AdaptiveKMeans(random_state=3)
     assert model.get_params()["random_state"] == 3

@@ -78,6 +78,9 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         n = len(X)
         self.reduced_ = self._reduce(X)
         low, high = theme_count_range(n, self.min_themes, self.max_themes)
+        distinct = len(np.unique(np.round(X, 5), axis=0))  # ten copies of "Bolig." are one point
+        high = min(high, distinct)
+        low = min(low, high)
         self.silhouette_ = {}
         if high <= 1 or n < 4:
             self.labels_ = np.zeros(n, dtype=int)

@@ -45,20 +45,24 @@ def theme_keywords(
     themes = sorted(int(t) for t in np.unique(labels) if t >= 0)
     if not themes:
         return {}
+    assigned = np.flatnonzero(labels >= 0)
     vectorizer = CountVectorizer(analyzer=lambda doc: doc)
     try:
-        counts = vectorizer.fit_transform(tokens)
+        counts = vectorizer.fit_transform([tokens[i] for i in assigned])
     except ValueError:  # no keyword token anywhere
         return {t: [] for t in themes}
     vocab = vectorizer.get_feature_names_out()
     member = sparse.csr_matrix(
-        (np.ones(int((labels >= 0).sum())), ([themes.index(int(t)) for t in labels[labels >= 0]], np.flatnonzero(labels >= 0))),
-        shape=(len(themes), len(labels)),
+        (np.ones(len(assigned)), ([themes.index(int(labels[i])) for i in assigned], np.arange(len(assigned)))),
+        shape=(len(themes), len(assigned)),
     )
     per_theme = (member @ counts).tocsr()
     raw = per_theme.toarray()
-    # BERTopic's transformer normalises its input in place: give it a copy.
-    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme.copy()).toarray()
+    if len(themes) == 1:  # c-TF-IDF needs two classes to compare; one theme ranks by frequency
+        weights = raw / raw.sum()
+    else:
+        # BERTopic's transformer normalises its input in place: give it a copy.
+        weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme.copy()).toarray()
     result = {}
     for row, theme in enumerate(themes):
         # A keyword must occur at least twice in its theme when the theme has any such word.

@@ -81,7 +81,8 @@ def _run(survey: Path, out: Path, run_config, cache_path: Optional[Path], no_cac
     write_run(result, out)
     counts = result.manifest["counts"]
     console.print(
-        f"[bold]{counts['answers']}[/] answers ({counts['non_answers']} non-answers), "
+        f"[bold]{counts['answers'] - counts['blank_answers']}[/] answers ({counts['non_answers']} non-answers, "
+        f"{counts['blank_answers']} blank cells not counted), "
         f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
         f"{counts['unassigned_segments']} unassigned -> {out}"
     )

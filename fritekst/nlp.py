@@ -214,6 +214,21 @@ def lemma_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _predicate_lemmas() -> frozenset[str]:
+    exc = _read_lookups("nb_lemma_exc.json.gz")
+    return frozenset(lemma.lower() for pos in ("adj", "verb", "adv") for lemmas in exc.get(pos, {}).values() for lemma in lemmas)
+
+
+def is_noun_like(lemma: str) -> bool:
+    """False for lemmas Ordbank lists as adjective, verb or adverb; True otherwise.
+
+    Theme labels read best as nouns ("bolig", "tolk"); unknown words (compounds,
+    names, Nynorsk) count as nouns, since most of them are.
+    """
+    return lemma not in _predicate_lemmas()
+
+
 def lemma_of(form: str, table: dict[str, str] | None = None) -> str:
     """Lemma of a lower-case form; unknown forms come back unchanged.
 

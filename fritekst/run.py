@@ -72,6 +72,9 @@ def run_survey(
     lap("load")
     detector = NonAnswerDetector(extra_phrases=config.extra_non_answers)
     segments = clean_answers(answers, segment_mode=config.segment, detector=detector)
+    # An empty cell (question skipped or not asked) is a non-answer too, but reports
+    # count "N besvarte spørsmålet" without it.
+    segments["blank"] = segments["answer_text"].fillna("").str.strip().eq("")
     lap("clean")
 
     embedder = get_embedder(config.embedder)
@@ -129,6 +132,7 @@ def _assignment_table(segments: pd.DataFrame) -> pd.DataFrame:
 
 def _manifest(survey, config: RunConfig, embedder_name: str, timings, segments: pd.DataFrame, embed_stats) -> dict:
     answered = segments[~segments["non_answer"]]
+    answers = segments.groupby(["id", "question"], sort=False)[["non_answer", "blank"]].all()
     return {
         "fritekst_version": __version__,
         "python": platform.python_version(),
@@ -137,8 +141,9 @@ def _manifest(survey, config: RunConfig, embedder_name: str, timings, segments: 
         "seed": config.themes.random_state,
         "embedder": embedder_name,
         "counts": {
-            "answers": int(segments.drop_duplicates(["id", "question"]).shape[0]),
-            "non_answers": int(segments["non_answer"].sum()),
+            "answers": int(len(answers)),
+            "blank_answers": int(answers["blank"].sum()),
+            "non_answers": int(answers["non_answer"].sum() - answers["blank"].sum()),
             "segments": int(len(segments)),
             "unassigned_segments": int((answered["theme_id"] == UNASSIGNED).sum()),
             "outlier_segments": int(answered["outlier"].sum()),

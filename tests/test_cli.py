@@ -105,7 +105,8 @@ def test_output_contract(first_run):
     assert manifest["seed"] == 0
     assert manifest["config"]["mapping"]["text"] == ["Barrierer"]
     assert {"load", "clean", "embed", "themes"} <= set(manifest["timings_s"])
-    assert manifest["counts"]["non_answers"] == 4
+    assert manifest["counts"]["non_answers"] == 3 and manifest["counts"]["blank_answers"] == 1
+    assert assignments["blank"].sum() == 1
 
 
 def test_same_seed_gives_byte_identical_output_and_a_warm_rerun_embeds_nothing(survey, first_run, cache_file, tmp_path):

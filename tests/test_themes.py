@@ -148,4 +148,5 @@ def test_adaptive_kmeans_follows_the_estimator_contract():
 def test_theme_label_reads_as_norwegian():
     assert theme_label(["bolig", "husleie", "leilighet", "marked"]) == "Bolig, husleie og leilighet"
     assert theme_label(["tolk"]) == "Tolk"
+    assert theme_label(["barn", "barn skolebakgrunn", "psykisk helse", "skole"]) == "Barn, psykisk helse og skole"
     assert theme_label([]) == "(uten nøkkelord)"

@@ -16,6 +16,11 @@ from scipy import sparse
 from fritekst import nlp
 
 
+# Adjectives, verbs and adverbs count this much of a noun's weight: a theme is
+# named by what the answers are about ("bolig"), less by how they describe it ("høy").
+PREDICATE_WEIGHT = 0.6
+
+
 def keyword_tokens(texts: Sequence[str], ngram_max: int = 2) -> list[list[str]]:
     """Per text: content lemmas, plus n-grams of adjacent content lemmas."""
     out = []
@@ -58,6 +63,7 @@ def theme_keywords(
     )
     per_theme = (member @ counts).tocsr()
     raw = per_theme.toarray()
+    noun_weight = np.array([1.0 if " " in word or nlp.is_noun_like(word) else PREDICATE_WEIGHT for word in vocab])
     if len(themes) == 1:  # c-TF-IDF needs two classes to compare; one theme ranks by frequency
         weights = raw / raw.sum()
     else:
@@ -67,7 +73,7 @@ def theme_keywords(
     for row, theme in enumerate(themes):
         # A keyword must occur at least twice in its theme when the theme has any such word.
         eligible = raw[row] >= 2 if (raw[row] >= 2).any() else raw[row] >= 1
-        score = np.where(eligible, weights[row], -np.inf)
+        score = np.where(eligible, weights[row] * noun_weight, -np.inf)
         order = np.lexsort((vocab, -score))  # ties broken alphabetically: deterministic
         picked = [vocab[i] for i in order[:top_n] if np.isfinite(score[i]) and score[i] > 0]
         result[theme] = _drop_redundant(picked)
@@ -88,8 +94,21 @@ def _drop_redundant(keywords: list[str]) -> list[str]:
 
 
 def theme_label(keywords: Sequence[str], max_words: int = 3) -> str:
-    """A readable label from the best keywords: «Bolig, husleie og leilighet»."""
-    words = list(keywords[:max_words])
+    """A readable label from the best keywords: «Bolig, husleie og leilighet».
+
+    Keywords that repeat a word already in the label are skipped ("barn" then
+    "barn skolebakgrunn" gives one of them, not both).
+    """
+    words: list[str] = []
+    used: set[str] = set()
+    for keyword in keywords:
+        parts = set(keyword.split())
+        if parts & used:
+            continue
+        words.append(keyword)
+        used |= parts
+        if len(words) == max_words:
+            break
     if not words:
         return "(uten nøkkelord)"
     text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]

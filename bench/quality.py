@@ -4,7 +4,7 @@ Both get the same e5-small embeddings. Reports ARI, NMI, share unassigned and th
 share of stop words among each theme's top-10 keywords, at full size and as the mean
 over random subsets of N = 20, 60 and 200 (10 draws each).
 
-    python -m bench.quality [--sib DIR] [--draws 10] [--out bench/results/quality.md]
+    python -m bench.quality [--dataset sib|example] [--draws 10] [--sizes 20 60 200]
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ DEFAULT_SIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "sib200"
 def load_sib(directory: Path) -> pd.DataFrame:
     frames = [pd.read_csv(directory / f"{split}.tsv", sep="\t", quoting=3) for split in ("train", "dev")]
     return pd.concat(frames, ignore_index=True)
+
+
+EXAMPLE_KEY = Path(__file__).resolve().parents[1] / "examples" / "kommuneundersokelsen_fiktiv_fasit.csv"
+
+
+def load_example() -> dict[str, pd.DataFrame]:
+    """The example survey's answers per question, with the first planned theme as truth."""
+    key = pd.read_csv(EXAMPLE_KEY, dtype=str, keep_default_na=False)
+    key = key[(key["ikke_svar"] == "0") & (key["tekst"].str.strip() != "")]
+    key = key.assign(text=key["tekst"], category=key["tema"].str.split(";").str[0])
+    return {question: group[["text", "category"]].reset_index(drop=True) for question, group in key.groupby("sporsmal")}
 
 
 def spacy_stop_words() -> frozenset[str]:
@@ -73,52 +84,66 @@ def score(truth, labels, keywords, stops_ours, stops_spacy) -> dict:
     }
 
 
-def main(argv=None) -> pd.DataFrame:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
-    parser.add_argument("--draws", type=int, default=10)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[20, 60, 200])
-    parser.add_argument("--out", type=Path, default=Path("bench/results/quality.md"))
-    args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore")
+METHODS = ("fritekst", "fritekst (no content view)", "BERTopic defaults")
 
-    data = load_sib(args.sib)
+
+def evaluate(data: pd.DataFrame, sizes: list[int], draws: int, cache: EmbeddingCache, label: str = "") -> list[dict]:
+    """Every method on the full set and on ``draws`` random subsets of each size."""
     texts, truth = data["text"].tolist(), data["category"].to_numpy()
     tokens = keyword_tokens(texts)
     embedder = get_embedder("e5-small")
-    cache = EmbeddingCache()
     vectors = embed_with_cache(embedder, texts, cache).vectors
     content = embed_with_cache(embedder, content_text(tokens, texts), cache).vectors
     stops_spacy = spacy_stop_words()
-
     rng = np.random.default_rng(0)
-    plans = [("full", [np.arange(len(texts))])] + [
-        (str(n), [np.sort(rng.choice(len(texts), n, replace=False)) for _ in range(args.draws)]) for n in args.sizes
+    plans = [(f"full ({len(texts)})", [np.arange(len(texts))])] + [
+        (str(n), [np.sort(rng.choice(len(texts), n, replace=False)) for _ in range(draws)])
+        for n in sizes if n < len(texts)
     ]
     rows = []
-    for size, draws in plans:
-        for method in ("fritekst", "fritekst (no content view)", "BERTopic defaults"):
+    for size, subsets in plans:
+        for method in METHODS:
             started = time.perf_counter()
             scores = []
-            for draw, idx in enumerate(draws):
+            for draw, idx in enumerate(subsets):
                 sub_texts = [texts[i] for i in idx]
-                sub_tokens = [tokens[i] for i in idx]
                 if method == "BERTopic defaults":
                     labels, keywords = run_bertopic(sub_texts, vectors[idx], draw)
                 else:
                     labels, keywords = run_fritekst(
-                        sub_texts, vectors[idx], content[idx], sub_tokens, draw, content_view="no content" not in method
+                        sub_texts, vectors[idx], content[idx], [tokens[i] for i in idx], draw,
+                        content_view="no content" not in method,
                     )
                 scores.append(score(truth[idx], labels, keywords, STOP_WORDS, stops_spacy))
             mean = pd.DataFrame(scores).mean().to_dict()
-            rows.append({"N": size if size != "full" else f"full ({len(texts)})", "method": method, **mean,
-                         "seconds": time.perf_counter() - started})
+            rows.append({"data": label, "N": size, "method": method, **mean, "seconds": time.perf_counter() - started})
             print(rows[-1], flush=True)
+    return rows
+
+
+def main(argv=None) -> pd.DataFrame:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dataset", choices=("sib", "example"), default="sib")
+    parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
+    parser.add_argument("--draws", type=int, default=10)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[20, 60, 200])
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    cache = EmbeddingCache()
+    if args.dataset == "sib":
+        rows = evaluate(load_sib(args.sib), args.sizes, args.draws, cache, "SIB-200 nob train+dev")
+        title = "Theme quality on SIB-200 nob_Latn train+dev (7 topics)"
+    else:
+        rows = [row for question, data in load_example().items()
+                for row in evaluate(data, [], 0, cache, question)]
+        title = "Theme quality on the fictional example survey (truth: first planned theme per answer)"
     table = pd.DataFrame(rows)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        "# Theme quality on SIB-200 nob_Latn train+dev\n\n"
-        f"Means over {args.draws} random draws for subsets; full size is one run.\n\n"
+    out = args.out or Path(f"bench/results/quality_{args.dataset}.md")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        f"# {title}\n\nSubsets: mean over {args.draws} random draws; full size is one run. "
+        "Stop-word shares: among each theme's top-10 keyword words, by spaCy's nb list and by fritekst's.\n\n"
         + table.to_markdown(index=False, floatfmt=".3f") + "\n",
         encoding="utf-8",
     )

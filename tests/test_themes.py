@@ -150,3 +150,32 @@ def test_theme_label_reads_as_norwegian():
     assert theme_label(["tolk"]) == "Tolk"
     assert theme_label(["barn", "barn skolebakgrunn", "psykisk helse", "skole"]) == "Barn, psykisk helse og skole"
     assert theme_label([]) == "(uten nøkkelord)"
+
+
+def test_class_tfidf_matches_bertopic():
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy import sparse
+
+    from fritekst.themes.keywords import class_tfidf
+
+    counts = np.random.default_rng(0).integers(0, 5, size=(4, 30)).astype(float)
+    counts[:, 0] = 0  # a word no theme uses
+    counts[1, 1] = 40  # a very frequent word
+    theirs = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(sparse.csr_matrix(counts)).toarray()
+    # BERTopic truncates the mean number of words per theme to an integer; fritekst does not.
+    np.testing.assert_allclose(class_tfidf(counts), theirs, rtol=0.02)
+    assert (np.argsort(-class_tfidf(counts), axis=1)[:, :5] == np.argsort(-theirs, axis=1)[:, :5]).mean() > 0.9
+
+
+def test_large_inputs_are_fitted_on_a_sample_and_every_text_gets_a_theme():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(5, 16))
+    X = np.vstack([centres[i % 5] + 0.05 * rng.normal(size=16) for i in range(600)])
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    model = AdaptiveKMeans(min_themes=5, max_themes=5, max_fit_size=200, random_state=0).fit(X)
+    truth = np.arange(600) % 5
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(truth, model.labels_) == 1.0
+    again = AdaptiveKMeans(min_themes=5, max_themes=5, max_fit_size=200, random_state=0).fit(X)
+    assert np.array_equal(model.labels_, again.labels_)

@@ -9,6 +9,7 @@ range that grows slowly with N. See docs/decisions/001-adaptive-clustering.md.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -46,6 +47,9 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         UMAP settings (BERTopic's neighbours; 10 components kept more topic detail on SIB-200).
     silhouette_sample : int
         Silhouette is computed on at most this many points (it is quadratic in N).
+    max_fit_size : int
+        Above this many texts, themes are found on a seeded sample of this size and
+        every other text joins the theme whose centre (in the input space) is nearest.
     random_state : int
         Seeds UMAP, k-means and the silhouette sample; same seed, same labels.
 
@@ -64,6 +68,7 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         n_neighbors: int = 15,
         n_components: int = 10,
         silhouette_sample: int = 3000,
+        max_fit_size: int = 2500,
         random_state: int = 0,
     ) -> None:
         self.min_themes = min_themes
@@ -71,29 +76,37 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         self.n_neighbors = n_neighbors
         self.n_components = n_components
         self.silhouette_sample = silhouette_sample
+        self.max_fit_size = max_fit_size
         self.random_state = random_state
 
     def fit(self, X, y=None):
         X = np.asarray(X, dtype=np.float32)
         n = len(X)
-        self.reduced_ = self._reduce(X)
         low, high = theme_count_range(n, self.min_themes, self.max_themes)
-        distinct = len(np.unique(np.round(X, 5), axis=0))  # ten copies of "Bolig." are one point
+        rows = self._fit_rows(n)
+        distinct = len(np.unique(np.round(X[rows], 5), axis=0))  # ten copies of "Bolig." are one point
         high = min(high, distinct)
         low = min(low, high)
         self.silhouette_ = {}
         if high <= 1 or n < 4:
             self.labels_ = np.zeros(n, dtype=int)
         else:
-            self.labels_ = self._best_partition(self.reduced_, low, high)
+            fitted = self._best_partition(self._reduce(X[rows]), low, high)
+            self.labels_ = fitted if len(rows) == n else _extend_to_all(X, rows, fitted)
         self.n_themes_ = int(len(np.unique(self.labels_)))
         return self
+
+    def _fit_rows(self, n: int) -> np.ndarray:
+        """All rows, or a seeded sample of ``max_fit_size``: UMAP is the slow part at large N."""
+        if n <= self.max_fit_size:
+            return np.arange(n)
+        rng = np.random.default_rng(self.random_state)
+        return np.sort(rng.choice(n, self.max_fit_size, replace=False))
 
     def _reduce(self, X: np.ndarray) -> np.ndarray:
         if len(X) < MIN_TEXTS_FOR_UMAP:
             return X
-        import umap
-
+        umap = _umap_module()
         with warnings.catch_warnings():
             # A seed makes UMAP single-threaded; that is the price of identical output.
             warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
@@ -126,18 +139,55 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         return best_labels
 
 
-def tukey_outliers(Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Points far from their theme's centre: distance above Q3 + 1.5·IQR within the theme.
+@functools.lru_cache(maxsize=1)
+def _umap_module():
+    """Import UMAP with numba's on-disk cache turned on for its compiled functions.
+
+    UMAP compiles ~250 numba functions in every new process (10–18 s on 2 cores,
+    longer than clustering itself at survey sizes) and caches none of them;
+    with the cache on, later runs load them in well under a second.
+    """
+    import sys
+
+    import umap
+    from numba.core.dispatcher import Dispatcher
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("umap", "pynndescent")) or module is None:
+            continue
+        for function in list(vars(module).values()):
+            if isinstance(function, Dispatcher):
+                try:
+                    function.enable_caching()
+                except Exception:  # some functions (closures, generated code) cannot be cached
+                    continue
+    return umap
+
+
+def _extend_to_all(X: np.ndarray, rows: np.ndarray, fitted: np.ndarray) -> np.ndarray:
+    """Labels for all of X: the sample keeps its labels, the rest join the nearest centre."""
+    themes = np.unique(fitted)
+    centres = np.vstack([X[rows[fitted == t]].mean(axis=0) for t in themes])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    labels = themes[np.argmax(X @ centres.T, axis=1)]
+    labels[rows] = fitted
+    return labels
+
+
+def tukey_outliers(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Texts far from their theme's centre: cosine distance above Q3 + 1.5·IQR within the theme.
 
     k-means assigns every answer; this marks the ones that fit their theme badly,
-    so that they can be reported or left unassigned.
+    so that they can be reported or left unassigned. ``X`` has unit rows.
     """
     outliers = np.zeros(len(labels), dtype=bool)
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
         if len(members) < 4:
             continue
-        dist = np.linalg.norm(Z[members] - Z[members].mean(axis=0), axis=1)
+        centre = X[members].mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+        dist = 1.0 - X[members] @ centre
         q1, q3 = np.percentile(dist, [25, 75])
         outliers[members[dist > q3 + 1.5 * (q3 - q1)]] = True
     return outliers

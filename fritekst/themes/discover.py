@@ -70,7 +70,7 @@ def discover_themes(
     features = question_features(vectors, content_vectors)
     model = AdaptiveKMeans(config.min_themes, config.max_themes, random_state=config.random_state).fit(features)
     raw = _stable_ids(model.labels_)
-    outliers = tukey_outliers(model.reduced_, raw) if n >= 4 else np.zeros(n, dtype=bool)
+    outliers = tukey_outliers(features, raw)
     labels = raw.copy()
     if not config.reassign_outliers:
         labels[outliers] = UNASSIGNED

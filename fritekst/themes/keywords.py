@@ -3,7 +3,7 @@
 BERTopic's English vectoriser strips æøå ("første" -> "frste") and keeps
 Norwegian stop words. Here tokens are lemmatised with the Norwegian pipeline,
 stop words come from fritekst's curated list, and BERTopic's class-based TF-IDF
-weighs them per theme.
+formula weighs them per theme.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ def theme_keywords(
     top_n: int = 10,
 ) -> dict[int, list[str]]:
     """Top ``top_n`` keywords per theme label (labels < 0 are ignored), best first."""
-    from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
     labels = np.asarray(labels)
@@ -61,14 +60,9 @@ def theme_keywords(
         (np.ones(len(assigned)), ([themes.index(int(labels[i])) for i in assigned], np.arange(len(assigned)))),
         shape=(len(themes), len(assigned)),
     )
-    per_theme = (member @ counts).tocsr()
-    raw = per_theme.toarray()
+    raw = (member @ counts).toarray()
     noun_weight = np.array([1.0 if " " in word or nlp.is_noun_like(word) else PREDICATE_WEIGHT for word in vocab])
-    if len(themes) == 1:  # c-TF-IDF needs two classes to compare; one theme ranks by frequency
-        weights = raw / raw.sum()
-    else:
-        # BERTopic's transformer normalises its input in place: give it a copy.
-        weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_theme.copy()).toarray()
+    weights = class_tfidf(raw)
     result = {}
     for row, theme in enumerate(themes):
         # A keyword must occur at least twice in its theme when the theme has any such word.
@@ -78,6 +72,20 @@ def theme_keywords(
         picked = [vocab[i] for i in order[:top_n] if np.isfinite(score[i]) and score[i] > 0]
         result[theme] = _drop_redundant(picked)
     return result
+
+
+def class_tfidf(counts: np.ndarray) -> np.ndarray:
+    """BERTopic's c-TF-IDF with ``reduce_frequent_words=True``, on a themes × words count matrix.
+
+    tf is each theme's l1-normalised word counts, square-rooted to damp very
+    frequent words; idf is ``log(1 + mean words per theme / count of the word
+    in all themes)``. Written out here because importing ``bertopic`` loads torch
+    and sentence-transformers (~10 s) for a ten-line formula.
+    """
+    totals = counts.sum(axis=1, keepdims=True)
+    tf = np.sqrt(counts / np.maximum(totals, 1))
+    idf = np.log(1 + counts.sum(axis=1).mean() / np.maximum(counts.sum(axis=0), 1))
+    return tf * idf
 
 
 def _drop_redundant(keywords: list[str]) -> list[str]:

@@ -86,5 +86,29 @@ def _run(survey: Path, out: Path, run_config, cache_path: Optional[Path], no_cac
         f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
         f"{counts['unassigned_segments']} unassigned -> {out}"
     )
+@app.command("app")
+def open_app(
+    run_dir: Annotated[Path, typer.Argument(help="A directory written by `fritekst run`")] = Path("demo-out"),
+    port: Annotated[int, typer.Option("--port", help="Local port")] = 8501,
+) -> None:
+    """Open a run's themes in the browser (Streamlit, on this machine only)."""
+    import subprocess
+    import sys
+
+    from fritekst.errors import InputError
+    from fritekst.results import load_run
+
+    try:
+        load_run(run_dir)
+    except InputError as error:
+        _fail(error)
+    from fritekst.app import streamlit_main
+
+    entry = streamlit_main.__file__
+    command = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.address", "127.0.0.1",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false", "--", str(run_dir)]
+    raise typer.Exit(subprocess.call(command))
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,63 @@
+"""The themes page: one question's themes, their representative answers and members."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fritekst.app.texts import TEXTS
+from fritekst.results import question_summary, theme_members
+from fritekst.run import RunResult
+
+
+def main(run: RunResult | None) -> None:
+    """Draw the page for ``run`` (None: explain how to make one)."""
+    language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get, horizontal=True)
+    t = TEXTS[language]
+    st.title(t["title"])
+    if run is None:
+        st.info(t["no_run"])
+        return
+    manifest = run.manifest
+    st.caption(t["run_info"].format(embedder=manifest["embedder"], seed=manifest["seed"], version=manifest["fritekst_version"]))
+
+    questions = list(dict.fromkeys(run.themes["question"]))
+    question = st.selectbox(t["question"], questions, key="question")
+    texts = run.assignments.loc[run.assignments["question"] == question, "question_text"]
+    if len(texts) and texts.iloc[0] and texts.iloc[0] != question:
+        st.markdown(f"*{texts.iloc[0]}*")
+
+    summary = question_summary(run, question)
+    columns = st.columns(4)
+    for column, key in zip(columns, ("answered", "non_answers", "blank", "themes")):
+        column.metric(t[key], summary[key])
+
+    themes = run.themes[run.themes["question"] == question]
+    st.subheader(t["themes"])
+    st.dataframe(
+        themes[["theme_id", "label", "n_answers", "keywords"]].rename(
+            columns={"theme_id": "#", "label": t["label"], "n_answers": t["size"], "keywords": t["keywords"]}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    labels = dict(zip(themes["theme_id"], themes["label"]))
+    theme_id = st.selectbox(t["theme"], list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="theme")
+    members = theme_members(run, question, theme_id)
+
+    st.subheader(t["quotes"])
+    for _, row in members[members["representative"]].iterrows():
+        who = " · ".join(str(row[c]) for c in ("role", "wave") if c in row and row[c])
+        st.markdown(f"> {row['text']}\n\n— {who or row['id']}")
+
+    st.subheader(t["answers_in_theme"])
+    if "role" in members and members["role"].ne("").any():
+        roles = [t["all_roles"], *sorted(r for r in members["role"].unique() if r)]
+        role = st.selectbox(t["role"], roles, key="role")
+        if role != t["all_roles"]:
+            members = members[members["role"] == role]
+    query = st.text_input(t["search"], key="search")
+    if query:
+        members = members[members["text"].str.contains(query, case=False, regex=False)]
+    shown = [c for c in ("id", "role", "wave", "text") if c in members]
+    st.dataframe(members[shown], hide_index=True, width="stretch")

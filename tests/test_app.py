@@ -1,0 +1,84 @@
+"""The Streamlit themes page, driven with streamlit.testing on a real run of the example survey."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fritekst.results import load_run, question_summary, theme_members
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo_run(cache_file, tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    out = tmp_path_factory.mktemp("app") / "run"
+    result = CliRunner().invoke(app, ["run", str(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"), "--config",
+                                      str(ROOT / "examples" / "demo.yaml"), "--out", str(out), "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_load_run_reads_the_contract_back(demo_run):
+    run = load_run(demo_run)
+    assert run.assignments["id"].str.len().min() >= 4  # ids stay text
+    summary = question_summary(run, "q12_bistand")
+    assert summary["answered"] + summary["non_answers"] + summary["blank"] == run.assignments.query(
+        "question == 'q12_bistand'")["id"].nunique()
+    members = theme_members(run, "q12_bistand", 0)
+    assert members["representative"].iloc[0] and (members["theme_id"] == 0).all()
+
+
+def _script(run_dir: str) -> None:
+    # AppTest runs this function's source as a script: imports go inside.
+    from fritekst.app.streamlit_main import run_from_argv
+
+    run_from_argv(["app", run_dir])
+
+
+def page(run_dir):
+    return AppTest.from_function(_script, args=(str(run_dir),), default_timeout=60)
+
+
+def test_page_shows_counts_themes_and_quotes_in_norwegian(demo_run):
+    run = load_run(demo_run)
+    at = page(demo_run).run()
+    assert not at.exception
+    assert at.title[0].value == "fritekst – temaer i åpne svar"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Besvart"] == str(question_summary(run, "q12_bistand")["answered"])
+    assert len(at.dataframe[0].value) == question_summary(run, "q12_bistand")["themes"]
+    quotes = [m.value for m in at.markdown if m.value.startswith(">")]
+    assert 1 <= len(quotes) <= 3
+
+
+def test_choosing_a_question_theme_role_and_search_filters_the_answers(demo_run):
+    at = page(demo_run).run()
+    at.selectbox(key="question").select("q17_barrierer").run()
+    at.selectbox(key="theme").select(1).run()
+    shown = at.dataframe[1].value
+    assert len(shown) > 0
+    at.selectbox(key="role").select("Integreringsansvarlig").run()
+    assert set(at.dataframe[1].value["role"]) == {"Integreringsansvarlig"}
+    word = at.dataframe[1].value["text"].iloc[0].split()[0]
+    at.text_input(key="search").input(word).run()
+    assert all(word.lower() in text.lower() for text in at.dataframe[1].value["text"])
+
+
+def test_english_interface(demo_run):
+    at = page(demo_run).run()
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.title[0].value == "fritekst – themes in open answers"
+    assert "Answered" in {m.label for m in at.metric}
+
+
+def test_no_run_explains_how_to_make_one(tmp_path):
+    at = page(tmp_path / "nothing").run()
+    assert not at.exception
+    assert "fritekst run" in at.info[0].value

@@ -1,0 +1,8 @@
+"""`make bench`: every benchmark in turn, results in bench/results/."""
+
+from bench import quality, speed
+
+if __name__ == "__main__":
+    quality.main([])
+    quality.main(["--dataset", "example"])
+    speed.main([])

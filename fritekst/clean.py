@@ -350,7 +350,7 @@ def segment(text: str, mode: SegmentMode = "answer", *, min_words: int = 3) -> l
 # The stage
 # --------------------------------------------------------------------------
 
-_OWN_COLUMNS = ("id", "question", "segment", "text", "non_answer", "answer_text")
+_OWN_COLUMNS = ("id", "question", "segment", "text", "non_answer", "blank", "answer_text")
 
 
 def clean_answers(
@@ -361,7 +361,8 @@ def clean_answers(
     """Turn answers (one row per respondent × question) into segments.
 
     Returns one row per segment with ``id, question, segment`` (0-based within
-    the answer), ``text`` (the normalised segment), ``non_answer``,
+    the answer), ``text`` (the normalised segment), ``non_answer``, ``blank``
+    (an empty cell: skipped or not asked, which reports leave out of "N answered"),
     ``answer_text`` (the whole normalised answer), then every other input column
     unchanged (question_text, role, wave, attributes, source_row, ...), in input
     order. A non-answer yields exactly one segment. In sentence mode a segment
@@ -406,6 +407,7 @@ def clean_answers(
             "segment": np.asarray(numbers, dtype=np.int64),
             "text": pd.Series(texts, dtype="str"),
             "non_answer": np.asarray(flags, dtype=bool),
+            "blank": np.repeat(np.asarray([t == "" for t in whole], dtype=bool), counts),
             "answer_text": pd.Series(np.repeat(np.asarray(whole, dtype=object), counts), dtype="str"),
         }
     )

@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from fritekst.embed.base import DEFAULT_EMBEDDER
+
 app = typer.Typer(
     help="fritekst: themes in Norwegian open-ended survey answers.",
     no_args_is_help=True,
@@ -41,7 +43,7 @@ def run(
     wave: Annotated[Optional[str], typer.Option("--wave", help="Wave column, or a literal wave value for all rows")] = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML file with the column mapping")] = None,
-    embedder: Annotated[str, typer.Option("--embedder", "-e", help="e5-small (bundled), st:PATH_OR_NAME, or tfidf")] = "e5-small",
+    embedder: Annotated[str, typer.Option("--embedder", "-e", help="e5-small (bundled), st:PATH_OR_NAME, or tfidf")] = DEFAULT_EMBEDDER,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same input, config and seed give the same themes")] = 0,
     segment: Annotated[str, typer.Option("--segment", help="'answer' or 'sentence' (split multi-theme answers)")] = "answer",
     min_themes: Annotated[Optional[int], typer.Option("--min-themes", help="Fewest themes per question (default: from N)")] = None,
@@ -71,21 +73,20 @@ def _run(survey: Path, out: Path, run_config, cache_path: Optional[Path], no_cac
 
     from fritekst.embed import EmbeddingCache
     from fritekst.progress import rich_progress
-    from fritekst.run import check_output_dir, run_survey, write_run
+    from fritekst.run import run_to_dir
 
-    check_output_dir(out)
-    console = Console(stderr=True)
     cache = None if no_cache else EmbeddingCache(cache_path)
+    console = Console(stderr=True)
     with rich_progress(console) as on_progress:
-        result = run_survey(survey, run_config, cache=cache, on_progress=on_progress)
-    write_run(result, out)
+        result = run_to_dir(survey, out, run_config, cache=cache, on_progress=on_progress)
     counts = result.manifest["counts"]
     console.print(
-        f"[bold]{counts['answers'] - counts['blank_answers']}[/] answers ({counts['non_answers']} non-answers, "
-        f"{counts['blank_answers']} blank cells not counted), "
+        f"[bold]{counts['answered']}[/] answered, {counts['non_answers']} non-answers, {counts['blank']} blank; "
         f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
         f"{counts['unassigned_segments']} unassigned -> {out}"
     )
+
+
 @app.command("app")
 def open_app(
     run_dir: Annotated[Path, typer.Argument(help="A directory written by `fritekst run`")] = Path("demo-out"),

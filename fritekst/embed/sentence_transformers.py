@@ -6,6 +6,7 @@ at once with a clear message instead of trying the network.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,8 +21,12 @@ class SentenceTransformerEmbedder:
     cacheable = True
 
     def __init__(self, model: str) -> None:
-        self.model = model
-        self.name = f"st:{Path(model).name if Path(model).exists() else model}"
+        path = Path(model).expanduser()
+        if model.startswith(("/", "./", "../", "~")) and not path.is_dir():
+            raise InputError(f"no model directory at {model!r}", column="--embedder")
+        self.model = str(path.resolve()) if path.exists() else model
+        self.name = f"st:{self.model}"
+        self.version = _fingerprint(path) if path.is_dir() else "local-cache"
         self._model = None
 
     @property
@@ -49,3 +54,17 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._load().encode(list(texts), batch_size=64, show_progress_bar=False)
         return normalise_rows(vectors)
+
+
+def _fingerprint(directory: Path) -> str:
+    """A short hash of a model directory: its config files' content and every file's size.
+
+    Two directories with the same folder name but other weights get other cache keys.
+    """
+    digest = hashlib.sha256()
+    for file in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(directory)).encode())
+        digest.update(str(file.stat().st_size).encode())
+        if file.suffix == ".json":
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]

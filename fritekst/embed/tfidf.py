@@ -14,6 +14,7 @@ from fritekst.embed.base import normalise_rows
 
 class TfidfEmbedder:
     name = "tfidf"
+    version = "tfidf-lsa-1"
     cacheable = False
 
     def __init__(self, dim: int = 256, random_state: int = 0) -> None:
@@ -28,9 +29,18 @@ class TfidfEmbedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        words = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b").fit_transform(texts)
-        chars = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
-        matrix = hstack([words, chars]).tocsr()
+        parts = []
+        for vectorizer in (
+            TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b"),
+            TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5)),
+        ):
+            try:
+                parts.append(vectorizer.fit_transform(texts))
+            except ValueError:  # no word (or n-gram) at all, e.g. only "a b": this view adds nothing
+                continue
+        if not parts:
+            return np.zeros((len(texts), self.dim), dtype=np.float32)
+        matrix = hstack(parts).tocsr()
         n_components = min(self.dim, matrix.shape[0] - 1, matrix.shape[1] - 1)
         if n_components < 2:
             dense = matrix.toarray()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from fritekst.columns import RESERVED_COLUMNS
 from fritekst.errors import InputError
 from fritekst.survey._mapping import SurveyMapping
 from fritekst.survey._names import suggest
@@ -88,10 +89,10 @@ def _check_mapping(table: SurveyTable, mapping: SurveyMapping) -> None:
             raise InputError(
                 f"column {twice!r} is listed twice under {key}; list it once", file=file, column=twice
             )
-    clash = next((name for name in mapping.attrs if name in (*FIXED_COLUMNS, "source_row")), None)
+    clash = next((name for name in mapping.attrs if name in RESERVED_COLUMNS), None)
     if clash is not None:
         raise InputError(
-            f"attribute column {clash!r} has the name of an answers-table column; rename it in the file",
+            f"attribute column {clash!r} has the name of a column fritekst writes; rename it in the file",
             file=file,
             column=clash,
         )

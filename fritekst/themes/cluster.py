@@ -45,13 +45,11 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         Fix the candidate range; None derives it from N (see :func:`theme_count_range`).
     n_neighbors, n_components : int
         UMAP settings (BERTopic's neighbours; 10 components kept more topic detail on SIB-200).
-    silhouette_sample : int
-        Silhouette is computed on at most this many points (it is quadratic in N).
     max_fit_size : int
         Above this many texts, themes are found on a seeded sample of this size and
         every other text joins the theme whose centre (in the input space) is nearest.
     random_state : int
-        Seeds UMAP, k-means and the silhouette sample; same seed, same labels.
+        Seeds UMAP, k-means and the sample; same seed, same labels.
 
     Examples
     --------
@@ -67,7 +65,6 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         max_themes: int | None = None,
         n_neighbors: int = 15,
         n_components: int = 10,
-        silhouette_sample: int = 3000,
         max_fit_size: int = 2500,
         random_state: int = 0,
     ) -> None:
@@ -75,7 +72,6 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         self.max_themes = max_themes
         self.n_neighbors = n_neighbors
         self.n_components = n_components
-        self.silhouette_sample = silhouette_sample
         self.max_fit_size = max_fit_size
         self.random_state = random_state
 
@@ -123,14 +119,11 @@ class AdaptiveKMeans(ClusterMixin, BaseEstimator):
         from sklearn.metrics import silhouette_score
 
         best_labels, best_score = None, -np.inf
-        sample = min(self.silhouette_sample, len(Z))
         for k in range(low, high + 1):
             labels = KMeans(k, n_init=10, random_state=self.random_state).fit_predict(Z)
             if len(np.unique(labels)) < 2:
                 continue
-            score = float(
-                silhouette_score(Z, labels, sample_size=sample, random_state=self.random_state)
-            )
+            score = float(silhouette_score(Z, labels))  # Z has at most max_fit_size rows
             self.silhouette_[k] = score
             if score > best_score:
                 best_labels, best_score = labels, score

@@ -62,8 +62,13 @@ def discover_themes(
     texts: Sequence[str],
     config: ThemeConfig = ThemeConfig(),
     content_vectors: np.ndarray | None = None,
+    answer_ids: Sequence[str] | None = None,
 ) -> ThemeResult:
-    """Cluster ``vectors`` into themes with keywords, labels and representative rows."""
+    """Cluster ``vectors`` into themes with keywords, labels and representative rows.
+
+    ``answer_ids`` (one per row) ties segments to their answer, so that a theme's
+    representatives come from different respondents.
+    """
     n = len(vectors)
     if n == 0:
         return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
@@ -78,7 +83,7 @@ def discover_themes(
     themes = []
     for theme_id in sorted(keywords):
         members = np.flatnonzero(labels == theme_id)
-        reps = representative_rows(features, members, texts, config.n_representatives)
+        reps = representative_rows(features, members, texts, config.n_representatives, answer_ids)
         themes.append(
             Theme(theme_id, theme_label(keywords[theme_id]), tuple(keywords[theme_id]), len(members), reps)
         )
@@ -110,11 +115,16 @@ def _stable_ids(labels: np.ndarray) -> np.ndarray:
 
 
 def representative_rows(
-    features: np.ndarray, members: np.ndarray, texts: Sequence[str], k: int
+    features: np.ndarray,
+    members: np.ndarray,
+    texts: Sequence[str],
+    k: int,
+    answer_ids: Sequence[str] | None = None,
 ) -> tuple[int, ...]:
-    """The ``k`` members closest to the theme centre, distinct texts, printable length first.
+    """The ``k`` members closest to the theme centre, printable length first.
 
     Answers of 4–80 words are preferred; a one-word answer stands for nothing.
+    No two picks share a text or (with ``answer_ids``) a respondent.
     """
     if len(members) == 0:
         return ()
@@ -123,13 +133,13 @@ def representative_rows(
     printable = np.array([4 <= len(texts[i].split()) <= 80 for i in members])
     order = np.lexsort((members, -similarity, ~printable))
     picked: list[int] = []
-    seen: set[str] = set()
+    seen: set = set()
     for pos in order:
         row = int(members[pos])
-        key = texts[row].casefold()
-        if key in seen:
+        keys = {texts[row].casefold(), ("answer", answer_ids[row]) if answer_ids is not None else None}
+        if keys & seen:
             continue
-        seen.add(key)
+        seen |= keys - {None}
         picked.append(row)
         if len(picked) == k:
             break

@@ -24,8 +24,7 @@ PREDICATE_WEIGHT = 0.6
 def keyword_tokens(texts: Sequence[str], ngram_max: int = 2) -> list[list[str]]:
     """Per text: content lemmas, plus n-grams of adjacent content lemmas."""
     out = []
-    for lemmas in nlp.lemmatise(list(texts)):
-        keep = [lemma if nlp.is_keyword_token(lemma) else None for lemma in lemmas]
+    for keep in nlp.keyword_slots(list(texts)):
         tokens = [t for t in keep if t]
         for n in range(2, ngram_max + 1):
             tokens += [

@@ -328,3 +328,18 @@ def test_clean_answers_accepts_any_detector_with_is_non_answer(answers: pd.DataF
 
     out = clean_answers(answers, detector=OnlyDashes())  # type: ignore[arg-type]
     assert out["non_answer"].tolist() == [False, False, True, False]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("behovet er dekka", True),
+        ("Behovet er stort sett dekket.", True),
+        ("Ingen spesielle behov utover det vi har i dag.", True),
+        ("Se svar fra integreringsansvarlig.", True),
+        ("Se svar fra rådmann om bolig: vi trenger flere boliger og tolker.", False),
+        ("Behovet er dekket, men vi trenger tolk.", False),
+    ],
+)
+def test_no_need_and_see_other_answer_are_non_answers(text: str, expected: bool) -> None:
+    assert NonAnswerDetector().is_non_answer(text) is expected

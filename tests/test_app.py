@@ -129,3 +129,43 @@ def test_numeric_question_names_survive_the_round_trip(cache_file, tmp_path):
     run = load_run(out)
     assert question_summary(run, "2021")["answered"] == 30
     assert len(theme_members(run, "2021", 0)) > 0
+
+
+def test_fritekst_app_serves_the_page_on_localhost(demo_run):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fritekst.cli", "app", str(demo_run), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "STREAMLIT_SERVER_HEADLESS": "true"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    assert response.read() == b"ok"
+                    break
+            except OSError:
+                assert server.poll() is None, "the app exited"
+                assert time.monotonic() < deadline, "the app did not come up in 60 s"
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_fritekst_app_refuses_a_directory_without_a_run(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "fritekst.cli", "app", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 2 and "not a fritekst run directory" in done.stderr

@@ -65,10 +65,10 @@ def test_choosing_a_question_theme_role_and_search_filters_the_answers(demo_run)
     shown = at.dataframe[1].value
     assert len(shown) > 0
     at.selectbox(key="role").select("Integreringsansvarlig").run()
-    assert set(at.dataframe[1].value["role"]) == {"Integreringsansvarlig"}
-    word = at.dataframe[1].value["text"].iloc[0].split()[0]
+    assert set(at.dataframe[1].value["Rolle"]) == {"Integreringsansvarlig"}
+    word = at.dataframe[1].value["Svar"].iloc[0].split()[0]
     at.text_input(key="search").input(word).run()
-    assert all(word.lower() in text.lower() for text in at.dataframe[1].value["text"])
+    assert all(word.lower() in text.lower() for text in at.dataframe[1].value["Svar"])
 
 
 def test_english_interface(demo_run):

@@ -179,3 +179,14 @@ def test_large_inputs_are_fitted_on_a_sample_and_every_text_gets_a_theme():
     assert adjusted_rand_score(truth, model.labels_) == 1.0
     again = AdaptiveKMeans(min_themes=5, max_themes=5, max_fit_size=200, random_state=0).fit(X)
     assert np.array_equal(model.labels_, again.labels_)
+
+
+def test_keywords_are_shown_as_respondents_write_them():
+    from fritekst.themes.keywords import display_keyword, written_forms
+
+    forms = written_forms([
+        "IMDi bør svare raskere.", "Kontakt med NAV og imdi-portalen.", "Vi i Bergen trenger boliger.",
+        "Boliger mangler. Tolk er viktig.",
+    ])
+    assert [display_keyword(k, forms) for k in ("imdi-portal", "nav", "bergen", "bolig", "tolk", "kontakt")] == [
+        "IMDi-portal", "NAV", "Bergen", "bolig", "tolk", "kontakt"]

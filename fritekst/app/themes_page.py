@@ -60,5 +60,6 @@ def main(run: RunResult | None, problem: str = "") -> None:
         picked = st.selectbox(t["role"], [t["all_roles"], *role_choices], key="role")
         role = None if picked == t["all_roles"] else picked
     members = filter_members(members, role, st.text_input(t["search"], key="search"))
-    shown = [c for c in ("id", "role", "wave", "text") if c in members]
-    st.dataframe(members[shown], hide_index=True, width="stretch")
+    headings = {"id": "ID", "role": t["role"], "wave": t["wave"], "text": t["answer"]}
+    shown = [c for c in headings if c in members]
+    st.dataframe(members[shown].rename(columns=headings), hide_index=True, width="stretch")

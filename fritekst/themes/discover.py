@@ -9,7 +9,7 @@ import numpy as np
 
 from fritekst.embed.base import normalise_rows
 from fritekst.themes.cluster import AdaptiveKMeans, tukey_outliers
-from fritekst.themes.keywords import theme_keywords, theme_label
+from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
 
 UNASSIGNED = -1
 
@@ -79,7 +79,11 @@ def discover_themes(
     labels = raw.copy()
     if not config.reassign_outliers:
         labels[outliers] = UNASSIGNED
-    keywords = theme_keywords(tokens, labels, config.top_n_keywords)
+    forms = written_forms(texts)
+    keywords = {
+        theme: [display_keyword(word, forms) for word in words]
+        for theme, words in theme_keywords(tokens, labels, config.top_n_keywords).items()
+    }
     themes = []
     for theme_id in sorted(keywords):
         members = np.flatnonzero(labels == theme_id)

@@ -8,6 +8,8 @@ formula weighs them per theme.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -119,4 +121,40 @@ def theme_label(keywords: Sequence[str], max_words: int = 3) -> str:
     if not words:
         return "(uten nøkkelord)"
     text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
-    return text[0].upper() + text[1:]
+    return text[:1].upper() + text[1:]
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def written_forms(texts: Sequence[str]) -> dict[str, str]:
+    """How respondents write each word, for display: "imdi" -> "IMDi", "nav" -> "NAV", "bergen" -> "Bergen".
+
+    Lemmas are lower case; a report should say IMDi and NAV. A word keeps a
+    capitalised form when respondents mostly write it with capitals inside the
+    word (acronyms), or never write it in lower case (names).
+    """
+    variants: dict[str, Counter] = {}
+    for text in texts:
+        previous_end = 0
+        for match in _WORD.finditer(text):
+            word, gap = match.group(0), text[previous_end : match.start()]
+            at_start = previous_end == 0 or any(ch in ".!?:;•\n" for ch in gap)
+            previous_end = match.end()
+            if at_start and not any(ch.isupper() for ch in word[1:]):
+                continue  # a capital after a full stop says nothing about the word
+            variants.setdefault(word.lower(), Counter())[word] += 1
+    forms = {}
+    for lower, counts in variants.items():
+        total = sum(counts.values())
+        inner_caps = sum(n for w, n in counts.items() if any(ch.isupper() for ch in w[1:]))
+        if inner_caps * 2 >= total:
+            forms[lower] = max((w for w in counts if any(ch.isupper() for ch in w[1:])), key=lambda w: (counts[w], w))
+        elif lower not in counts:
+            forms[lower] = max(counts, key=lambda w: (counts[w], w))
+    return forms
+
+
+def display_keyword(keyword: str, forms: dict[str, str]) -> str:
+    """``keyword`` with each word part in its written form ("imdi-portal" -> "IMDi-portal")."""
+    return re.sub(r"[^\W\d_]+", lambda m: forms.get(m.group(0), m.group(0)), keyword)

@@ -107,7 +107,8 @@ def open_app(
 
     entry = streamlit_main.__file__
     command = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false", "--", str(run_dir)]
+               "--server.port", str(port), "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+               "--", str(run_dir)]
     raise typer.Exit(subprocess.call(command))
 
 

@@ -188,6 +188,8 @@ BAD_INPUTS = {
         ["stor.csv", "row 2", "'Barrierer'"],
     ),
     "binary renamed .csv": (lambda d: bad(d, "bilde.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))), ["bilde.csv"]),
+    "corrupt xlsx": (lambda d: bad(d, "skadet.xlsx", b"PK\x03\x04 this is not a whole workbook"), ["skadet.xlsx"]),
+    "missing file": (lambda d: d / "finnes_ikke.xlsx", ["finnes_ikke.xlsx"]),
 }
 
 

@@ -1,0 +1,116 @@
+"""YAML in and out, with errors that name the file and line a person must fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from fritekst.codebook._model import Codebook
+from fritekst.errors import InputError
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read, validate and complete (special categories) a codebook YAML file."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("codebook file not found; check the path", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("the codebook is not UTF-8 text; save it as UTF-8", file=str(path)) from None
+    return parse_codebook(source, str(path))
+
+
+def parse_codebook(source: str, file: str = "<codebook>") -> Codebook:
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InputError(f"{line}not valid YAML ({getattr(error, 'problem', None) or error})", file=file) from None
+    if not isinstance(data, dict):
+        raise InputError("line 1: a codebook is a mapping with 'name' and 'categories'", file=file)
+    lines = _line_numbers(root)
+    try:
+        codebook = Codebook.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = tuple(first["loc"])
+        what = ".".join(str(part) for part in location) or "codebook"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"line {_line_for(lines, location)}: {what}: {message}", file=file) from None
+    _check_structure(codebook, lines, file)
+    return codebook.with_special_categories()
+
+
+def _check_structure(codebook: Codebook, lines: dict[tuple, int], file: str) -> None:
+    """The rules between categories: unique ids, known parents, no cycles, two levels."""
+    seen: dict[str, int] = {}
+    for index, category in enumerate(codebook.categories):
+        line = _line_for(lines, ("categories", index, "id"))
+        if category.id in seen:
+            raise InputError(
+                f"line {line}: duplicate id {category.id!r} (first at line {seen[category.id]}); ids must be unique",
+                file=file,
+            )
+        seen[category.id] = line
+    parents = {category.id: category.parent for category in codebook.categories}
+    for index, category in enumerate(codebook.categories):
+        line = _line_for(lines, ("categories", index, "parent"))
+        if category.parent is None:
+            continue
+        if category.parent not in parents:
+            raise InputError(f"line {line}: {category.id!r} has unknown parent {category.parent!r}", file=file)
+        chain, current = [category.id], category.parent
+        while current is not None:
+            if current in chain:
+                cycle = " -> ".join([*chain, current])
+                raise InputError(f"line {line}: parents form a cycle ({cycle})", file=file)
+            chain.append(current)
+            current = parents[current]
+        if len(chain) > 2:
+            raise InputError(
+                f"line {line}: {category.id!r} is three levels deep ({' -> '.join(chain)}); use at most two", file=file
+            )
+
+
+def _line_numbers(node, path: tuple = ()) -> dict[tuple, int]:
+    """Map each key path (e.g. ("categories", 3, "label")) to its 1-based line."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines.update(_line_numbers(value, (*path, key.value)))
+            lines[(*path, key.value)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_line_numbers(item, (*path, index)))
+    return lines
+
+
+def _line_for(lines: dict[tuple, int], location: tuple) -> int:
+    """The line of ``location``, or of its nearest enclosing node (a missing key's mapping)."""
+    for end in range(len(location), -1, -1):
+        if location[:end] in lines:
+            return lines[location[:end]]
+    return 1
+
+
+def dump_codebook(codebook: Codebook) -> str:
+    """YAML a person can read: own categories only (specials are implied), empty fields left out."""
+    own = [c for c in codebook.categories if not c.special]
+    data = codebook.model_dump(exclude={"categories"}, exclude_defaults=False)
+    data["categories"] = [
+        {key: (list(value) if isinstance(value, tuple) else value)
+         for key, value in category.model_dump().items() if value not in (None, "", (), False)}
+        for category in own
+    ]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def save_codebook(codebook: Codebook, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(dump_codebook(codebook), encoding="utf-8")
+    return path

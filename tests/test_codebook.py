@@ -78,3 +78,15 @@ def test_every_malformed_codebook_gives_one_clear_line(case, tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(InputError, match="codebook file not found"):
         load_codebook(tmp_path / "nei.yaml")
+
+
+def test_the_shipped_imdi_codebook_is_valid_and_complete():
+    from pathlib import Path
+
+    codebook = load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "imdi_kommuneundersokelsen.yaml")
+    own = [c for c in codebook.codable() if not c.special]
+    assert len(own) >= 20
+    for category in own:
+        assert category.parent and category.description and len(category.keywords) >= 3
+        assert len(category.examples) == 1, category.id
+    assert {"bolig", "tolk", "nav", "frivillig_sektor", "tilskudd", "mangfold_ansatte"} <= set(codebook.ids)

@@ -60,6 +60,13 @@ def questions(run: RunResult) -> list[str]:
     return list(dict.fromkeys(run.assignments["question"]))
 
 
+def question_text(run: RunResult, question: str) -> str:
+    """The full question as the survey asked it ('' when the export had only the column name)."""
+    rows = run.assignments.loc[run.assignments["question"] == question]
+    text = rows["question_text"].iloc[0] if "question_text" in rows and len(rows) else ""
+    return "" if text == question else text
+
+
 def question_summary(run: RunResult, question: str) -> dict[str, int]:
     """Answered, non-answers and blank cells (per respondent) and themes for one question."""
     rows = run.assignments[run.assignments["question"] == question]

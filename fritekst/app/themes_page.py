@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fritekst.app.texts import TEXTS
-from fritekst.results import filter_members, question_summary, questions, roles, theme_members
+from fritekst.results import filter_members, question_summary, question_text, questions, roles, theme_members
 from fritekst.run import RunResult
 
 
@@ -23,9 +23,9 @@ def main(run: RunResult | None, problem: str = "") -> None:
     st.caption(t["run_info"].format(embedder=manifest["embedder"], seed=manifest["seed"], version=manifest["fritekst_version"]))
 
     question = st.selectbox(t["question"], questions(run), key="question")
-    texts = run.assignments.loc[run.assignments["question"] == question, "question_text"]
-    if len(texts) and texts.iloc[0] and texts.iloc[0] != question:
-        st.markdown(f"*{texts.iloc[0]}*")
+    asked = question_text(run, question)
+    if asked:
+        st.markdown(f"*{asked}*")
 
     summary = question_summary(run, question)
     columns = st.columns(4)

@@ -54,6 +54,7 @@ def test_page_shows_counts_themes_and_quotes_in_norwegian(demo_run):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Besvart"] == str(question_summary(run, "q12_bistand")["answered"])
     assert len(at.dataframe[0].value) == question_summary(run, "q12_bistand")["themes"]
+    assert any(m.value.startswith("*Hva slags bistand") for m in at.markdown)  # Questback row 2
     quotes = [m.value for m in at.markdown if m.value.startswith(">")]
     assert 1 <= len(quotes) <= 3
 

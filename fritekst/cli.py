@@ -52,6 +52,9 @@ def run(
     non_answer: Annotated[Optional[list[str]], typer.Option("--non-answer", help="Extra phrase to treat as a non-answer (repeatable)")] = None,
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (default: ~/.cache/fritekst/embeddings.sqlite or $FRITEKST_CACHE)")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache")] = False,
+    codebook: Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML: suggest a category for every answer")] = None,
+    coded: Annotated[Optional[Path], typer.Option("--coded", help="CSV of coders' codes (id, code_id[, coder, question]) to learn from")] = None,
+    code_threshold: Annotated[float, typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder")] = 0.15,
 ) -> None:
     """Find themes in open answers and write manifest.json, themes.csv and assignments.csv to OUT."""
     from fritekst.errors import InputError
@@ -61,7 +64,8 @@ def run(
         run_config = build_run_config(
             config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
             embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
-            keep_outliers=keep_outliers, non_answers=non_answer,
+            keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
+            code_threshold=code_threshold,
         )
         _run(survey, out, run_config, cache, no_cache)
     except InputError as error:

@@ -9,13 +9,13 @@ import pandas as pd
 
 from fritekst.counts import answer_counts
 from fritekst.errors import InputError
-from fritekst.run import ASSIGNMENT_COLUMNS, OUTPUT_FILES, THEME_COLUMNS, RunResult
+from fritekst.run import ASSIGNMENT_COLUMNS, REQUIRED_OUTPUT_FILES, THEME_COLUMNS, RunResult
 
 
 def load_run(directory: str | Path) -> RunResult:
     """The manifest, themes and assignments of a run directory, every cell read as text."""
     directory = Path(directory)
-    missing = [name for name in OUTPUT_FILES if not (directory / name).is_file()]
+    missing = [name for name in REQUIRED_OUTPUT_FILES if not (directory / name).is_file()]
     if missing:
         raise InputError(
             f"not a fritekst run directory (missing {', '.join(missing)}); make one with `fritekst run`",

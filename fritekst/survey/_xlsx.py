@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fritekst.errors import InputError
 from fritekst.survey._cells import cell_text
-from fritekst.survey._names import suggest
+from fritekst.names import suggest
 
 _RESAVE = "open it in Excel and save it again as .xlsx"
 

@@ -1,0 +1,7 @@
+"""Coding answers with a codebook: suggestions from the categories' own words, improved by coders' codes."""
+
+from fritekst.coding._coded import load_coded
+from fritekst.coding._coder import CodebookCoder, Suggestion
+from fritekst.coding._prototypes import category_prototypes, prototype_texts
+
+__all__ = ["CodebookCoder", "Suggestion", "category_prototypes", "load_coded", "prototype_texts"]

@@ -1,0 +1,102 @@
+"""Code suggestions from a codebook: the coder alone, and through `fritekst run --codebook`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from fritekst.cli import app
+from fritekst.coding import CodebookCoder
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
+
+
+def unit(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+PROTOTYPES = unit([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+IDS = ["bolig", "tolk", "nav"]
+
+
+def test_zero_shot_picks_the_nearest_category_and_leaves_unclear_ones_for_a_coder():
+    coder = CodebookCoder(PROTOTYPES, IDS, threshold=0.6).fit()
+    clear, between = coder.suggest(unit([[0.9, 0.1, 0.0], [0.5, 0.5, 0.1]]))
+    assert clear.code_id == "bolig" and clear.confidence > 0.9
+    assert between.code_id == "" and between.codes == ()
+    several = CodebookCoder(PROTOTYPES, IDS, threshold=0.3, secondary_ratio=0.5).fit().suggest(unit([[0.5, 0.5, 0.05]]))[0]
+    assert set(several.codes) == {"bolig", "tolk"}
+
+
+def test_coded_examples_move_a_category_toward_how_coders_use_it():
+    X = unit([[0.8, 0.0, 1.0]] * 30)  # coders call these "bolig" though they sit nearer "nav"
+    before = CodebookCoder(PROTOTYPES, IDS).fit().suggest(X[:1])[0]
+    after = CodebookCoder(PROTOTYPES, IDS, threshold=0.1).fit(X, ["bolig"] * 30).suggest(X[:1])[0]
+    assert before.codes[0] == "nav" and after.codes[0] == "bolig"
+
+
+def test_the_classifier_joins_only_with_enough_examples_per_category():
+    rng = np.random.default_rng(0)
+    X = unit(np.vstack([PROTOTYPES[i % 3] + 0.1 * rng.normal(size=3) for i in range(60)]))
+    y = [IDS[i % 3] for i in range(60)]
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X, y).classifier_ is not None
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:9], y[:9]).classifier_ is None
+    assert CodebookCoder(PROTOTYPES, IDS).get_params()["min_examples_for_classifier"] == 20
+
+
+def write_survey(path: Path) -> Path:
+    answers = ["Vi mangler boliger til familiene.", "Det er få utleieboliger og høye husleier.",
+               "Tolk på tigrinja er vanskelig å få tak i.", "Samarbeidet med NAV om arbeidstrening fungerer godt.",
+               "vet ikke", "", "Frivilligsentralen driver språkkafé hver uke.", "Vi trenger mer tilskudd per flyktning."]
+    pd.DataFrame({"id": [f"k{i}" for i in range(len(answers))], "svar": answers}).to_csv(path, index=False)
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(app, ["run", *map(str, args)])
+
+
+def test_run_with_codebook_adds_code_columns_and_keeps_coders_codes(tmp_path, cache_file):
+    survey = write_survey(tmp_path / "svar.csv")
+    coded = tmp_path / "kodet.csv"
+    coded.write_text("id,code_id,coder\nk3,internt_samarbeid,kari\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(survey, "--text", "svar", "--id", "id", "--codebook", CODEBOOK, "--coded", coded,
+                 "--out", out, "--cache", cache_file)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False).set_index("id")
+    assert {"code_id", "codes", "confidence", "coded_by"} <= set(table.columns)
+    assert table.loc["k0", "code_id"] == "bolig" and table.loc["k0", "coded_by"] == "model"
+    assert table.loc["k2", "code_id"] == "tolk"
+    assert (table.loc["k3", "code_id"], table.loc["k3", "coded_by"]) == ("internt_samarbeid", "kari")
+    assert table.loc["k4", "code_id"] == "ikke_svar"
+    assert table.loc["k5", "code_id"] == ""  # a blank cell is not coded
+    assert (out / "codebook.yaml").read_text(encoding="utf-8").startswith("name: Kommuneundersøkelsen")
+    assert json.loads((out / "manifest.json").read_text())["config"]["codebook"] == str(CODEBOOK)
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [("id,code_id\nk1,boligg\n", "row 2, column 'code_id': code 'boligg' is not in the codebook; did you mean 'bolig'?"),
+     ("id,kode\nk1,bolig\n", "no column 'code_id'")],
+)
+def test_a_bad_coded_file_is_one_line_and_writes_nothing(tmp_path, content, expected):
+    survey = write_survey(tmp_path / "svar.csv")
+    coded = tmp_path / "kodet.csv"
+    coded.write_text(content, encoding="utf-8")
+    result = run(survey, "--text", "svar", "--codebook", CODEBOOK, "--coded", coded, "--out", tmp_path / "out", "--no-cache")
+    assert result.exit_code == 2 and expected in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_coded_needs_a_codebook(tmp_path):
+    survey = write_survey(tmp_path / "svar.csv")
+    result = run(survey, "--text", "svar", "--coded", tmp_path / "x.csv", "--out", tmp_path / "out", "--no-cache")
+    assert result.exit_code == 2 and "--coded needs --codebook" in result.stderr

@@ -138,13 +138,15 @@ def run_survey(
                     "n_answers": len({ids[i] for i in np.flatnonzero(result.labels == theme.theme_id)}),
                     "representative_ids": ";".join(ids[i] for i in theme.representatives),
                     "n_segments": theme.size,
+                    **(_theme_code(segments.loc[rows[result.labels == theme.theme_id], "code_id"])
+                       if codebook is not None else {}),
                 }
             )
         report(f"{question}: themes", 1, 1)
         lap("themes")
 
     assignments = _assignment_table(segments)
-    themes = pd.DataFrame(theme_rows, columns=THEME_COLUMNS + ["n_segments"])
+    themes = pd.DataFrame(theme_rows) if theme_rows else pd.DataFrame(columns=THEME_COLUMNS + ["n_segments"])
     manifest = _manifest(survey, config, embedder, timings, segments, embed_stats)
     return RunResult(assignments, themes, manifest, codebook)
 
@@ -156,6 +158,19 @@ def _start_codes(segments: pd.DataFrame) -> None:
     segments["codes"] = segments["code_id"]
     segments["confidence"] = np.where(said_nothing, 1.0, 0.0)
     segments["coded_by"] = np.where(said_nothing, "model", "")
+
+
+# A theme takes a category when at least this share of its answers has it as primary code.
+THEME_CODE_SHARE = 0.5
+
+
+def _theme_code(codes: pd.Series) -> dict:
+    """The category most of a theme's answers got, so a coder can accept the theme at once;
+    ``new_category`` when no category holds half the theme."""
+    counts = codes[codes != ""].value_counts()
+    top, share = (counts.index[0], counts.iloc[0] / len(codes)) if len(counts) else ("", 0.0)
+    fits = share >= THEME_CODE_SHARE
+    return {"suggested_code": top if fits else "", "suggested_code_share": round(float(share), 3), "new_category": not fits}
 
 
 def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig) -> CodebookCoder:

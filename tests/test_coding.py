@@ -79,6 +79,10 @@ def test_run_with_codebook_adds_code_columns_and_keeps_coders_codes(tmp_path, ca
     assert table.loc["k4", "code_id"] == "ikke_svar"
     assert table.loc["k5", "code_id"] == ""  # a blank cell is not coded
     assert (out / "codebook.yaml").read_text(encoding="utf-8").startswith("name: Kommuneundersøkelsen")
+    themes = pd.read_csv(out / "themes.csv", dtype=str, keep_default_na=False)
+    assert {"suggested_code", "suggested_code_share", "new_category"} <= set(themes.columns)
+    for _, theme in themes.iterrows():
+        assert (theme["suggested_code"] == "") == (theme["new_category"] == "True")
     assert json.loads((out / "manifest.json").read_text())["config"]["codebook"] == str(CODEBOOK)
 
 

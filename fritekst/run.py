@@ -186,13 +186,15 @@ def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig)
 def _write_codes(segments: pd.DataFrame, rows, suggestions, ids, coded) -> None:
     """Model suggestions into the code columns; a coder's code always wins."""
     human = dict(zip(coded["id"], zip(coded["code_id"], coded["coder"]))) if coded is not None else {}
-    for row, answer_id, suggestion in zip(rows, ids, suggestions):
-        if answer_id in human:
-            code, coder = human[answer_id]
-            segments.loc[row, ["code_id", "codes", "confidence", "coded_by"]] = [code, code, 1.0, coder]
-        else:
-            segments.loc[row, ["code_id", "codes", "confidence", "coded_by"]] = [
-                suggestion.code_id, ";".join(suggestion.codes), suggestion.confidence, "model"]
+    values = [
+        (human[a][0], human[a][0], 1.0, human[a][1]) if a in human
+        else (s.code_id, ";".join(s.codes), s.confidence, "model")
+        for a, s in zip(ids, suggestions)
+    ]
+    if values:
+        segments.loc[rows, ["code_id", "codes", "confidence", "coded_by"]] = pd.DataFrame(
+            values, index=rows, columns=["code_id", "codes", "confidence", "coded_by"]
+        )
 
 
 def _assignment_table(segments: pd.DataFrame) -> pd.DataFrame:

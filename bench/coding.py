@@ -1,8 +1,16 @@
-"""Codebook coding on SIB-200 nob dev: zero-shot, then with k coded examples per category.
+"""Codebook coding on SIB-200 nob: zero-shot, then with k coded examples per category.
 
 The 7 topics are written as a codebook from their names alone (bench/data/sib200_codebook.yaml).
-Coded examples are drawn from train (mean over 5 draws). Baselines in the same run: cosine to
-the category labels alone, and logistic regression on the embeddings with the same examples.
+Two evaluations, each with its baselines in the same run (cosine to the category labels alone;
+logistic regression on the embeddings with the same coded examples):
+
+- ``dev``: the 99 dev sentences are the question's answers; coded examples come from train
+  (mean over ``--draws`` draws; one draw for "all").
+- ``pool``: all 800 train+dev sentences are the answers; k per category are drawn as coded and
+  the rest are scored (mean over ``--draws`` draws). Eight times as many sentences, so the
+  figures move less from draw to draw than on dev's 99.
+
+fritekst's coder sees the uncoded answers too (``y == ""``), as in ``fritekst run``.
 
     python -m bench.coding [--draws 5] [--out bench/results/coding.md]
 """
@@ -25,11 +33,13 @@ from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import normalise_rows
 
 CODEBOOK = Path(__file__).resolve().parent / "data" / "sib200_codebook.yaml"
+SHOTS = (0, 1, 5, 20, "all")
 
 
 def main(argv=None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
+    parser.add_argument("--codebook", type=Path, default=CODEBOOK)
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("bench/results/coding.md"))
     args = parser.parse_args(argv)
@@ -43,44 +53,71 @@ def main(argv=None) -> pd.DataFrame:
     y_train, y_dev = to_id(train["category"]), to_id(dev["category"])
     X_train, X_dev = embed(train["text"]), embed(dev["text"])
 
-    codebook = load_codebook(CODEBOOK)
+    codebook = load_codebook(args.codebook)
     ids, prototypes = category_prototypes(codebook, embed)
     names = normalise_rows(embed([codebook.category(i).label for i in ids]))
-    ids_array = np.array(ids)
+    rng = np.random.default_rng(0)
 
-    def scores(truth, predicted):
-        return accuracy_score(truth, predicted), f1_score(truth, predicted, average="macro")
+    def draw(y, k):
+        if k == "all":
+            return np.arange(len(y))
+        return np.concatenate([rng.choice(np.flatnonzero(y == c), k, replace=False) for c in ids]) if k else np.array([], int)
+
+    def dev_split(k):
+        chosen = draw(y_train, k)
+        return X_train[chosen], y_train[chosen], X_dev, y_dev
+
+    X_pool, y_pool = np.vstack([X_train, X_dev]), np.concatenate([y_train, y_dev])
+
+    def pool_split(k):
+        chosen = draw(y_pool, k)
+        rest = np.setdiff1d(np.arange(len(y_pool)), chosen)
+        return X_pool[chosen], y_pool[chosen], X_pool[rest], y_pool[rest]
 
     rows = []
-    acc, f1 = scores(y_dev, ids_array[np.argmax(X_dev @ names.T, axis=1)])
-    rows.append({"coded per category": 0, "method": "cosine to category labels", "accuracy": acc, "macro_F1": f1})
-    coder = CodebookCoder(prototypes, ids).fit()
-    acc, f1 = scores(y_dev, ids_array[np.argmax(coder.predict_proba(X_dev), axis=1)])
-    rows.append({"coded per category": 0, "method": "fritekst (zero-shot)", "accuracy": acc, "macro_F1": f1})
-
-    rng = np.random.default_rng(0)
-    for k in (1, 5, 20, "all"):
-        results = {"fritekst": [], "logistic regression": []}
-        for _ in range(args.draws if k != "all" else 1):
-            chosen = np.arange(len(y_train)) if k == "all" else np.concatenate(
-                [rng.choice(np.flatnonzero(y_train == c), k, replace=False) for c in ids])
-            model = CodebookCoder(prototypes, ids).fit(X_train[chosen], y_train[chosen])
-            results["fritekst"].append(scores(y_dev, ids_array[np.argmax(model.predict_proba(X_dev), axis=1)]))
-            if k != 1:
-                lr = LogisticRegression(max_iter=3000).fit(X_train[chosen], y_train[chosen])
-                results["logistic regression"].append(scores(y_dev, lr.predict(X_dev)))
-        for method, values in results.items():
-            if values:
-                acc, f1 = np.mean(values, axis=0)
-                rows.append({"coded per category": k, "method": method, "accuracy": acc, "macro_F1": f1})
+    for evaluation, split, shots in (("dev", dev_split, SHOTS), ("pool", pool_split, SHOTS[:-1])):
+        for k in shots:
+            rows += _evaluate(evaluation, k, [split(k) for _ in range(args.draws if k not in (0, "all") else 1)],
+                              ids, prototypes, names)
     table = pd.DataFrame(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        "# Codebook coding on SIB-200 nob dev (99 sentences)\n\n"
-        f"Coded examples from train; mean over {args.draws} draws (one for 'all').\n\n"
+        "# Codebook coding on SIB-200 nob\n\n"
+        f"Codebook `{args.codebook.name}`. `dev`: 99 dev sentences, coded examples from train. "
+        f"`pool`: 800 train+dev sentences, k per category coded, the rest scored. "
+        f"Mean over {args.draws} draws (one for 0 and 'all').\n\n"
         + table.to_markdown(index=False, floatfmt=".3f") + "\n", encoding="utf-8")
     print(table.to_string(index=False))
     return table
+
+
+def _evaluate(evaluation, k, splits, ids, prototypes, names) -> list[dict]:
+    """Accuracy and macro-F1 of fritekst and the baselines, averaged over ``splits``."""
+    ids_array = np.array(ids)
+    results: dict[str, list] = {}
+
+    def score(method, truth, predicted):
+        results.setdefault(method, []).append(
+            (accuracy_score(truth, predicted), f1_score(truth, predicted, average="macro")))
+
+    for X_coded, y_coded, X_answers, y_answers in splits:
+        if k == 0:
+            score("cosine to category labels", y_answers, ids_array[np.argmax(X_answers @ names.T, axis=1)])
+        X_fit = np.vstack([X_coded, X_answers])
+        y_fit = np.concatenate([y_coded, np.full(len(X_answers), "", dtype=object)])
+        coder = CodebookCoder(prototypes, ids).fit(X_fit, y_fit)
+        score("fritekst", y_answers, ids_array[np.argmax(coder.predict_proba(X_answers), axis=1)])
+        without_pool = CodebookCoder(prototypes, ids, min_pool=10**9).fit(X_coded, y_coded)
+        score("fritekst without the answers (ablation)", y_answers,
+              ids_array[np.argmax(without_pool.predict_proba(X_answers), axis=1)])
+        if k not in (0, 1):
+            lr = LogisticRegression(max_iter=3000).fit(X_coded, y_coded)
+            score("logistic regression", y_answers, lr.predict(X_answers))
+    return [
+        {"evaluation": evaluation, "coded per category": k, "method": method,
+         "accuracy": np.mean(values, axis=0)[0], "macro_F1": np.mean(values, axis=0)[1]}
+        for method, values in results.items()
+    ]
 
 
 if __name__ == "__main__":

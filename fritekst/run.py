@@ -53,7 +53,7 @@ class RunConfig:
     extra_non_answers: tuple[str, ...] = ()
     codebook: str | None = None  # path of a codebook YAML: adds code suggestions
     coded: str | None = None  # path of a CSV with coders' codes (id, code_id[, coder])
-    code_threshold: float = 0.15
+    code_threshold: float | None = None  # None: from the codebook's size (see CodebookCoder)
 
 
 @dataclass(frozen=True)
@@ -174,13 +174,10 @@ def _theme_code(codes: pd.Series) -> dict:
 
 
 def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig) -> CodebookCoder:
-    """A coder for one question, taught by the coders' codes on this question's answers."""
+    """A coder for one question, taught by its answers and the coders' codes on them."""
     coder = CodebookCoder(prototypes, category_ids, threshold=config.code_threshold, random_state=config.themes.random_state)
-    if coded is None:
-        return coder.fit()
-    human = dict(zip(coded["id"], coded["code_id"]))
-    taught = [i for i, answer_id in enumerate(ids) if answer_id in human]
-    return coder.fit(vectors[taught], [human[ids[i]] for i in taught])
+    human = dict(zip(coded["id"], coded["code_id"])) if coded is not None else {}
+    return coder.fit(vectors, [human.get(answer_id, "") for answer_id in ids])
 
 
 def _write_codes(segments: pd.DataFrame, rows, suggestions, ids, coded) -> None:

@@ -38,7 +38,7 @@ def build_run_config(
     non_answers: list[str] | None = None,
     codebook: Path | None = None,
     coded: Path | None = None,
-    code_threshold: float = 0.15,
+    code_threshold: float | None = None,
 ) -> RunConfig:
     mapping = load_mapping(config_file) if config_file else None
     if mapping is None and not text:
@@ -60,7 +60,7 @@ def build_run_config(
         raise InputError(f"--seed must be between 0 and {MAX_SEED}", column="--seed")
     if coded and not codebook:
         raise InputError("--coded needs --codebook: codes are checked against it", column="--coded")
-    if not 0 < code_threshold <= 1:
+    if code_threshold is not None and not 0 < code_threshold <= 1:
         raise InputError("--code-threshold must be above 0 and at most 1", column="--code-threshold")
     get_embedder(embedder)  # fail on an unknown name before reading the survey
     themes = ThemeConfig(

@@ -51,6 +51,28 @@ def test_the_classifier_joins_only_with_enough_examples_per_category():
     assert CodebookCoder(PROTOTYPES, IDS).get_params()["min_examples_for_classifier"] == 20
 
 
+def test_the_question_s_own_answers_stop_one_category_attracting_everything():
+    # Every answer leans toward a shared direction (as all Norwegian sentences do in e5),
+    # and "bolig" sits nearest to it: read alone, the prototypes give bolig almost everything.
+    rng = np.random.default_rng(0)
+    prototypes = unit([[1, 0, 0, 2], [0, 1, 0, 1], [0, 0, 1, 1]])
+    truth = np.repeat([0, 1, 2], 40)
+    X = unit(np.array([0, 0, 0, 1.0]) * 4 + np.eye(4)[truth] + 0.3 * rng.normal(size=(120, 4)))
+    alone = CodebookCoder(prototypes, IDS, min_pool=10**9).fit(X, [""] * 120).predict_proba(X).argmax(axis=1)
+    pooled = CodebookCoder(prototypes, IDS).fit(X, [""] * 120)
+    assert (alone == 0).mean() > 0.6
+    assert pooled.pool_prototypes_ is not None
+    assert (pooled.predict_proba(X).argmax(axis=1) == truth).mean() > 0.9
+    assert CodebookCoder(prototypes, IDS).fit(X[:10]).pool_prototypes_ is None  # too few to learn from
+
+
+def test_the_default_threshold_falls_with_the_codebook_s_size():
+    assert CodebookCoder(PROTOTYPES, IDS).fit().threshold_ == pytest.approx(1.6 / np.sqrt(3))
+    big = unit(np.eye(30))
+    assert CodebookCoder(big, [f"k{i}" for i in range(30)]).fit().threshold_ == pytest.approx(0.292, abs=0.001)
+    assert CodebookCoder(PROTOTYPES, IDS, threshold=0.5).fit().threshold_ == 0.5
+
+
 def write_survey(path: Path) -> Path:
     answers = ["Vi mangler boliger til familiene.", "Det er få utleieboliger og høye husleier.",
                "Tolk på tigrinja er vanskelig å få tak i.", "Samarbeidet med NAV om arbeidstrening fungerer godt.",

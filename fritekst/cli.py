@@ -54,7 +54,7 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache")] = False,
     codebook: Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML: suggest a category for every answer")] = None,
     coded: Annotated[Optional[Path], typer.Option("--coded", help="CSV of coders' codes (id, code_id[, coder, question]) to learn from")] = None,
-    code_threshold: Annotated[float, typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder")] = 0.15,
+    code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder (default: from the codebook's size)")] = None,
 ) -> None:
     """Find themes in open answers and write manifest.json, themes.csv and assignments.csv to OUT."""
     from fritekst.errors import InputError
@@ -114,6 +114,70 @@ def open_app(
                "--server.port", str(port), "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
                "--", str(run_dir)]
     raise typer.Exit(subprocess.call(command))
+
+
+codebook_app = typer.Typer(no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook", help="Codebook files: compare versions, exchange with QDA programs (REFI-QDA .qdc).")
+
+
+@codebook_app.command("diff")
+def codebook_diff(
+    old: Annotated[Path, typer.Argument(help="Codebook YAML, the earlier version")],
+    new: Annotated[Path, typer.Argument(help="Codebook YAML, the later version")],
+) -> None:
+    """Show what changed from OLD to NEW; exit 0 when identical, 1 when they differ (like diff)."""
+    from fritekst.codebook import diff_codebooks, load_codebook, render_diff
+    from fritekst.errors import InputError
+
+    try:
+        diff = diff_codebooks(load_codebook(old), load_codebook(new))
+    except InputError as error:
+        _fail(error)
+    typer.echo(render_diff(diff))
+    raise typer.Exit(code=1 if diff else 0)
+
+
+def _refuse_to_overwrite(out: Path, force: bool) -> None:
+    from fritekst.errors import InputError
+
+    if out.exists() and not force:
+        raise InputError("exists already; choose another name or add --force to replace it", file=str(out))
+
+
+@codebook_app.command("export")
+def codebook_export(
+    codebook: Annotated[Path, typer.Argument(help="Codebook YAML")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="REFI-QDA codebook file to write (.qdc)")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists")] = False,
+) -> None:
+    """Write CODEBOOK as a REFI-QDA .qdc for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
+    from fritekst.codebook import load_codebook, save_qdc
+    from fritekst.errors import InputError
+
+    try:
+        _refuse_to_overwrite(out, force)
+        written = save_qdc(load_codebook(codebook), out)
+    except InputError as error:
+        _fail(error)
+    typer.echo(f"wrote {written}")
+
+
+@codebook_app.command("import")
+def codebook_import(
+    qdc: Annotated[Path, typer.Argument(help="REFI-QDA codebook (.qdc) from fritekst or another QDA program")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Codebook YAML to write")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists")] = False,
+) -> None:
+    """Read a REFI-QDA .qdc into a fritekst codebook YAML (fields other programs lack come back too)."""
+    from fritekst.codebook import load_qdc, save_codebook
+    from fritekst.errors import InputError
+
+    try:
+        _refuse_to_overwrite(out, force)
+        written = save_codebook(load_qdc(qdc), out)
+    except InputError as error:
+        _fail(error)
+    typer.echo(f"wrote {written}")
 
 
 if __name__ == "__main__":

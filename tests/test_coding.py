@@ -126,3 +126,18 @@ def test_coded_needs_a_codebook(tmp_path):
     survey = write_survey(tmp_path / "svar.csv")
     result = run(survey, "--text", "svar", "--coded", tmp_path / "x.csv", "--out", tmp_path / "out", "--no-cache")
     assert result.exit_code == 2 and "--coded needs --codebook" in result.stderr
+
+
+def test_coded_answers_from_an_earlier_codebook_version_follow_merges(tmp_path):
+    from fritekst.codebook import load_codebook, new_version, save_codebook
+    from fritekst.coding import load_coded
+
+    old = load_codebook(CODEBOOK)
+    merged = [c.model_copy(update={"retired": old.version + 1, "merged_into": "kvalifisering_tjenester"})
+              if c.id == "tolk" else c for c in old.categories]
+    newer = save_codebook(new_version(old, old.model_copy(update={"categories": tuple(merged)})), tmp_path / "v2.yaml")
+    coded = tmp_path / "kodet.csv"
+    coded.write_text("id,code_id\nk1,tolk\nk2,bolig\n", encoding="utf-8")
+    table = load_coded(coded, load_codebook(newer)).set_index("id")
+    assert table.loc["k1", "code_id"] == "kvalifisering_tjenester"
+    assert table.loc["k2", "code_id"] == "bolig"

@@ -1,19 +1,32 @@
-"""The codebook: the analyst's categories, with stable ids, read from and written to YAML.
+"""The codebook: the analyst's categories, with stable ids, read from and written to YAML and REFI-QDA (.qdc).
 
 >>> codebook = load_codebook("codebooks/imdi_kommuneundersokelsen.yaml")  # doctest: +SKIP
 >>> codebook.category("bolig").label  # doctest: +SKIP
 'Mangel på boliger'
 """
 
-from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Codebook
+from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Change, Codebook, Rename
+from fritekst.codebook._qdc import dump_qdc, load_qdc, parse_qdc, save_qdc
 from fritekst.codebook._yaml import dump_codebook, load_codebook, parse_codebook, save_codebook
+from fritekst.codebook._versions import CodebookDiff, diff_codebooks, harmonise, new_version, render_diff
 
 __all__ = [
     "SPECIAL_CATEGORIES",
     "Category",
+    "Change",
     "Codebook",
+    "CodebookDiff",
+    "Rename",
+    "diff_codebooks",
     "dump_codebook",
+    "dump_qdc",
+    "harmonise",
     "load_codebook",
+    "load_qdc",
+    "new_version",
     "parse_codebook",
+    "parse_qdc",
+    "render_diff",
     "save_codebook",
+    "save_qdc",
 ]

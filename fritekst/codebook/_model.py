@@ -1,16 +1,23 @@
-"""Codebook and category as validated data (pydantic), with the rules that span categories."""
+"""Codebook, category and change log as validated data (pydantic); rules between categories
+are in ``_checks``."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 class Category(BaseModel):
-    """One category. ``id`` is stable across versions and waves and never reused."""
+    """One category. ``id`` is stable across versions and waves and never reused.
+
+    A category that leaves the codebook stays in it as history, with ``retired`` (the version
+    that retired it) and, when its answers went on elsewhere, ``merged_into`` or ``split_into``:
+    that is what lets old waves' codes be mapped to today's ids (:func:`~fritekst.codebook.harmonise`).
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -23,6 +30,9 @@ class Category(BaseModel):
     parent: str | None = None
     color: str | None = None
     special: bool = False
+    retired: int | None = Field(default=None, ge=1, strict=True)  # strict: "retired: true" is not version 1
+    merged_into: str | None = None
+    split_into: tuple[str, ...] | None = None
 
     @field_validator("id")
     @classmethod
@@ -37,6 +47,48 @@ class Category(BaseModel):
         if not value.strip():
             raise ValueError("label is empty; every category needs a label")
         return value.strip()
+
+    @field_validator("merged_into", "split_into")
+    @classmethod
+    def _successor_of_a_retired_category(cls, value, info: ValidationInfo):
+        if info.field_name == "split_into" and not value:
+            raise ValueError("split_into is empty; list the categories the answers were split into")
+        if value is not None and info.data.get("retired") is None:
+            raise ValueError(f"only a retired category has {info.field_name}; add 'retired: <version>'")
+        if info.field_name == "split_into" and info.data.get("merged_into"):
+            raise ValueError("a category is either merged_into one category or split_into several, not both")
+        return value
+
+
+class Rename(BaseModel):
+    """A label change: the id, and so every coded answer, stays."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Change(BaseModel):
+    """What one version changed; the codebook's ``changes`` list them oldest first.
+
+    ``retired`` holds categories retired without successor; ``merged`` and ``split`` those
+    whose answers went on to other categories. ``edited`` names the fields changed per id,
+    ``metadata`` the codebook's own fields (name, description, ...).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    version: int = Field(ge=1)
+    date: datetime.date | None = None
+    added: tuple[str, ...] = ()
+    renamed: dict[str, Rename] = Field(default_factory=dict)
+    merged: dict[str, str] = Field(default_factory=dict)
+    split: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    retired: tuple[str, ...] = ()
+    edited: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    metadata: tuple[str, ...] = ()
+    reordered: bool = False
 
 
 # Every codebook has these unless it defines the same ids itself: answers that say
@@ -61,6 +113,7 @@ class Codebook(BaseModel):
     language: str = "nb"
     description: str = ""
     categories: tuple[Category, ...]
+    changes: tuple[Change, ...] = ()
 
     def category(self, category_id: str) -> Category:
         for category in self.categories:
@@ -73,9 +126,11 @@ class Codebook(BaseModel):
         return [category.id for category in self.categories]
 
     def codable(self) -> list[Category]:
-        """Categories a segment can be coded with: leaves and specials, not group headings."""
-        parents = {category.parent for category in self.categories if category.parent}
-        return [category for category in self.categories if category.id not in parents]
+        """Categories a segment can be coded with: active leaves and specials, not group
+        headings (a heading whose children are all retired is a leaf again)."""
+        active = [category for category in self.categories if category.retired is None]
+        parents = {category.parent for category in active if category.parent}
+        return [category for category in active if category.id not in parents]
 
     def with_special_categories(self) -> Codebook:
         """This codebook plus the special categories it does not define itself."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from fritekst.codebook._checks import problems
 from fritekst.codebook._model import Codebook
 from fritekst.errors import InputError
 
@@ -47,34 +48,9 @@ def parse_codebook(source: str, file: str = "<codebook>") -> Codebook:
 
 
 def _check_structure(codebook: Codebook, lines: dict[tuple, int], file: str) -> None:
-    """The rules between categories: unique ids, known parents, no cycles, two levels."""
-    seen: dict[str, int] = {}
-    for index, category in enumerate(codebook.categories):
-        line = _line_for(lines, ("categories", index, "id"))
-        if category.id in seen:
-            raise InputError(
-                f"line {line}: duplicate id {category.id!r} (first at line {seen[category.id]}); ids must be unique",
-                file=file,
-            )
-        seen[category.id] = line
-    parents = {category.id: category.parent for category in codebook.categories}
-    for index, category in enumerate(codebook.categories):
-        line = _line_for(lines, ("categories", index, "parent"))
-        if category.parent is None:
-            continue
-        if category.parent not in parents:
-            raise InputError(f"line {line}: {category.id!r} has unknown parent {category.parent!r}", file=file)
-        chain, current = [category.id], category.parent
-        while current is not None:
-            if current in chain:
-                cycle = " -> ".join([*chain, current])
-                raise InputError(f"line {line}: parents form a cycle ({cycle})", file=file)
-            chain.append(current)
-            current = parents[current]
-        if len(chain) > 2:
-            raise InputError(
-                f"line {line}: {category.id!r} is three levels deep ({' -> '.join(chain)}); use at most two", file=file
-            )
+    """The rules between categories and of the change log (``_checks``), placed by line."""
+    for problem in problems(codebook, lambda location: f"line {_line_for(lines, location)}"):
+        raise InputError(problem, file=file)
 
 
 def _line_numbers(node, path: tuple = ()) -> dict[tuple, int]:
@@ -99,15 +75,22 @@ def _line_for(lines: dict[tuple, int], location: tuple) -> int:
 
 
 def dump_codebook(codebook: Codebook) -> str:
-    """YAML a person can read: own categories only (specials are implied), empty fields left out."""
-    own = [c for c in codebook.categories if not c.special]
-    data = codebook.model_dump(exclude={"categories"}, exclude_defaults=False)
-    data["categories"] = [
-        {key: (list(value) if isinstance(value, tuple) else value)
-         for key, value in category.model_dump().items() if value not in (None, "", (), False)}
-        for category in own
-    ]
+    """YAML a person can read: own categories only (specials are implied), empty fields left out,
+    the change log last and only when there is one."""
+    data = codebook.model_dump(exclude={"categories", "changes"})
+    data["categories"] = [_plain(c.model_dump(exclude_defaults=True)) for c in codebook.categories if not c.special]
+    if codebook.changes:
+        data["changes"] = [_plain(change.model_dump(by_alias=True, exclude_defaults=True)) for change in codebook.changes]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _plain(value):
+    """Tuples as lists, recursively: safe_dump writes only plain YAML types."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def save_codebook(codebook: Codebook, path: str | Path) -> Path:

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from fritekst.codebook import Codebook
+from fritekst.codebook import Codebook, harmonise
 from fritekst.errors import InputError
 from fritekst.names import suggest
 
 
 def load_coded(path: str | Path, codebook: Codebook) -> pd.DataFrame:
     """Columns ``id, code_id, coder`` (coder defaults to "coder") and, when the file has it,
-    ``question`` (a survey with several open questions needs it); one row per coded answer."""
+    ``question`` (a survey with several open questions needs it); one row per coded answer.
+    Codes from an earlier codebook version are harmonised: a merged category's code becomes
+    the category it was merged into; split or retired codes stay as the coder wrote them."""
     path = Path(path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -33,6 +35,7 @@ def load_coded(path: str | Path, codebook: Codebook) -> pd.DataFrame:
                 f"code {code!r} is not in the codebook; {suggest(code, sorted(known), 'codes')}",
                 file=str(path), row=row, column="code_id",
             )
+    table["code_id"] = harmonise(table["code_id"], codebook)[0]
     if "coder" not in table.columns:
         table["coder"] = "coder"
     table["coder"] = table["coder"].replace("", "coder")

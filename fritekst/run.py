@@ -161,12 +161,14 @@ def _start_codes(segments: pd.DataFrame) -> None:
 
 
 # A theme takes a category when at least this share of its answers has it as primary code.
-THEME_CODE_SHARE = 0.5
+# On the example survey with the IMDi codebook, 0.4 gave 13 of 17 themes a category, each one
+# right on reading; 0.5 left out four right ones (tolk 0.44, helse 0.46, næringsliv 0.47 …).
+THEME_CODE_SHARE = 0.4
 
 
 def _theme_code(codes: pd.Series) -> dict:
     """The category most of a theme's answers got, so a coder can accept the theme at once;
-    ``new_category`` when no category holds half the theme."""
+    ``new_category`` when no category holds 40 % of the theme."""
     counts = codes[codes != ""].value_counts()
     top, share = (counts.index[0], counts.iloc[0] / len(codes)) if len(counts) else ("", 0.0)
     fits = share >= THEME_CODE_SHARE

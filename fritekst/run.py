@@ -182,11 +182,19 @@ def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig)
     return coder.fit(vectors, [human.get(answer_id, "") for answer_id in ids])
 
 
+def human_code(code_id: str, coder: str) -> tuple[str, str, float, str]:
+    """A coder's code as the code columns (code_id, codes, confidence, coded_by) hold it.
+
+    A person's code always wins over the model's suggestion: here, and in a store export.
+    """
+    return (code_id, code_id, 1.0, coder)
+
+
 def _write_codes(segments: pd.DataFrame, rows, suggestions, ids, coded) -> None:
     """Model suggestions into the code columns; a coder's code always wins."""
     human = dict(zip(coded["id"], zip(coded["code_id"], coded["coder"]))) if coded is not None else {}
     values = [
-        (human[a][0], human[a][0], 1.0, human[a][1]) if a in human
+        human_code(*human[a]) if a in human
         else (s.code_id, ";".join(s.codes), s.confidence, "model")
         for a, s in zip(ids, suggestions)
     ]

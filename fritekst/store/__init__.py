@@ -1,0 +1,29 @@
+"""The project store: surveys, answers, runs, codebook versions and codings in one database.
+
+SQLite (``fritekst.db`` in the project folder) by default, PostgreSQL by URL for a team. All SQL
+lives behind this package (house rule 5); the schema is migrated by code when a store is opened.
+See ``docs/decisions/005-project-store.md`` for why it is shaped as it is.
+
+>>> store = open_store("prosjekt/")  # doctest: +SKIP
+>>> store.import_survey("examples/kommuneundersokelsen_fiktiv.xlsx", mapping)  # doctest: +SKIP
+>>> run_id = store.save_run(run_survey(survey, config))  # doctest: +SKIP
+>>> store.add_coding(segment_id, "bolig", coder="kari", codebook_version=3)  # doctest: +SKIP
+>>> store.export_run("ut/", run_id)  # doctest: +SKIP
+"""
+
+from fritekst.store._engine import DEFAULT_FILE, database_url
+from fritekst.store._imports import ImportSummary
+from fritekst.store._migrate import current_revision, head_revision
+from fritekst.store._schema import MODEL_CODER
+from fritekst.store._store import Store, open_store
+
+__all__ = [
+    "DEFAULT_FILE",
+    "MODEL_CODER",
+    "ImportSummary",
+    "Store",
+    "current_revision",
+    "database_url",
+    "head_revision",
+    "open_store",
+]

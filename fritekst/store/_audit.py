@@ -1,0 +1,48 @@
+"""The audit log: every change to the store, who made it, and the state before and after.
+
+Rows are written in the same transaction as the change they describe, so the log never records
+a change that did not happen, nor misses one that did.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from sqlalchemy import Connection, insert, select
+
+from fritekst.store._engine import now
+from fritekst.store._schema import AuditEntry
+
+
+def record(
+    connection: Connection, actor: str, action: str, entity: str, entity_id, before=None, after=None
+) -> None:
+    connection.execute(
+        insert(AuditEntry).values(
+            at=now(), actor=actor, action=action, entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            before=_json(before), after=_json(after),
+        )
+    )
+
+
+def _json(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def audit_table(connection: Connection, entity: str | None = None) -> pd.DataFrame:
+    """The log oldest first; ``before`` and ``after`` parsed back from JSON."""
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    rows = [
+        {**row, "before": _parse(row["before"]), "after": _parse(row["after"])}
+        for row in connection.execute(query).mappings()
+    ]
+    table = pd.DataFrame(rows, columns=[c.name for c in AuditEntry.__table__.c])
+    return table.astype({"before": object, "after": object})
+
+
+def _parse(value: str | None):
+    return None if value is None else json.loads(value)

@@ -1,0 +1,124 @@
+"""Codings: appended, never overwritten. Each coder codes independently; a coder's current coding
+of a segment is their latest, and two coders who disagree both keep theirs (the disagreement is
+data for the agreement measures, not a conflict to resolve by last write)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, and_, exists, insert, select
+from sqlalchemy.orm import aliased
+
+from fritekst.codebook import parse_codebook
+from fritekst.errors import InputError
+from fritekst.names import suggest
+from fritekst.store import _audit
+from fritekst.store._codebooks import version_row
+from fritekst.store._engine import frame, now
+from fritekst.store._schema import (
+    MODEL_CODER,
+    Answer,
+    CodebookVersion,
+    Coding,
+    Question,
+    Respondent,
+    RunSegment,
+    Segment,
+    Survey,
+    Wave,
+)
+
+CODING_COLUMNS = [
+    "coding_id", "segment_id", "survey", "wave", "question", "id", "segment", "text", "code_id", "coder",
+    "codebook", "codebook_version", "created_at", "run_id", "confidence", "memo", "quote_candidate",
+]
+
+
+def add_coding(
+    connection: Connection,
+    segment_id: int,
+    code_id: str,
+    coder: str,
+    codebook_version: int,
+    codebook: str | None,
+    memo: str | None,
+    quote_candidate: bool,
+    codable: dict[int, frozenset[str]],
+) -> int:
+    """Append one coding; ``codable`` caches each codebook version's codable ids (versions never change)."""
+    if not coder.strip():
+        raise InputError("the coder name is empty; every coding says who made it", column="coder")
+    version = version_row(connection, codebook, codebook_version)
+    if version.id not in codable:
+        parsed = parse_codebook(version.yaml, f"{version.name} version {version.version} (store)")
+        codable[version.id] = frozenset(category.id for category in parsed.codable())
+    if code_id not in codable[version.id]:
+        raise InputError(
+            f"code {code_id!r} is not a category of codebook {version.name!r} version {version.version}; "
+            f"{suggest(code_id, sorted(codable[version.id]), 'codes')}", column="code_id",
+        )
+    if connection.scalar(select(Segment.id).where(Segment.id == segment_id)) is None:
+        raise InputError(f"no segment {segment_id} in the store", column="segment_id")
+    previous = connection.execute(
+        select(Coding.id, Coding.code_id, Coding.codebook_version_id, Coding.memo, Coding.quote_candidate)
+        .where(Coding.segment_id == segment_id, Coding.coder == coder).order_by(Coding.id.desc()).limit(1)
+    ).mappings().first()
+    values = {
+        "segment_id": segment_id, "code_id": code_id, "coder": coder, "codebook_version_id": version.id,
+        "created_at": now(), "memo": memo, "quote_candidate": bool(quote_candidate),
+    }
+    coding_id = connection.scalar(insert(Coding).values(**values).returning(Coding.id))
+    _audit.record(connection, coder, "code", "segment", segment_id,
+                  dict(previous) if previous else None, {"coding_id": coding_id, **values})
+    return coding_id
+
+
+def codings_table(
+    connection: Connection,
+    *,
+    survey: str | None = None,
+    question: str | None = None,
+    coder: str | None = None,
+    segment_id: int | None = None,
+    current: bool = False,
+) -> pd.DataFrame:
+    """Codings oldest first in :data:`CODING_COLUMNS`; ``current`` keeps each coder's latest per segment."""
+    query = (
+        select(
+            Coding.id.label("coding_id"), Coding.segment_id, Survey.name.label("survey"), Wave.name.label("wave"),
+            Question.name.label("question"), Respondent.key.label("id"), Segment.number.label("segment"),
+            Segment.text, Coding.code_id, Coding.coder, CodebookVersion.name.label("codebook"),
+            CodebookVersion.version.label("codebook_version"), Coding.created_at, Coding.run_id, Coding.confidence,
+            Coding.memo, Coding.quote_candidate,
+        )
+        .join(Segment, Segment.id == Coding.segment_id).join(Answer, Answer.id == Segment.answer_id)
+        .join(Question, Question.id == Answer.question_id).join(Wave, Wave.id == Question.wave_id)
+        .join(Survey, Survey.id == Wave.survey_id).join(Respondent, Respondent.id == Answer.respondent_id)
+        .join(CodebookVersion, CodebookVersion.id == Coding.codebook_version_id)
+        .order_by(Coding.id)
+    )
+    for column, value in ((Survey.name, survey), (Question.name, question), (Coding.coder, coder),
+                          (Coding.segment_id, segment_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if current:
+        later = aliased(Coding)
+        query = query.where(~exists().where(and_(
+            later.segment_id == Coding.segment_id, later.coder == Coding.coder, later.id > Coding.id
+        )))
+    table = frame(connection, query)
+    table["wave"] = table["wave"].replace("", None)
+    return table
+
+
+def latest_human_codes(connection: Connection, run_id: int) -> pd.DataFrame:
+    """For each segment of run ``run_id`` that a person has coded: the latest person's code
+    (``segment_id, code_id, coder, codebook_version_id``). This is what wins over the model in an export."""
+    later = aliased(Coding)
+    query = (
+        select(Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id)
+        .join(RunSegment, and_(RunSegment.segment_id == Coding.segment_id, RunSegment.run_id == run_id))
+        .where(Coding.coder != MODEL_CODER)
+        .where(~exists().where(and_(later.segment_id == Coding.segment_id, later.coder != MODEL_CODER,
+                                    later.id > Coding.id)))
+    )
+    return frame(connection, query)

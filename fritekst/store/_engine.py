@@ -1,0 +1,117 @@
+"""Where the store lives (a file path or a database URL) and how connections to it behave.
+
+SQLite connections run in WAL mode (readers never block the writer), with foreign keys on and a
+busy timeout, so that a second writer waits for the first instead of failing. Writes open with
+``BEGIN IMMEDIATE``: a transaction that first reads and then writes could otherwise find, at its
+first write, that another writer committed in between, and fail at once without waiting.
+PostgreSQL needs none of this; plain ``postgresql://`` URLs get the psycopg 3 driver.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from fritekst.errors import InputError
+
+DEFAULT_FILE = "fritekst.db"
+BUSY_TIMEOUT_S = 60.0
+_WRITE = "fritekst_write"
+
+
+def database_url(target: str | os.PathLike[str] | None = None) -> str:
+    """The SQLAlchemy URL for a project folder, a database file, or a URL a user typed.
+
+    ``None`` is ``fritekst.db`` in the current folder; a folder holds ``fritekst.db``;
+    ``postgresql://`` and ``postgres://`` get the psycopg driver.
+    """
+    text = str(target) if target is not None else DEFAULT_FILE
+    if "://" not in text:
+        path = Path(text).expanduser()
+        if path.is_dir():
+            path = path / DEFAULT_FILE
+        if not path.parent.is_dir():
+            raise InputError("the folder of the database file does not exist; create it first", file=str(path))
+        return f"sqlite:///{path.resolve()}"
+    scheme, rest = text.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
+        return text
+    raise InputError(
+        f"cannot use a {scheme!r} database; give a file path, sqlite:///FILE or postgresql://USER@HOST/DATABASE",
+        column="--db",
+    )
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise InputError(f"not a database URL ({error})", column="--db") from None
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    if parsed.database in (None, "", ":memory:"):
+        raise InputError("an in-memory SQLite database cannot be shared; give a file", column="--db")
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below, not by sqlite3
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITE) else "BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: committed when the block ends, rolled back if it raises."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITE: True})
+        with connection.begin():
+            yield connection
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """One read transaction: a consistent snapshot on both backends (PostgreSQL's default,
+    READ COMMITTED, would let a query see rows the one before it did not)."""
+    with engine.connect() as connection:
+        if not is_sqlite(engine):
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
+
+
+def frame(connection: Connection, query) -> pd.DataFrame:
+    """The rows of ``query`` as a DataFrame with the query's column names.
+
+    Rows go in as plain tuples: pandas probing SQLAlchemy's Row objects costs more than the query.
+    """
+    result = connection.execute(query)
+    return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+
+
+def now() -> str:
+    """The current time in UTC, ISO-8601 with microseconds (the store's one time format)."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,189 @@
+"""The :class:`Store`: a project's surveys, runs, codebook versions and codings in one database.
+
+Every method is one transaction. Every change writes its audit row in that transaction, so a
+crash or a refused change leaves both the data and the log as they were.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from fritekst.codebook import Codebook, parse_codebook
+from fritekst.errors import InputError
+from fritekst.store import _audit, _codebooks, _codings, _imports, _runs
+from fritekst.store._engine import database_url, make_engine, reading, writing
+from fritekst.store._imports import ImportSummary
+from fritekst.store._migrate import upgrade
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return os.environ.get("FRITEKST_USER") or getpass.getuser()
+    except (KeyError, OSError):  # a container user without a name
+        return "unknown"
+
+
+def open_store(target: str | os.PathLike[str] | None = None) -> Store:
+    """Open (and create or upgrade) the store at a path, a project folder or a database URL.
+
+    ``None`` is ``fritekst.db`` in the current folder. The schema is brought to this fritekst's
+    newest revision first, so a project made with an older version opens in a newer one.
+
+    >>> store = open_store("prosjekt/")  # doctest: +SKIP
+    >>> store.import_survey("svar.xlsx", mapping)  # doctest: +SKIP
+    """
+    url = database_url(target)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except DatabaseError as error:  # not a database, no server, no such database, no access
+        engine.dispose()
+        where = make_url(url).render_as_string(hide_password=True)
+        raise InputError(f"cannot open the store ({str(error.orig).strip()})", file=where) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)
+
+
+class Store:
+    """Methods the CLI and the app call; SQL stays behind them (house rule 5).
+
+    ``actor`` arguments default to ``$FRITEKST_USER`` or the login name.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._codable: dict[int, frozenset[str]] = {}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- surveys and answers -------------------------------------------------------------
+
+    def import_answers(
+        self, answers: pd.DataFrame, survey: str, source_file: str | os.PathLike[str], actor: str | None = None
+    ) -> ImportSummary:
+        """Add answers read by :func:`fritekst.survey.load_answers` from ``source_file``.
+
+        Importing the same file again changes nothing; answers already stored must not differ.
+        """
+        def once() -> ImportSummary:
+            with writing(self.engine) as connection:
+                return _imports.import_answers(connection, answers, survey, source_file, _actor(actor))
+
+        try:
+            return once()
+        except IntegrityError:  # a concurrent first import of the same survey or file won the race
+            return once()
+
+    def import_survey(self, path: str | os.PathLike[str], mapping, survey: str | None = None,
+                      actor: str | None = None) -> ImportSummary:
+        """Read a survey file with its column mapping and import it (survey name: the file's stem)."""
+        from fritekst.survey import load_answers
+
+        return self.import_answers(load_answers(path, mapping), survey or Path(path).stem, path, actor)
+
+    def answers(self, survey: str | None = None, question: str | None = None) -> pd.DataFrame:
+        """Stored answers in the survey reader's columns, plus survey, answer_id, respondent_id."""
+        with reading(self.engine) as connection:
+            return _imports.answers_table(connection, survey, question)
+
+    # --- runs ----------------------------------------------------------------------------
+
+    def save_run(self, result, survey: str | None = None, actor: str | None = None, on_progress=None) -> int:
+        """Store a run (segments, themes, assignments, the model's codes as codings by ``model``,
+        manifest, codebook version) in one transaction; returns the run id.
+
+        The run's survey file must be imported; ``survey`` is needed only when the same file was
+        imported into several surveys. ``on_progress(stage, done, total)`` follows the writing.
+        """
+        def once() -> int:
+            with writing(self.engine) as connection:
+                return _runs.save_run(connection, result, survey, _actor(actor), on_progress)
+
+        try:
+            return once()
+        except IntegrityError:  # a concurrent save added the same new segments first; now they are there
+            return once()
+
+    def runs(self) -> pd.DataFrame:
+        with reading(self.engine) as connection:
+            return _runs.runs_table(connection)
+
+    def segments(self, run_id: int | None = None, survey: str | None = None, question: str | None = None):
+        """A run's assignments (latest run when ``run_id`` is None) with ``segment_id`` first."""
+        with reading(self.engine) as connection:
+            return _runs.run_table(connection, run_id or _runs.latest_run_id(connection, survey), question)
+
+    def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
+        """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each
+        segment's latest code by a person in place of the model's suggestion."""
+        from fritekst.run import check_output_dir, write_run
+
+        check_output_dir(out)
+        with reading(self.engine) as connection:
+            result = _runs.run_result(connection, run_id or _runs.latest_run_id(connection, survey))
+        return write_run(result, out)
+
+    # --- codebooks and codings -----------------------------------------------------------
+
+    def save_codebook(self, codebook: Codebook, author: str | None = None,
+                      expected_version: int | None = None) -> Codebook:
+        """Save an edited codebook as the next version; ``expected_version`` is the version the
+        edit was made from (None for a codebook new to the store). Refused with
+        :class:`InputError` when the store holds another latest version. Returns what is stored."""
+        try:
+            with writing(self.engine) as connection:
+                return _codebooks.save_codebook(connection, codebook, _actor(author), expected_version)
+        except IntegrityError:  # a concurrent save took the same version number first
+            with reading(self.engine) as connection:
+                stored = _codebooks.latest_version(connection, codebook.name)
+            raise InputError(_codebooks.conflict_message(codebook.name, stored, expected_version)) from None
+
+    def codebook(self, name: str | None = None, version: int | None = None) -> Codebook:
+        """A stored codebook version (the latest when ``version`` is None)."""
+        with reading(self.engine) as connection:
+            row = _codebooks.version_row(connection, name, version)
+        return parse_codebook(row.yaml, f"{row.name} version {row.version} (store)")
+
+    def add_coding(self, segment_id: int, code_id: str, coder: str, codebook_version: int, *,
+                   codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False) -> int:
+        """Append ``coder``'s code for a segment; returns the coding id. The coder's earlier
+        codings and other coders' codings of the segment stay as they are."""
+        with writing(self.engine) as connection:
+            return _codings.add_coding(connection, int(segment_id), code_id, coder, codebook_version, codebook,
+                                       memo, quote_candidate, self._codable)
+
+    def codings(self, survey: str | None = None, question: str | None = None, coder: str | None = None,
+                segment_id: int | None = None) -> pd.DataFrame:
+        """Every coding ever made (the history), oldest first."""
+        with reading(self.engine) as connection:
+            return _codings.codings_table(connection, survey=survey, question=question, coder=coder,
+                                          segment_id=segment_id)
+
+    def current_codings(self, survey: str | None = None, question: str | None = None, coder: str | None = None,
+                        segment_id: int | None = None) -> pd.DataFrame:
+        """Each coder's latest coding per segment: one row per (segment, coder), disagreements included."""
+        with reading(self.engine) as connection:
+            return _codings.codings_table(connection, survey=survey, question=question, coder=coder,
+                                          segment_id=segment_id, current=True)
+
+    def audit_log(self, entity: str | None = None) -> pd.DataFrame:
+        """Every change, oldest first: at, actor, action, entity, entity_id, before, after."""
+        with reading(self.engine) as connection:
+            return _audit.audit_table(connection, entity)

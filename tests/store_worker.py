@@ -1,0 +1,53 @@
+"""Separate processes for the store tests: coders writing at the same moment, and a run that is
+killed while it is being saved.
+
+    python store_worker.py code URL CODER GATE N SEGMENT_ID,SEGMENT_ID,... CODE,CODE,...
+    python store_worker.py save-run URL RUN_PICKLE MARKER
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import time
+from pathlib import Path
+
+from fritekst.store import open_store
+
+
+def code(url: str, coder: str, gate: Path, n: int, segment_ids: list[int], codes: list[str]) -> None:
+    """``n`` codings, each saved on its own as a coder in the app would. The worker says it is
+    ready (``gate/CODER``) and starts when the test opens the gate (``gate/go``), so that all
+    workers write at the same moment."""
+    store = open_store(url)
+    (gate / coder).touch()
+    while not (gate / "go").exists():
+        time.sleep(0.002)
+    for i in range(n):
+        store.add_coding(segment_ids[i % len(segment_ids)], codes[i % len(codes)], coder, codebook_version=1)
+    store.close()
+
+
+def save_run(url: str, run_pickle: str, marker: str) -> None:
+    """Save a run; once its first assignment rows have reached the database (the transaction is
+    open and holds them), write ``marker`` and wait to be killed."""
+    store = open_store(url)
+    result = pickle.loads(Path(run_pickle).read_bytes())
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage == "assignments":
+            Path(marker).write_text(f"{stage} {done}/{total}")
+            time.sleep(600)
+
+    store.save_run(result, on_progress=on_progress)
+
+
+if __name__ == "__main__":
+    command, url, *args = sys.argv[1:]
+    if command == "code":
+        coder, gate, n, segments, codes = args
+        code(url, coder, Path(gate), int(n), [int(s) for s in segments.split(",")], codes.split(","))
+    elif command == "save-run":
+        save_run(url, *args)
+    else:
+        raise SystemExit(f"unknown command {command!r}")

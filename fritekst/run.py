@@ -138,7 +138,7 @@ def run_survey(
                     "n_answers": len({ids[i] for i in np.flatnonzero(result.labels == theme.theme_id)}),
                     "representative_ids": ";".join(ids[i] for i in theme.representatives),
                     "n_segments": theme.size,
-                    **(_theme_code(segments.loc[rows[result.labels == theme.theme_id], "code_id"])
+                    **(theme_code(segments.loc[rows[result.labels == theme.theme_id], "code_id"])
                        if codebook is not None else {}),
                 }
             )
@@ -166,7 +166,7 @@ def _start_codes(segments: pd.DataFrame) -> None:
 THEME_CODE_SHARE = 0.4
 
 
-def _theme_code(codes: pd.Series) -> dict:
+def theme_code(codes: pd.Series) -> dict:
     """The category most of a theme's answers got, so a coder can accept the theme at once;
     ``new_category`` when no category holds 40 % of the theme."""
     counts = codes[codes != ""].value_counts()

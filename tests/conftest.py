@@ -3,8 +3,12 @@ a throw-away PostgreSQL server for the store tests (see ``pg_cluster.py``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pg_cluster
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +25,18 @@ def postgres_cluster():
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory):
+    """The example survey run once with the fast TF-IDF embedder and the IMDi codebook, as
+    ``fritekst run`` writes it: (RunResult, output directory)."""
+    from fritekst.run import run_to_dir
+    from fritekst.settings import build_run_config
+
+    config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf",
+                              codebook=ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml")
+    out = tmp_path_factory.mktemp("run") / "out"
+    with pytest.MonkeyPatch.context() as patch:  # the store does not care which spaCy pipeline ran
+        patch.setenv("FRITEKST_MODELS_DIR", str(tmp_path_factory.mktemp("no-models")))
+        return run_to_dir(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", out, config), out

@@ -23,8 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from fritekst.clean import clean_answers
 from fritekst.codebook import load_codebook
 from fritekst.errors import InputError
-from fritekst.run import RunResult, run_to_dir
-from fritekst.settings import build_run_config
+from fritekst.run import RunResult
 from fritekst.store import MODEL_CODER, current_revision, database_url, head_revision, open_store
 from fritekst.store._engine import make_engine
 from fritekst.store._migrate import upgrade
@@ -38,17 +37,6 @@ CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
 WORKER = Path(__file__).with_name("store_worker.py")
 SURVEY = EXAMPLE.stem
 OUTPUTS = ("assignments.csv", "themes.csv", "manifest.json", "codebook.yaml")
-
-
-@pytest.fixture(scope="session")
-def example_run(tmp_path_factory):
-    """The example survey run once with the fast TF-IDF embedder and the IMDi codebook, as
-    ``fritekst run`` writes it: (RunResult, output directory)."""
-    config = build_run_config(config_file=MAPPING, embedder="tfidf", codebook=CODEBOOK)
-    out = tmp_path_factory.mktemp("run") / "out"
-    with pytest.MonkeyPatch.context() as patch:  # the store does not care which spaCy pipeline ran
-        patch.setenv("FRITEKST_MODELS_DIR", str(tmp_path_factory.mktemp("no-models")))
-        return run_to_dir(EXAMPLE, out, config), out
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

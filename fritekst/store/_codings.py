@@ -33,9 +33,9 @@ CODING_COLUMNS = [
 ]
 
 
-def add_coding(
+def add_codings(
     connection: Connection,
-    segment_id: int,
+    segment_ids: list[int],
     code_id: str,
     coder: str,
     codebook_version: int,
@@ -43,8 +43,9 @@ def add_coding(
     memo: str | None,
     quote_candidate: bool,
     codable: dict[int, frozenset[str]],
-) -> int:
-    """Append one coding; ``codable`` caches each codebook version's codable ids (versions never change)."""
+) -> list[int]:
+    """Append one coding per segment (a theme accepted at once is many); ``codable`` caches each
+    codebook version's codable ids (versions never change). Returns the coding ids in order."""
     if not coder.strip():
         raise InputError("the coder name is empty; every coding says who made it", column="coder")
     version = version_row(connection, codebook, codebook_version)
@@ -56,20 +57,31 @@ def add_coding(
             f"code {code_id!r} is not a category of codebook {version.name!r} version {version.version}; "
             f"{suggest(code_id, sorted(codable[version.id]), 'codes')}", column="code_id",
         )
-    if connection.scalar(select(Segment.id).where(Segment.id == segment_id)) is None:
-        raise InputError(f"no segment {segment_id} in the store", column="segment_id")
-    previous = connection.execute(
-        select(Coding.id, Coding.code_id, Coding.codebook_version_id, Coding.memo, Coding.quote_candidate)
-        .where(Coding.segment_id == segment_id, Coding.coder == coder).order_by(Coding.id.desc()).limit(1)
-    ).mappings().first()
-    values = {
-        "segment_id": segment_id, "code_id": code_id, "coder": coder, "codebook_version_id": version.id,
-        "created_at": now(), "memo": memo, "quote_candidate": bool(quote_candidate),
+    wanted = list(dict.fromkeys(int(s) for s in segment_ids))
+    known = set(connection.scalars(select(Segment.id).where(Segment.id.in_(wanted))))
+    missing = [s for s in wanted if s not in known]
+    if missing:
+        raise InputError(f"no segment {missing[0]} in the store", column="segment_id")
+    previous = {
+        row["segment_id"]: dict(row) for row in connection.execute(
+            select(Coding.segment_id, Coding.id, Coding.code_id, Coding.codebook_version_id, Coding.memo,
+                   Coding.quote_candidate)
+            .where(Coding.segment_id.in_(wanted), Coding.coder == coder).order_by(Coding.id)
+        ).mappings()
     }
-    coding_id = connection.scalar(insert(Coding).values(**values).returning(Coding.id))
-    _audit.record(connection, coder, "code", "segment", segment_id,
-                  dict(previous) if previous else None, {"coding_id": coding_id, **values})
-    return coding_id
+    ids = []
+    for segment_id in wanted:
+        values = {
+            "segment_id": segment_id, "code_id": code_id, "coder": coder, "codebook_version_id": version.id,
+            "created_at": now(), "memo": memo, "quote_candidate": bool(quote_candidate),
+        }
+        coding_id = connection.scalar(insert(Coding).values(**values).returning(Coding.id))
+        before = previous.get(segment_id)
+        if before is not None:
+            before = {key: value for key, value in before.items() if key != "segment_id"}
+        _audit.record(connection, coder, "code", "segment", segment_id, before, {"coding_id": coding_id, **values})
+        ids.append(coding_id)
+    return ids
 
 
 def codings_table(

@@ -245,13 +245,19 @@ def run_result(connection: Connection, run_id: int):
         rows = table["segment_id"].isin(values)
         table.loc[rows, CODE_COLUMNS] = pd.DataFrame(
             [values[s] for s in table.loc[rows, "segment_id"]], index=table.index[rows], columns=CODE_COLUMNS)
-    theme_columns = json.loads(run.columns)["themes"]
-    themes = pd.DataFrame(
-        connection.execute(select(RunTheme).where(RunTheme.run_id == run_id).order_by(RunTheme.position))
-        .mappings().all(), columns=["run_id", "position", *THEME_FIELDS],
-    )[theme_columns]
+    themes = themes_table(connection, run_id)
     codebook = parse_codebook(codebook_yaml, f"run {run_id} codebook (store)") if codebook_yaml else None
     return RunResult(table.drop(columns="segment_id"), themes, json.loads(run.manifest), codebook)
+
+
+def themes_table(connection: Connection, run_id: int, question: str | None = None) -> pd.DataFrame:
+    """The run's themes (of one question, or all) in the run's themes.csv columns and order."""
+    run = _run_row(connection, run_id)
+    query = select(RunTheme).where(RunTheme.run_id == run_id).order_by(RunTheme.position)
+    if question is not None:
+        query = query.where(RunTheme.question == question)
+    rows = connection.execute(query).mappings().all()
+    return pd.DataFrame(rows, columns=["run_id", "position", *THEME_FIELDS])[json.loads(run.columns)["themes"]]
 
 
 def runs_table(connection: Connection) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from fritekst.codebook import Codebook, parse_codebook
 from fritekst.errors import InputError
-from fritekst.store import _audit, _codebooks, _codings, _imports, _runs
+from fritekst.store import _audit, _codebooks, _codings, _imports, _runs, _themes
 from fritekst.store._engine import database_url, make_engine, reading, writing
 from fritekst.store._imports import ImportSummary
 from fritekst.store._migrate import upgrade
@@ -130,6 +130,23 @@ class Store:
         with reading(self.engine) as connection:
             return _runs.run_table(connection, run_id or _runs.latest_run_id(connection, survey), question)
 
+    def themes(self, run_id: int | None = None, survey: str | None = None, question: str | None = None) -> pd.DataFrame:
+        """A run's themes (latest run when ``run_id`` is None) as its themes.csv has them."""
+        with reading(self.engine) as connection:
+            return _runs.themes_table(connection, run_id or _runs.latest_run_id(connection, survey), question)
+
+    def rename_theme(self, run_id: int, question: str, theme_id: int, label: str, actor: str | None = None) -> None:
+        with writing(self.engine) as connection:
+            _themes.rename_theme(connection, run_id, question, int(theme_id), label, _actor(actor))
+
+    def regroup_themes(self, run_id: int, question: str, moves: dict[int, int], themes: pd.DataFrame,
+                       actor: str | None = None, action: str = "regroup_themes") -> None:
+        """Move segments between themes (merge, split) and store the question's recounted themes;
+        see :mod:`fritekst.workspace.theme_edits` for the recounting."""
+        with writing(self.engine) as connection:
+            _themes.regroup_themes(connection, run_id, question, {int(k): int(v) for k, v in moves.items()},
+                                   themes, _actor(actor), action)
+
     def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
         """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each
         segment's latest code by a person in place of the model's suggestion."""
@@ -165,9 +182,15 @@ class Store:
                    codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False) -> int:
         """Append ``coder``'s code for a segment; returns the coding id. The coder's earlier
         codings and other coders' codings of the segment stay as they are."""
+        return self.add_codings([segment_id], code_id, coder, codebook_version, codebook=codebook, memo=memo,
+                                quote_candidate=quote_candidate)[0]
+
+    def add_codings(self, segment_ids, code_id: str, coder: str, codebook_version: int, *,
+                    codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False) -> list[int]:
+        """The same code for many segments in one transaction (a whole theme accepted at once)."""
         with writing(self.engine) as connection:
-            return _codings.add_coding(connection, int(segment_id), code_id, coder, codebook_version, codebook,
-                                       memo, quote_candidate, self._codable)
+            return _codings.add_codings(connection, list(segment_ids), code_id, coder, codebook_version, codebook,
+                                        memo, quote_candidate, self._codable)
 
     def codings(self, survey: str | None = None, question: str | None = None, coder: str | None = None,
                 segment_id: int | None = None) -> pd.DataFrame:

@@ -11,7 +11,9 @@ from fritekst.themes.discover import (
     ThemeConfig,
     ThemeResult,
     content_text,
+    describe_themes,
     discover_themes,
+    representative_rows,
 )
 from fritekst.themes.keywords import keyword_tokens, theme_keywords, theme_label
 
@@ -22,8 +24,10 @@ __all__ = [
     "ThemeConfig",
     "ThemeResult",
     "content_text",
+    "describe_themes",
     "discover_themes",
     "keyword_tokens",
+    "representative_rows",
     "theme_count_range",
     "theme_keywords",
     "theme_label",

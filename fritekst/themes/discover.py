@@ -79,19 +79,24 @@ def discover_themes(
     labels = raw.copy()
     if not config.reassign_outliers:
         labels[outliers] = UNASSIGNED
-    forms = written_forms(texts)
-    keywords = {
-        theme: [display_keyword(word, forms) for word in words]
-        for theme, words in theme_keywords(tokens, labels, config.top_n_keywords).items()
-    }
     themes = []
-    for theme_id in sorted(keywords):
+    for theme_id, (label, keywords) in describe_themes(tokens, texts, labels, config.top_n_keywords).items():
         members = np.flatnonzero(labels == theme_id)
         reps = representative_rows(features, members, texts, config.n_representatives, answer_ids)
-        themes.append(
-            Theme(theme_id, theme_label(keywords[theme_id]), tuple(keywords[theme_id]), len(members), reps)
-        )
+        themes.append(Theme(theme_id, label, keywords, len(members), reps))
     return ThemeResult(labels, outliers, tuple(themes))
+
+
+def describe_themes(
+    tokens: Sequence[Sequence[str]], texts: Sequence[str], labels: np.ndarray, top_n: int = 10
+) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Label and keywords (as the answers write them: «IMDi», «NAV») of every theme in ``labels``."""
+    forms = written_forms(texts)
+    described = {}
+    for theme, words in sorted(theme_keywords(tokens, labels, top_n).items()):
+        keywords = tuple(display_keyword(word, forms) for word in words)
+        described[theme] = (theme_label(keywords), keywords)
+    return described
 
 
 def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None) -> np.ndarray:

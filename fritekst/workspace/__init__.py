@@ -1,0 +1,22 @@
+"""What the coder workspace computes over a project store, apart from drawing it (house rule 1):
+per-question overview, the coding queue and its filters, theme edits, the answer map.
+
+The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
+"""
+
+from fritekst.workspace.answer_map import answer_map
+from fritekst.workspace.overview import question_overview
+from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue
+from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
+
+__all__ = [
+    "CodingFilters",
+    "accept_theme",
+    "answer_map",
+    "coding_queue",
+    "filter_queue",
+    "merge_themes",
+    "question_overview",
+    "recount_themes",
+    "split_theme",
+]

@@ -1,0 +1,73 @@
+"""The Koding page's queue: each answered segment with its respondent, the model's suggestion,
+this coder's code and, once they have coded it, the other coders' — filtered and searched.
+
+The queue is built once per store change and filtered in memory: with 10 000 answers a filter
+must show its result in well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from fritekst.store import MODEL_CODER
+
+
+@dataclass(frozen=True)
+class CodingFilters:
+    """Empty values mean "all". ``attributes`` maps an attribute column to the values to keep."""
+
+    roles: tuple[str, ...] = ()
+    waves: tuple[str, ...] = ()
+    themes: tuple[int, ...] = ()
+    codes: tuple[str, ...] = ()
+    attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    min_confidence: float = 0.0
+    max_confidence: float = 1.0
+    uncoded_only: bool = False
+    search: str = ""
+
+
+def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str) -> pd.DataFrame:
+    """``segments`` (store.segments of one question) without non-answers, plus ``my_code``,
+    ``my_memo``, ``my_quote`` (this coder's current coding) and ``others`` ("ola: bolig; per: tolk",
+    filled only where this coder has coded: each coder codes independently first)."""
+    queue = segments[~segments["non_answer"]].copy()
+    people = codings[codings["coder"] != MODEL_CODER]
+    mine = people[people["coder"] == coder].set_index("segment_id")
+    queue["my_code"] = queue["segment_id"].map(mine["code_id"]).fillna("")
+    queue["my_memo"] = queue["segment_id"].map(mine["memo"]).fillna("")
+    queue["my_quote"] = queue["segment_id"].map(mine["quote_candidate"]).fillna(False).astype(bool)
+    others = people[people["coder"] != coder]
+    summary = (others.sort_values(["segment_id", "coder"])
+               .assign(pair=lambda t: t["coder"] + ": " + t["code_id"])
+               .groupby("segment_id")["pair"].agg("; ".join))
+    queue["others"] = queue["segment_id"].map(summary).fillna("")
+    queue.loc[queue["my_code"] == "", "others"] = ""
+    if "confidence" not in queue:
+        queue["confidence"] = 0.0
+    queue["confidence"] = pd.to_numeric(queue["confidence"], errors="coerce").fillna(0.0)
+    queue["_search"] = queue["text"].fillna("").str.casefold()
+    return queue
+
+
+def filter_queue(queue: pd.DataFrame, filters: CodingFilters) -> pd.DataFrame:
+    """The rows of ``queue`` that pass every filter; search is case-insensitive and matches parts
+    of words ("bolig" finds "Boligmangel")."""
+    keep = pd.Series(True, index=queue.index)
+    for column, values in (("role", filters.roles), ("wave", filters.waves), ("theme_id", filters.themes)):
+        if values:
+            keep &= queue[column].isin(values)
+    if filters.codes:
+        code = queue["my_code"].where(queue["my_code"] != "", queue.get("code_id", ""))
+        keep &= code.isin(filters.codes)
+    for column, values in filters.attributes.items():
+        if values:
+            keep &= queue[column].astype(str).isin(values)
+    keep &= queue["confidence"].between(filters.min_confidence, filters.max_confidence)
+    if filters.uncoded_only:
+        keep &= queue["my_code"] == ""
+    if filters.search.strip():
+        keep &= queue["_search"].str.contains(filters.search.strip().casefold(), regex=False)
+    return queue[keep]

@@ -1,0 +1,109 @@
+"""Coders' changes to themes: merge, split in two, accept a theme's category for all its answers.
+
+Each edit recounts the question's themes (sizes, keywords, labels, representatives, suggested
+category) here and hands the result to the store, which writes it in one audited transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from fritekst.errors import InputError
+from fritekst.run import theme_code
+from fritekst.store import Store
+from fritekst.themes import describe_themes, keyword_tokens, representative_rows
+
+N_REPRESENTATIVES = 3
+
+
+def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dict[int, str],
+                   columns: Sequence[str]) -> pd.DataFrame:
+    """The question's themes after segments moved, in the run's theme ``columns``: ``segments``
+    (one question, answered ones, with the new ``theme_id``) and ``vectors`` row for row. A theme
+    in ``keep_labels`` keeps that label (a coder's name for it); the others are named from their
+    new keywords."""
+    texts = segments["text"].fillna("").tolist()
+    labels = segments["theme_id"].to_numpy()
+    described = describe_themes(keyword_tokens(texts), texts, labels)
+    ids = segments["id"].astype(str).tolist()
+    rows = []
+    for theme_id, (label, keywords) in described.items():
+        members = np.flatnonzero(labels == theme_id)
+        reps = representative_rows(vectors, members, texts, N_REPRESENTATIVES, ids)
+        rows.append({
+            "question": segments["question"].iloc[0],
+            "theme_id": theme_id,
+            "label": keep_labels.get(theme_id, label),
+            "keywords": ", ".join(keywords),
+            "n_answers": len({ids[i] for i in members}),
+            "representative_ids": ";".join(ids[i] for i in reps),
+            "n_segments": len(members),
+            **(theme_code(segments["code_id"].iloc[members].fillna("")) if "code_id" in segments else {}),
+        })
+    return pd.DataFrame(rows).reindex(columns=list(columns))
+
+
+def _question(store: Store, run_id: int, question: str):
+    segments = store.segments(run_id, question=question)
+    answered = segments[~segments["non_answer"]].reset_index(drop=True)
+    themes = store.themes(run_id, question=question)
+    return answered, themes
+
+
+def merge_themes(store: Store, run_id: int, question: str, theme_ids: Sequence[int], vectors_of,
+                 actor: str | None = None) -> int:
+    """Merge ``theme_ids`` into the largest of them, which keeps its label; returns its id.
+    ``vectors_of(texts)`` gives the run's embeddings of texts (see :func:`segment_vectors`)."""
+    theme_ids = sorted({int(t) for t in theme_ids})
+    if len(theme_ids) < 2:
+        raise InputError("choose at least two themes to merge", column="theme_id")
+    answered, themes = _question(store, run_id, question)
+    sizes = answered[answered["theme_id"].isin(theme_ids)]["theme_id"].value_counts()
+    kept = int(sizes.index[0]) if len(sizes) else theme_ids[0]
+    moved = answered["theme_id"].isin(theme_ids) & (answered["theme_id"] != kept)
+    answered.loc[moved, "theme_id"] = kept
+    labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
+    keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
+    recounted = recount_themes(answered, vectors_of(answered["text"].fillna("").tolist()), keep, themes.columns)
+    store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[moved, "segment_id"], kept), recounted,
+                         actor, "merge_themes")
+    return kept
+
+
+def split_theme(store: Store, run_id: int, question: str, theme_id: int, vectors_of,
+                actor: str | None = None, random_state: int = 0) -> int:
+    """Split a theme in two by 2-means on its answers' embeddings; the part further from the
+    theme's centre becomes a new theme named from its keywords. Returns the new theme's id."""
+    from sklearn.cluster import KMeans
+
+    answered, themes = _question(store, run_id, question)
+    vectors = vectors_of(answered["text"].fillna("").tolist())
+    members = np.flatnonzero(answered["theme_id"].to_numpy() == int(theme_id))
+    if len(members) < 4:
+        raise InputError(f"theme {theme_id} has {len(members)} answers; a split needs at least 4", column="theme_id")
+    halves = KMeans(2, n_init=10, random_state=random_state).fit_predict(vectors[members])
+    centre = vectors[members].mean(axis=0)
+    spread = [np.linalg.norm(vectors[members][halves == h] - centre, axis=1).mean() for h in (0, 1)]
+    away = members[halves == int(np.argmax(spread))]
+    new_id = int(max(answered["theme_id"].max(), themes["theme_id"].max()) + 1)
+    answered.loc[away, "theme_id"] = new_id
+    labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
+    keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
+    recounted = recount_themes(answered, vectors, keep, themes.columns)
+    store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[away, "segment_id"], new_id), recounted,
+                         actor, "split_theme")
+    return new_id
+
+
+def accept_theme(store: Store, run_id: int, question: str, theme_id: int, code_id: str, coder: str,
+                 codebook_version: int, codebook: str | None = None) -> int:
+    """Code every answered segment of a theme with ``code_id`` as ``coder``; returns how many."""
+    segments = store.segments(run_id, question=question)
+    chosen = segments[(segments["theme_id"] == int(theme_id)) & ~segments["non_answer"]]["segment_id"].tolist()
+    if not chosen:
+        raise InputError(f"theme {theme_id} has no answers to code", column="theme_id")
+    store.add_codings(chosen, code_id, coder, codebook_version, codebook=codebook)
+    return len(chosen)

@@ -1,0 +1,133 @@
+"""The coder workspace's computations on a real SQLite store holding the example survey."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fritekst.errors import InputError
+from fritekst.store import open_store
+from fritekst.survey import load_mapping
+from fritekst.workspace import (
+    CodingFilters,
+    accept_theme,
+    answer_map,
+    coding_queue,
+    filter_queue,
+    merge_themes,
+    question_overview,
+    split_theme,
+)
+from fritekst.workspace.answer_map import segment_vectors
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+QUESTION = "q17_barrierer"
+
+
+def tfidf(texts):
+    return segment_vectors(texts, "tfidf")
+
+
+@pytest.fixture
+def project(tmp_path, example_run):
+    with open_store(tmp_path / "fritekst.db") as store:
+        store.import_survey(EXAMPLE, load_mapping(ROOT / "examples" / "demo.yaml"))
+        yield store, store.save_run(example_run[0])
+
+
+def test_overview_counts_who_answered_and_what_is_coded(project, example_run):
+    store, run_id = project
+    segments = store.segments(run_id)
+    first = segments[(segments["question"] == QUESTION) & ~segments["non_answer"]]["segment_id"].iloc[:4]
+    for segment_id in first:
+        store.add_coding(segment_id, "bolig", "kari", 1)
+    store.add_coding(first.iloc[0], "bolig", "ola", 1)
+    store.add_coding(first.iloc[1], "arbeidsmarked", "ola", 1)
+    overview = question_overview(store.segments(run_id), store.current_codings()).set_index("question")
+    assignments = pd.read_csv(example_run[1] / "assignments.csv", dtype={"id": str}, keep_default_na=False)
+    said = assignments[(assignments["question"] == QUESTION) & (assignments["non_answer"] == False)]  # noqa: E712
+    row = overview.loc[QUESTION]
+    assert row["answered"] == said["id"].nunique()
+    assert sum(row["per_role"].values()) == row["answered"]
+    assert row["coded_share"] == pytest.approx(4 / row["segments"])
+    assert row["coders"] == 2
+    # two shared segments: one agreement (bolig/bolig), one not: alpha is defined and below 1
+    assert -1 <= row["alpha"] < 1
+    assert overview.loc["q12_bistand", "coded_share"] == 0
+
+
+def test_the_queue_hides_other_coders_until_you_have_coded_and_filters_combine(project):
+    store, run_id = project
+    segments = store.segments(run_id, question=QUESTION)
+    first, second = segments[~segments["non_answer"]]["segment_id"].iloc[:2]
+    store.add_coding(first, "bolig", "ola", 1)
+    store.add_coding(second, "bolig", "ola", 1)
+    store.add_coding(first, "helse_psykiatri", "kari", 1, memo="sitat?", quote_candidate=True)
+    queue = coding_queue(segments, store.current_codings(question=QUESTION), "kari").set_index("segment_id")
+    assert queue.loc[first, "others"] == "ola: bolig" and queue.loc[first, "my_quote"]
+    assert queue.loc[second, "others"] == ""  # kari has not coded it yet
+    assert not queue["non_answer"].any()
+    role = queue["role"].dropna().iloc[0]
+    word = "bolig"
+    found = filter_queue(queue, CodingFilters(roles=(role,), search=word.upper()))
+    assert len(found) > 0 and (found["role"] == role).all()
+    assert found["text"].str.casefold().str.contains(word).all()
+    uncoded = filter_queue(queue, CodingFilters(uncoded_only=True))
+    assert first not in uncoded.index and len(uncoded) == len(queue) - 1
+    mine = filter_queue(queue, CodingFilters(codes=("helse_psykiatri",)))
+    assert first in mine.index
+
+
+def test_merge_split_and_accept_a_theme(project):
+    store, run_id = project
+    themes = store.themes(run_id, question=QUESTION)
+    a, b = themes["theme_id"].iloc[:2]
+    sizes = dict(zip(themes["theme_id"], themes["n_segments"]))
+    store.rename_theme(run_id, QUESTION, a, "Boligmangel (kodernes navn)", actor="kari")
+    kept = merge_themes(store, run_id, QUESTION, [a, b], tfidf, actor="kari")
+    after = store.themes(run_id, question=QUESTION).set_index("theme_id")
+    assert kept in (a, b) and ({a, b} - {kept}).isdisjoint(after.index)
+    assert after.loc[kept, "n_segments"] == sizes[a] + sizes[b]
+    assert after["n_segments"].sum() == themes["n_segments"].sum()
+    segments = store.segments(run_id, question=QUESTION)
+    assert (segments["theme_id"] == kept).sum() == sizes[a] + sizes[b]
+    new = split_theme(store, run_id, QUESTION, kept, tfidf, actor="kari")
+    split = store.themes(run_id, question=QUESTION).set_index("theme_id")
+    assert split.loc[kept, "n_segments"] + split.loc[new, "n_segments"] == sizes[a] + sizes[b]
+    assert split.loc[new, "label"] and split.loc[new, "keywords"]
+    assert set(store.audit_log()["action"]) >= {"rename_theme", "merge_themes", "split_theme"}
+    count = accept_theme(store, run_id, QUESTION, new, "bolig", "kari", 1)
+    codings = store.current_codings(question=QUESTION, coder="kari")
+    assert len(codings) == count == split.loc[new, "n_segments"] and set(codings["code_id"]) == {"bolig"}
+    with pytest.raises(InputError, match="at least two themes"):
+        merge_themes(store, run_id, QUESTION, [new], tfidf)
+
+
+def test_the_map_is_deterministic_and_the_exported_run_shows_the_edits(project, tmp_path):
+    store, run_id = project
+    texts = store.segments(run_id, question=QUESTION)["text"].tolist()
+    vectors = tfidf(texts)
+    first, again = answer_map(vectors), answer_map(vectors)
+    assert first.equals(again) and len(first) == len(texts) and np.isfinite(first.to_numpy()).all()
+    theme = int(store.themes(run_id, question=QUESTION)["theme_id"].iloc[0])
+    store.rename_theme(run_id, QUESTION, theme, "Nytt navn")
+    out = store.export_run(tmp_path / "ut", run_id)
+    exported = pd.read_csv(out / "themes.csv", keep_default_na=False)
+    assert "Nytt navn" in set(exported["label"])
+
+
+def test_a_bulk_coding_is_all_or_nothing(project):
+    store, run_id = project
+    ids = store.segments(run_id)["segment_id"].tolist()
+    store.add_codings(ids, "annet", "kari", 1)
+    assert len(store.current_codings(coder="kari")) == len(set(ids))
+    before = len(store.codings())
+    with pytest.raises(InputError, match="no segment"):
+        store.add_codings([ids[0], 10**9], "bolig", "kari", 1)
+    with pytest.raises(InputError, match="not a category"):
+        store.add_codings(ids[:2], "finnes_ikke", "kari", 1)
+    assert len(store.codings()) == before

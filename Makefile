@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= demo-out
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench model clean
 
 $(BIN)/fritekst: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,11 @@ $(BIN)/fritekst: pyproject.toml constraints.txt
 install: $(BIN)/fritekst
 
 demo: install
-	$(BIN)/fritekst run examples/kommuneundersokelsen_fiktiv.xlsx --config examples/demo.yaml --out $(OUT)
+	$(BIN)/fritekst run examples/kommuneundersokelsen_fiktiv.xlsx --config examples/demo.yaml \
+		--codebook codebooks/imdi_kommuneundersokelsen.yaml --out $(OUT) --db demo-project
 	@echo "Themes:      $(OUT)/themes.csv"
 	@echo "Assignments: $(OUT)/assignments.csv"
+	@echo "Workspace:   $(BIN)/fritekst app demo-project"
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -27,5 +29,9 @@ test: install
 bench: install
 	$(BIN)/python -m bench.run_all
 
+# Retrain models/nb_fritekst from ../shared/data/norne (about an hour on 2 cores; CI does not run it).
+model: install
+	cd models/recipe && nice -n 19 ../../$(BIN)/python build.py
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) demo-project .pytest_cache

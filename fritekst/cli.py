@@ -32,17 +32,28 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+# The column mapping, shared by `run` and `import`.
+TextOption = Annotated[Optional[list[str]], typer.Option("--text", "-t", help="Open-answer column (repeat for several questions)")]
+IdOption = Annotated[Optional[str], typer.Option("--id", help="Respondent id column (default: row number)")]
+RoleOption = Annotated[Optional[str], typer.Option("--role", help="Respondent role column")]
+AttrOption = Annotated[Optional[list[str]], typer.Option("--attr", help="Respondent attribute column (repeatable)")]
+WaveOption = Annotated[Optional[str], typer.Option("--wave", help="Wave column, or a literal wave value for all rows")]
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML file with the column mapping")]
+DbOption = Annotated[Optional[str], typer.Option("--db", help="Project store: SQLite file or project folder (default ./fritekst.db), or postgresql://USER@HOST/DB")]
+
+
 @app.command()
 def run(
     survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created; replaced if it holds an earlier run)")],
-    text: Annotated[Optional[list[str]], typer.Option("--text", "-t", help="Open-answer column (repeat for several questions)")] = None,
-    id_column: Annotated[Optional[str], typer.Option("--id", help="Respondent id column (default: row number)")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="Respondent role column")] = None,
-    attr: Annotated[Optional[list[str]], typer.Option("--attr", help="Respondent attribute column (repeatable)")] = None,
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave column, or a literal wave value for all rows")] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML file with the column mapping")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output directory (created; replaced if it holds an earlier run)")] = None,
+    text: TextOption = None,
+    id_column: IdOption = None,
+    role: RoleOption = None,
+    attr: AttrOption = None,
+    wave: WaveOption = None,
+    sheet: SheetOption = None,
+    config: ConfigOption = None,
     embedder: Annotated[str, typer.Option("--embedder", "-e", help="e5-small (bundled), st:PATH_OR_NAME, or tfidf")] = DEFAULT_EMBEDDER,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same input, config and seed give the same themes")] = 0,
     segment: Annotated[str, typer.Option("--segment", help="'answer' or 'sentence' (split multi-theme answers)")] = "answer",
@@ -55,8 +66,9 @@ def run(
     codebook: Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML: suggest a category for every answer")] = None,
     coded: Annotated[Optional[Path], typer.Option("--coded", help="CSV of coders' codes (id, code_id[, coder, question]) to learn from")] = None,
     code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder (default: from the codebook's size)")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported first")] = None,
 ) -> None:
-    """Find themes in open answers and write manifest.json, themes.csv and assignments.csv to OUT."""
+    """Find themes in open answers; write manifest.json, themes.csv and assignments.csv to OUT and/or save them in a store."""
     from fritekst.errors import InputError
     from fritekst.settings import build_run_config
 
@@ -67,52 +79,121 @@ def run(
             keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
             code_threshold=code_threshold,
         )
-        _run(survey, out, run_config, cache, no_cache)
+        if out is None and db is None:
+            raise InputError("say where the results go: --out DIR, --db STORE, or both", column="--out")
+        _run(survey, out, db, run_config, cache, no_cache)
     except InputError as error:
         _fail(error)
 
 
-def _run(survey: Path, out: Path, run_config, cache_path: Optional[Path], no_cache: bool) -> None:
+def _run(survey: Path, out: Optional[Path], db: Optional[str], run_config, cache_path: Optional[Path],
+         no_cache: bool) -> None:
+    from contextlib import nullcontext
+
     from rich.console import Console
 
     from fritekst.embed import EmbeddingCache
     from fritekst.progress import rich_progress
-    from fritekst.run import run_to_dir
+    from fritekst.run import check_output_dir, run_survey, write_run
+    from fritekst.store import open_store
 
     cache = None if no_cache else EmbeddingCache(cache_path)
     console = Console(stderr=True)
-    with rich_progress(console) as on_progress:
-        result = run_to_dir(survey, out, run_config, cache=cache, on_progress=on_progress)
+    if out is not None:
+        check_output_dir(out)  # a bad path fails before minutes of work
+    with (open_store(db) if db is not None else nullcontext()) as store, rich_progress(console) as on_progress:
+        result = run_survey(survey, run_config, cache=cache, on_progress=on_progress)
+        if out is not None:
+            write_run(result, out)
+        if store is not None:
+            store.import_survey(survey, run_config.mapping)
+            run_id = store.save_run(result, on_progress=on_progress)
     counts = result.manifest["counts"]
+    where = " and ".join(([str(out)] if out is not None else []) + ([f"run {run_id} in {db}"] if db is not None else []))
     console.print(
         f"[bold]{counts['answered']}[/] answered, {counts['non_answers']} non-answers, {counts['blank']} blank; "
         f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
-        f"{counts['unassigned_segments']} unassigned -> {out}"
+        f"{counts['unassigned_segments']} unassigned -> {where}"
     )
+
+
+@app.command("import")
+def import_survey(
+    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
+    text: TextOption = None,
+    id_column: IdOption = None,
+    role: RoleOption = None,
+    attr: AttrOption = None,
+    wave: WaveOption = None,
+    sheet: SheetOption = None,
+    config: ConfigOption = None,
+    name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Load a survey's answers and respondent attributes into a project store (again: changes nothing)."""
+    from fritekst.errors import InputError
+    from fritekst.settings import build_run_config
+    from fritekst.store import open_store
+
+    try:
+        mapping = build_run_config(config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave,
+                                   sheet=sheet).mapping
+        with open_store(db) as store:
+            summary = store.import_survey(survey, mapping, survey=name)
+    except InputError as error:
+        _fail(error)
+    if summary.already_imported:
+        typer.echo(f"{survey} is already in survey {summary.survey!r} ({summary.answers_total} answers); nothing changed")
+    else:
+        typer.echo(f"added {summary.answers_added} answers to survey {summary.survey!r} ({summary.answers_total} in all)")
+
+
+@app.command("export")
+def export_run(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory, written as `fritekst run` writes it")],
+    db: DbOption = None,
+    run_id: Annotated[Optional[int], typer.Option("--run", help="Run id (default: the latest)")] = None,
+    name: Annotated[Optional[str], typer.Option("--survey", help="Survey name, when the store holds several")] = None,
+) -> None:
+    """Write a stored run with the coders' codes as manifest.json, themes.csv and assignments.csv."""
+    from fritekst.errors import InputError
+    from fritekst.store import open_store
+
+    try:
+        with open_store(db) as store:
+            written = store.export_run(out, run_id=run_id, survey=name)
+    except InputError as error:
+        _fail(error)
+    typer.echo(f"wrote {written}")
 
 
 @app.command("app")
 def open_app(
-    run_dir: Annotated[Path, typer.Argument(help="A directory written by `fritekst run`")] = Path("demo-out"),
+    target: Annotated[Optional[str], typer.Argument(help="A project store (fritekst.db, a project folder or postgresql://…) for the coder workspace, or a run directory for its themes (default: ./fritekst.db, else demo-out)")] = None,
     port: Annotated[int, typer.Option("--port", help="Local port")] = 8501,
 ) -> None:
-    """Open a run's themes in the browser (Streamlit, on this machine only)."""
+    """Open the coder workspace (a project) or a run's themes in the browser (Streamlit, on this machine only)."""
     import subprocess
     import sys
 
+    from fritekst.app import streamlit_main
     from fritekst.errors import InputError
-    from fritekst.results import load_run
 
+    target = target or streamlit_main.default_target()
     try:
-        load_run(run_dir)
+        if streamlit_main.is_run_dir(target):
+            from fritekst.results import load_run
+
+            load_run(target)
+        else:
+            from fritekst.store import open_store
+
+            open_store(target).close()
     except InputError as error:
         _fail(error)
-    from fritekst.app import streamlit_main
-
-    entry = streamlit_main.__file__
-    command = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.address", "127.0.0.1",
+    command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               "--", str(run_dir)]
+               "--", target]
     raise typer.Exit(subprocess.call(command))
 
 
@@ -178,6 +259,75 @@ def codebook_import(
     except InputError as error:
         _fail(error)
     typer.echo(f"wrote {written}")
+
+
+_SOURCE_HELP = "A run directory written by `fritekst run --codebook …` (a store URL comes with the store)"
+_MASK_HELP = "How personal data is masked: label ([navn], [telefon] …), generic ([fjernet]), stars, or a template with {kind}"
+_NAMES_HELP = "Name detectors: auto (name list, plus spaCy NER when a trained pipeline is present), list, spacy, none"
+
+
+@app.command()
+def quotes(
+    source: Annotated[Path, typer.Argument(help=_SOURCE_HELP)],
+    category: Annotated[Optional[str], typer.Option("--category", help="Category id from the codebook")] = None,
+    theme: Annotated[Optional[int], typer.Option("--theme", help="Theme number instead of a category (needs --question)")] = None,
+    question: Annotated[Optional[str], typer.Option("--question", help="Only this question")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="Only answers from this role")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only answers from this wave")] = None,
+    k: Annotated[int, typer.Option("-k", help="How many quotes")] = 3,
+    used_quotes: Annotated[Optional[Path], typer.Option("--used-quotes", help="Quotes earlier reports printed: one answer id or quote text per line")] = None,
+    mask_style: Annotated[str, typer.Option("--mask-style", help=_MASK_HELP)] = "label",
+    names: Annotated[str, typer.Option("--names", help=_NAMES_HELP)] = "auto",
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
+) -> None:
+    """Print the K answers that best represent a category or theme, masked, with id, role, wave and attributes."""
+    from fritekst.errors import InputError
+    from fritekst.privacy import Screen
+    from fritekst.quotes import QuoteConfig, describe_quote, quotes_from_run
+
+    try:
+        if (category is None) == (theme is None):
+            raise InputError("give --category ID or --theme N (with --question)")
+        chosen, rejects = quotes_from_run(
+            source, category=category, theme=theme, question=question, role=role, wave=wave, config=QuoteConfig(k=k),
+            screen=Screen(style=mask_style, names=names), used_quotes=used_quotes, cache=cache,
+        )
+    except InputError as error:
+        _fail(error)
+    for number, (_, quote) in enumerate(chosen.iterrows(), start=1):
+        typer.echo(f"{number}. {describe_quote(quote)}")
+    reasons = ", ".join(f"{n} {reason}" for reason, n in rejects["reason"].value_counts().items())
+    typer.echo(f"{len(chosen)} quote(s) of {len(chosen) + len(rejects)} answers" + (f"; not chosen: {reasons}" if reasons else ""), err=True)
+
+
+@app.command()
+def report(
+    source: Annotated[Path, typer.Argument(help=_SOURCE_HELP)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .docx, .xlsx or .md")],
+    question: Annotated[Optional[list[str]], typer.Option("--question", help="Question to report on (repeatable; default: all)")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="The wave the report describes (default: the latest; 'all': every wave)")] = None,
+    by: Annotated[Optional[list[str]], typer.Option("--by", help="Attribute to split by (repeatable; default: those with 2-8 values)")] = None,
+    k: Annotated[int, typer.Option("-k", help="Quotes per category")] = 2,
+    small_cell: Annotated[int, typer.Option("--small-cell", help="Groups where fewer answered are flagged")] = 5,
+    suppress_small: Annotated[bool, typer.Option("--suppress-small", help="Leave small groups out instead of flagging them")] = False,
+    used_quotes: Annotated[Optional[Path], typer.Option("--used-quotes", help="Quotes earlier reports printed: one answer id or quote text per line")] = None,
+    mask_style: Annotated[str, typer.Option("--mask-style", help=_MASK_HELP)] = "label",
+    names: Annotated[str, typer.Option("--names", help=_NAMES_HELP)] = "auto",
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
+) -> None:
+    """Write a draft of the report's "åpne svar" section: counts by role, attribute and wave, charts, masked quotes."""
+    from fritekst.errors import InputError
+    from fritekst.quotes import QuoteConfig
+    from fritekst.report import ReportConfig, report_from_run
+
+    config = ReportConfig(wave=wave, by=tuple(by) if by else None, small_cell=small_cell, suppress_small=suppress_small,
+                          quotes=QuoteConfig(k=k), mask_style=mask_style, names=names)
+    try:
+        written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache)
+    except InputError as error:
+        _fail(error)
+    masked = sum(len(q.masked) for q in written.questions)
+    typer.echo(f"wrote {out}: {len(written.questions)} question(s), {masked} quote(s) with personal data masked")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fritekst.codebook import load_codebook
 from fritekst.counts import answer_counts
 from fritekst.errors import InputError
 from fritekst.run import ASSIGNMENT_COLUMNS, REQUIRED_OUTPUT_FILES, THEME_COLUMNS, RunResult
@@ -41,7 +42,10 @@ def load_run(directory: str | Path) -> RunResult:
             assignments[flag] = assignments[flag].eq("True")
     if "blank" not in assignments:
         assignments["blank"] = assignments["text"].eq("")
-    return RunResult(assignments, themes, manifest)
+    if "confidence" in assignments:
+        assignments["confidence"] = pd.to_numeric(assignments["confidence"], errors="coerce").fillna(0.0)
+    codebook = load_codebook(directory / "codebook.yaml") if (directory / "codebook.yaml").is_file() else None
+    return RunResult(assignments, themes, manifest, codebook)
 
 
 def _read_table(path: Path, required: list[str]) -> pd.DataFrame:
@@ -93,6 +97,12 @@ def filter_members(members: pd.DataFrame, role: str | None = None, query: str = 
     if query:
         members = members[members["text"].str.contains(query, case=False, regex=False)]
     return members
+
+
+def attribute_columns(run: RunResult) -> list[str]:
+    """The respondent attribute columns the run was mapped with (kommune, size band, region …)."""
+    attrs = run.manifest.get("config", {}).get("mapping", {}).get("attrs") or []
+    return [column for column in attrs if column in run.assignments]
 
 
 def roles(members: pd.DataFrame) -> list[str]:

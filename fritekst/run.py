@@ -182,12 +182,11 @@ def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig)
     return coder.fit(vectors, [human.get(answer_id, "") for answer_id in ids])
 
 
-def human_code(code_id: str, coder: str) -> tuple[str, str, float, str]:
-    """A coder's code as the code columns (code_id, codes, confidence, coded_by) hold it.
-
-    A person's code always wins over the model's suggestion: here, and in a store export.
-    """
-    return (code_id, code_id, 1.0, coder)
+def human_code(code_id: str, coder: str, extra_codes=()) -> tuple[str, str, float, str]:
+    """A coder's code (and further codes) as the code columns (code_id, codes, confidence,
+    coded_by) hold it. A person's code always wins over the model's suggestion: here, and in a
+    store export."""
+    return (code_id, ";".join([code_id, *extra_codes]), 1.0, coder)
 
 
 def _write_codes(segments: pd.DataFrame, rows, suggestions, ids, coded) -> None:

@@ -1,7 +1,7 @@
 """Separate processes for the store tests: coders writing at the same moment, and a run that is
 killed while it is being saved.
 
-    python store_worker.py code URL CODER GATE N SEGMENT_ID,SEGMENT_ID,... CODE,CODE,...
+    python store_worker.py code URL CODER GATE N SEGMENT_ID,SEGMENT_ID,... CODE,CODE,... WORKERS
     python store_worker.py save-run URL RUN_PICKLE MARKER
 """
 
@@ -15,17 +15,25 @@ from pathlib import Path
 from fritekst.store import open_store
 
 
-def code(url: str, coder: str, gate: Path, n: int, segment_ids: list[int], codes: list[str]) -> None:
+def code(url: str, coder: str, gate: Path, n: int, segment_ids: list[int], codes: list[str], workers: int) -> None:
     """``n`` codings, each saved on its own as a coder in the app would. The worker says it is
-    ready (``gate/CODER``) and starts when the test opens the gate (``gate/go``), so that all
-    workers write at the same moment."""
+    ready (``gate/CODER``) and starts when the test opens the gate (``gate/go``); after its first
+    coding it waits for every worker's first, so that their writing overlaps even on a machine
+    too busy to start them together."""
     store = open_store(url)
     (gate / coder).touch()
-    while not (gate / "go").exists():
-        time.sleep(0.002)
+    _wait(lambda: (gate / "go").exists())
     for i in range(n):
         store.add_coding(segment_ids[i % len(segment_ids)], codes[i % len(codes)], coder, codebook_version=1)
+        if i == 0:
+            (gate / f"{coder}.first").touch()
+            _wait(lambda: len(list(gate.glob("*.first"))) == workers)
     store.close()
+
+
+def _wait(ready) -> None:
+    while not ready():
+        time.sleep(0.002)
 
 
 def save_run(url: str, run_pickle: str, marker: str) -> None:
@@ -45,8 +53,8 @@ def save_run(url: str, run_pickle: str, marker: str) -> None:
 if __name__ == "__main__":
     command, url, *args = sys.argv[1:]
     if command == "code":
-        coder, gate, n, segments, codes = args
-        code(url, coder, Path(gate), int(n), [int(s) for s in segments.split(",")], codes.split(","))
+        coder, gate, n, segments, codes, workers = args
+        code(url, coder, Path(gate), int(n), [int(s) for s in segments.split(",")], codes.split(","), int(workers))
     elif command == "save-run":
         save_run(url, *args)
     else:

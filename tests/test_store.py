@@ -108,9 +108,13 @@ def test_a_store_at_the_first_revision_is_upgraded_on_open(store_url):
     engine = make_engine(database_url(store_url))
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
+    with engine.begin() as connection:  # a project made with the first schema, holding a survey
+        connection.execute(text("INSERT INTO surveys (name, created_at) VALUES ('bølge 2021', '2024-01-01T00:00:00')"))
     engine.dispose()
     with open_store(store_url) as store:
-        assert current_revision(store.engine) == head_revision()
+        assert current_revision(store.engine) == head_revision() == "0002"
+        with store.engine.connect() as connection:
+            assert connection.execute(text("SELECT name FROM surveys")).scalar() == "bølge 2021"
 
 
 def test_a_store_from_a_newer_fritekst_is_refused(store_url):
@@ -191,13 +195,13 @@ def test_people_win_over_the_model_in_an_export_and_a_second_run_reuses_segments
     segments = store.segments(run_id, question="q17_barrierer")
     first, second = (int(s) for s in segments["segment_id"][:2])
     store.add_coding(first, "bolig", "kari", 1)
-    store.add_coding(first, "arbeidsmarked", "ola", 1)  # the latest person's code is exported
+    store.add_coding(first, "arbeidsmarked", "ola", 1, extra_codes=["bolig"])  # the latest person's code is exported
     store.add_coding(second, "annet", "kari", 1)
     exported = store.export_run(tmp_path / "a", run_id)
     table = pd.read_csv(exported / "assignments.csv", dtype=str, keep_default_na=False)
     rows = table[table["question"] == "q17_barrierer"].reset_index(drop=True)
     code_columns = ["code_id", "codes", "confidence", "coded_by"]
-    assert rows.loc[0, code_columns].tolist() == ["arbeidsmarked", "arbeidsmarked", "1.0", "ola"]
+    assert rows.loc[0, code_columns].tolist() == ["arbeidsmarked", "arbeidsmarked;bolig", "1.0", "ola"]
     assert rows.loc[1, ["code_id", "coded_by"]].tolist() == ["annet", "kari"]
     second_run = store.save_run(example_run[0])
     assert set(store.segments(second_run)["segment_id"]) == set(store.segments(run_id)["segment_id"])
@@ -254,7 +258,8 @@ def test_four_processes_coding_at_the_same_moment_keep_all_2000_codings(loaded, 
     url = store.engine.url.render_as_string(hide_password=False)
     coders = [f"koder{i}" for i in range(4)]
     workers = [
-        subprocess.Popen([sys.executable, str(WORKER), "code", url, coder, str(tmp_path), "500", segments, codes],
+        subprocess.Popen([sys.executable, str(WORKER), "code", url, coder, str(tmp_path), "500", segments, codes,
+                          str(len(coders))],
                          stderr=subprocess.PIPE, text=True)
         for coder in coders
     ]

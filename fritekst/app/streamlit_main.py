@@ -1,4 +1,9 @@
-"""The script Streamlit runs: build the data source from argv, hand it to the page."""
+"""The script Streamlit runs: build the data source from argv, hand it to the page.
+
+A directory written by ``fritekst run`` opens the read-only themes page; anything else is a
+project store (a ``fritekst.db`` file, a project folder, or a PostgreSQL URL) and opens the
+coder workspace.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,54 @@ import os
 import sys
 from pathlib import Path
 
-from fritekst.app.themes_page import main
 from fritekst.errors import InputError
-from fritekst.results import load_run
+
+
+def default_target() -> str:
+    """``$FRITEKST_PROJECT``, else ``fritekst.db`` here if it exists, else the demo's run."""
+    if os.environ.get("FRITEKST_PROJECT"):
+        return os.environ["FRITEKST_PROJECT"]
+    return "fritekst.db" if Path("fritekst.db").exists() else "demo-out"
+
+
+def is_run_dir(target: str) -> bool:
+    return (Path(target) / "manifest.json").is_file()
 
 
 def run_from_argv(argv: list[str]) -> None:
-    """``argv[1]`` (or ``$FRITEKST_RUN``, else ``demo-out``) is the run directory to show."""
-    run_dir = Path(argv[1] if len(argv) > 1 else os.environ.get("FRITEKST_RUN", "demo-out"))
+    """``argv[1]`` (default :func:`default_target`) is the run directory or project to show."""
+    target = argv[1] if len(argv) > 1 else default_target()
+    if is_run_dir(target) or not _looks_like_a_store(target):
+        from fritekst.app.themes_page import main as themes_main
+        from fritekst.results import load_run
+
+        try:
+            themes_main(load_run(Path(target)))
+        except InputError as problem:
+            themes_main(None, str(problem))
+        return
+    from fritekst.app.workspace import main as workspace_main
+
     try:
-        main(load_run(run_dir))
+        store = _open_store(target)
     except InputError as problem:
-        main(None, str(problem))
+        workspace_main(None, str(problem))
+        return
+    workspace_main(store)
+
+
+def _open_store(target: str):
+    """One store (engine and connection pool) per project for the app's lifetime, not per rerun."""
+    import streamlit as st
+
+    from fritekst.store import open_store
+
+    return st.cache_resource(open_store, show_spinner=False)(target)
+
+
+def _looks_like_a_store(target: str) -> bool:
+    path = Path(target)
+    return "://" in target or path.suffix == ".db" or (path / "fritekst.db").exists()
 
 
 if __name__ == "__main__":

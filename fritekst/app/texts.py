@@ -21,6 +21,8 @@ TEXTS = {
         "search": "Søk i svarene",
         "language": "Språk",
         "run_info": "Kjøring: {embedder}, frø {seed}, fritekst {version}",
+        "categories": "Kategorier (kodebok), alle runder",
+        "categories_chart": "Andel som nevner kategorien, etter rolle",
         "no_run": "Fant ingen kjøring. Lag en med `fritekst run … --out MAPPE` og åpne den med `fritekst app MAPPE`.",
     },
     "en": {
@@ -43,6 +45,8 @@ TEXTS = {
         "search": "Search the answers",
         "language": "Language",
         "run_info": "Run: {embedder}, seed {seed}, fritekst {version}",
+        "categories": "Categories (codebook), all waves",
+        "categories_chart": "Share mentioning the category, by role",
         "no_run": "No run found. Make one with `fritekst run … --out DIR` and open it with `fritekst app DIR`.",
     },
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from fritekst.app.categories_view import show_categories
 from fritekst.app.texts import TEXTS
 from fritekst.results import filter_members, question_summary, question_text, questions, roles, theme_members
 from fritekst.run import RunResult
@@ -44,6 +45,7 @@ def main(run: RunResult | None, problem: str = "") -> None:
 
     labels = dict(zip(themes["theme_id"], themes["label"]))
     if not labels:
+        show_categories(run, question, t)
         return
     theme_id = st.selectbox(t["theme"], list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="theme")
     members = theme_members(run, question, theme_id)
@@ -63,3 +65,5 @@ def main(run: RunResult | None, problem: str = "") -> None:
     headings = {"id": "ID", "role": t["role"], "wave": t["wave"], "text": t["answer"]}
     shown = [c for c in headings if c in members]
     st.dataframe(members[shown].rename(columns=headings), hide_index=True, width="stretch")
+
+    show_categories(run, question, t)

@@ -31,6 +31,13 @@ def _json(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
+def latest_id(connection: Connection) -> int:
+    """The newest log row's id: it moves with every change, so it tells a reader its data is stale."""
+    from sqlalchemy import func
+
+    return connection.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
+
+
 def audit_table(connection: Connection, entity: str | None = None) -> pd.DataFrame:
     """The log oldest first; ``before`` and ``after`` parsed back from JSON."""
     query = select(AuditEntry).order_by(AuditEntry.id)

@@ -4,6 +4,8 @@ data for the agreement measures, not a conflict to resolve by last write)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import Connection, and_, exists, insert, select
 from sqlalchemy.orm import aliased
@@ -29,7 +31,7 @@ from fritekst.store._schema import (
 
 CODING_COLUMNS = [
     "coding_id", "segment_id", "survey", "wave", "question", "id", "segment", "text", "code_id", "coder",
-    "codebook", "codebook_version", "created_at", "run_id", "confidence", "memo", "quote_candidate",
+    "codebook", "codebook_version", "created_at", "run_id", "confidence", "memo", "quote_candidate", "extra_codes",
 ]
 
 
@@ -43,6 +45,7 @@ def add_codings(
     memo: str | None,
     quote_candidate: bool,
     codable: dict[int, frozenset[str]],
+    extra_codes: Sequence[str] = (),
 ) -> list[int]:
     """Append one coding per segment (a theme accepted at once is many); ``codable`` caches each
     codebook version's codable ids (versions never change). Returns the coding ids in order."""
@@ -52,11 +55,13 @@ def add_codings(
     if version.id not in codable:
         parsed = parse_codebook(version.yaml, f"{version.name} version {version.version} (store)")
         codable[version.id] = frozenset(category.id for category in parsed.codable())
-    if code_id not in codable[version.id]:
-        raise InputError(
-            f"code {code_id!r} is not a category of codebook {version.name!r} version {version.version}; "
-            f"{suggest(code_id, sorted(codable[version.id]), 'codes')}", column="code_id",
-        )
+    extras = [code for code in dict.fromkeys(extra_codes) if code != code_id]
+    for code in (code_id, *extras):
+        if code not in codable[version.id]:
+            raise InputError(
+                f"code {code!r} is not a category of codebook {version.name!r} version {version.version}; "
+                f"{suggest(code, sorted(codable[version.id]), 'codes')}", column="code_id",
+            )
     wanted = list(dict.fromkeys(int(s) for s in segment_ids))
     known = set(connection.scalars(select(Segment.id).where(Segment.id.in_(wanted))))
     missing = [s for s in wanted if s not in known]
@@ -74,6 +79,7 @@ def add_codings(
         values = {
             "segment_id": segment_id, "code_id": code_id, "coder": coder, "codebook_version_id": version.id,
             "created_at": now(), "memo": memo, "quote_candidate": bool(quote_candidate),
+            "extra_codes": ";".join(extras) or None,
         }
         coding_id = connection.scalar(insert(Coding).values(**values).returning(Coding.id))
         before = previous.get(segment_id)
@@ -100,7 +106,7 @@ def codings_table(
             Question.name.label("question"), Respondent.key.label("id"), Segment.number.label("segment"),
             Segment.text, Coding.code_id, Coding.coder, CodebookVersion.name.label("codebook"),
             CodebookVersion.version.label("codebook_version"), Coding.created_at, Coding.run_id, Coding.confidence,
-            Coding.memo, Coding.quote_candidate,
+            Coding.memo, Coding.quote_candidate, Coding.extra_codes,
         )
         .join(Segment, Segment.id == Coding.segment_id).join(Answer, Answer.id == Segment.answer_id)
         .join(Question, Question.id == Answer.question_id).join(Wave, Wave.id == Question.wave_id)
@@ -124,10 +130,10 @@ def codings_table(
 
 def latest_human_codes(connection: Connection, run_id: int) -> pd.DataFrame:
     """For each segment of run ``run_id`` that a person has coded: the latest person's code
-    (``segment_id, code_id, coder, codebook_version_id``). This is what wins over the model in an export."""
+    (``segment_id, code_id, coder, codebook_version_id, extra_codes``). This is what wins over the model in an export."""
     later = aliased(Coding)
     query = (
-        select(Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id)
+        select(Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id, Coding.extra_codes)
         .join(RunSegment, and_(RunSegment.segment_id == Coding.segment_id, RunSegment.run_id == run_id))
         .where(Coding.coder != MODEL_CODER)
         .where(~exists().where(and_(later.segment_id == Coding.segment_id, later.coder != MODEL_CODER,

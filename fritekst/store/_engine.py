@@ -30,12 +30,15 @@ _WRITE = "fritekst_write"
 def database_url(target: str | os.PathLike[str] | None = None) -> str:
     """The SQLAlchemy URL for a project folder, a database file, or a URL a user typed.
 
-    ``None`` is ``fritekst.db`` in the current folder; a folder holds ``fritekst.db``;
+    ``None`` is ``fritekst.db`` in the current folder; a folder holds ``fritekst.db``, and a
+    new name without a file extension (``--db prosjekt``) is a new project folder, created here;
     ``postgresql://`` and ``postgres://`` get the psycopg driver.
     """
     text = str(target) if target is not None else DEFAULT_FILE
     if "://" not in text:
         path = Path(text).expanduser()
+        if not path.exists() and not path.suffix and path.parent.is_dir():
+            path.mkdir()
         if path.is_dir():
             path = path / DEFAULT_FILE
         if not path.parent.is_dir():

@@ -240,8 +240,8 @@ def run_result(connection: Connection, run_id: int):
             table = table.assign(code_id="", codes="", confidence=0.0, coded_by="")
             codebook_yaml = connection.scalar(select(CodebookVersion.yaml).where(
                 CodebookVersion.id == int(human["codebook_version_id"].max())))
-        values = {s: human_code(code, coder) for s, code, coder in
-                  zip(human["segment_id"], human["code_id"], human["coder"])}
+        values = {s: human_code(code, coder, extra.split(";") if isinstance(extra, str) and extra else ()) for s, code, coder, extra in
+                  zip(human["segment_id"], human["code_id"], human["coder"], human["extra_codes"])}
         rows = table["segment_id"].isin(values)
         table.loc[rows, CODE_COLUMNS] = pd.DataFrame(
             [values[s] for s in table.loc[rows, "segment_id"]], index=table.index[rows], columns=CODE_COLUMNS)

@@ -208,6 +208,7 @@ class Coding(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     memo: Mapped[str | None] = mapped_column(Text)
     quote_candidate: Mapped[bool] = mapped_column(Boolean)
+    extra_codes: Mapped[str | None] = mapped_column(Text)  # further codes, ";"-separated (revision 0002)
 
 
 class AuditEntry(Base):

@@ -125,6 +125,13 @@ class Store:
         with reading(self.engine) as connection:
             return _runs.runs_table(connection)
 
+    def run_manifest(self, run_id: int | None = None, survey: str | None = None) -> dict:
+        """The manifest the run wrote (embedder, seed, counts, timings …)."""
+        import json
+
+        with reading(self.engine) as connection:
+            return json.loads(_runs._run_row(connection, run_id or _runs.latest_run_id(connection, survey)).manifest)
+
     def segments(self, run_id: int | None = None, survey: str | None = None, question: str | None = None):
         """A run's assignments (latest run when ``run_id`` is None) with ``segment_id`` first."""
         with reading(self.engine) as connection:
@@ -179,18 +186,21 @@ class Store:
         return parse_codebook(row.yaml, f"{row.name} version {row.version} (store)")
 
     def add_coding(self, segment_id: int, code_id: str, coder: str, codebook_version: int, *,
-                   codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False) -> int:
+                   codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False,
+                   extra_codes=()) -> int:
         """Append ``coder``'s code for a segment; returns the coding id. The coder's earlier
         codings and other coders' codings of the segment stay as they are."""
         return self.add_codings([segment_id], code_id, coder, codebook_version, codebook=codebook, memo=memo,
-                                quote_candidate=quote_candidate)[0]
+                                quote_candidate=quote_candidate, extra_codes=extra_codes)[0]
 
     def add_codings(self, segment_ids, code_id: str, coder: str, codebook_version: int, *,
-                    codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False) -> list[int]:
-        """The same code for many segments in one transaction (a whole theme accepted at once)."""
+                    codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False,
+                    extra_codes=()) -> list[int]:
+        """The same code for many segments in one transaction (a whole theme accepted at once);
+        ``extra_codes`` are further codes for answers that hold several."""
         with writing(self.engine) as connection:
             return _codings.add_codings(connection, list(segment_ids), code_id, coder, codebook_version, codebook,
-                                        memo, quote_candidate, self._codable)
+                                        memo, quote_candidate, self._codable, tuple(extra_codes))
 
     def codings(self, survey: str | None = None, question: str | None = None, coder: str | None = None,
                 segment_id: int | None = None) -> pd.DataFrame:
@@ -205,6 +215,11 @@ class Store:
         with reading(self.engine) as connection:
             return _codings.codings_table(connection, survey=survey, question=question, coder=coder,
                                           segment_id=segment_id, current=True)
+
+    def revision(self) -> int:
+        """A number that changes with every change to the store (the app reloads when it moves)."""
+        with reading(self.engine) as connection:
+            return _audit.latest_id(connection)
 
     def audit_log(self, entity: str | None = None) -> pd.DataFrame:
         """Every change, oldest first: at, actor, action, entity, entity_id, before, after."""

@@ -36,20 +36,25 @@ def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str) -> p
     queue = segments[~segments["non_answer"]].copy()
     people = codings[codings["coder"] != MODEL_CODER]
     mine = people[people["coder"] == coder].set_index("segment_id")
-    queue["my_code"] = queue["segment_id"].map(mine["code_id"]).fillna("")
-    queue["my_memo"] = queue["segment_id"].map(mine["memo"]).fillna("")
-    queue["my_quote"] = queue["segment_id"].map(mine["quote_candidate"]).fillna(False).astype(bool)
+    queue["my_code"] = _lookup(queue["segment_id"], mine["code_id"], "")
+    queue["my_memo"] = _lookup(queue["segment_id"], mine["memo"].fillna(""), "")
+    queue["my_quote"] = _lookup(queue["segment_id"], mine["quote_candidate"].astype(bool), False)
     others = people[people["coder"] != coder]
     summary = (others.sort_values(["segment_id", "coder"])
                .assign(pair=lambda t: t["coder"] + ": " + t["code_id"])
                .groupby("segment_id")["pair"].agg("; ".join))
-    queue["others"] = queue["segment_id"].map(summary).fillna("")
+    queue["others"] = _lookup(queue["segment_id"], summary, "")
     queue.loc[queue["my_code"] == "", "others"] = ""
     if "confidence" not in queue:
         queue["confidence"] = 0.0
     queue["confidence"] = pd.to_numeric(queue["confidence"], errors="coerce").fillna(0.0)
     queue["_search"] = queue["text"].fillna("").str.casefold()
     return queue
+
+
+def _lookup(keys: pd.Series, values: pd.Series, default) -> list:
+    table = values.to_dict()
+    return [table.get(key, default) for key in keys]
 
 
 def filter_queue(queue: pd.DataFrame, filters: CodingFilters) -> pd.DataFrame:

@@ -1,0 +1,154 @@
+"""Kodebok: the categories with how many answers each holds; edit, add, merge and split them as
+new codebook versions (the history is recorded by :func:`fritekst.codebook.new_version`);
+YAML and REFI-QDA .qdc in and out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from fritekst.app.workspace import Workspace, done
+from fritekst.codebook import Category, Codebook, dump_codebook, dump_qdc, parse_codebook, parse_qdc
+from fritekst.store import MODEL_CODER
+
+
+def show(ws: Workspace) -> None:
+    t = ws.t
+    st.header(t["pages"]["codebook"])
+    if ws.codebook is None:
+        st.info(t["no_codebook"])
+        _upload(ws, None)
+        return
+    codebook = ws.codebook
+    # An edit is made on the version the coder saw in the previous draw, not on whatever is
+    # stored when the form comes back: that is what lets the store refuse a stale edit.
+    seen = st.session_state.get("codebook_seen", codebook.version)
+    st.session_state["codebook_seen"] = codebook.version
+    ws = replace(ws, codebook=codebook.model_copy(update={"version": seen}))
+    st.caption(f"{codebook.name} · v{codebook.version}")
+    st.dataframe(_category_table(ws, codebook), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    left.download_button(t["download_yaml"], dump_codebook(codebook), file_name="kodebok.yaml", key="yaml_out")
+    right.download_button(t["download_qdc"], dump_qdc(codebook), file_name="kodebok.qdc", key="qdc_out")
+    if not ws.coder:
+        st.info(t["need_coder"])
+        return
+    _edit(ws, ws.codebook)
+    _add(ws, ws.codebook)
+    _merge(ws, ws.codebook)
+    _split(ws, ws.codebook)
+    _upload(ws, ws.codebook)
+    if codebook.changes:
+        st.subheader(t["history"])
+        st.dataframe(pd.DataFrame([change.model_dump(exclude_defaults=True) for change in codebook.changes]).astype(str),
+                     hide_index=True, width="stretch")
+
+
+def _category_table(ws: Workspace, codebook: Codebook) -> pd.DataFrame:
+    t = ws.t
+    codings = ws.codings()
+    people = codings[codings["coder"] != MODEL_CODER]
+    extras = people["extra_codes"].dropna().str.split(";").explode() if "extra_codes" in people else pd.Series([], dtype=str)
+    coded = pd.concat([people["code_id"], extras]).value_counts()
+    model = codings[codings["coder"] == MODEL_CODER]["code_id"].value_counts()
+    active = [c for c in codebook.categories if c.retired is None]
+    return pd.DataFrame({
+        t["id"]: [c.id for c in active],
+        t["label"]: [c.label for c in active],
+        t["parent"]: [c.parent or "" for c in active],
+        t["n_coded"]: [int(coded.get(c.id, 0)) for c in active],
+        t["n_model"]: [int(model.get(c.id, 0)) for c in active],
+        t["description"]: [c.description for c in active],
+    })
+
+
+def _save(ws: Workspace, categories) -> None:
+    """Save the edited categories as the next version; refused if someone saved one meanwhile."""
+    edited = ws.codebook.model_copy(update={"categories": tuple(categories)})
+    saved = ws.store.save_codebook(edited, author=ws.coder, expected_version=ws.codebook.version)
+    st.session_state["codebook_seen"] = saved.version
+    done(ws.t["version_saved"].format(version=saved.version))
+
+
+def _active(codebook: Codebook) -> list[str]:
+    return [c.id for c in codebook.categories if c.retired is None and not c.special]
+
+
+def _edit(ws: Workspace, codebook: Codebook) -> None:
+    t = ws.t
+    with st.expander(t["edit"]):
+        chosen = st.selectbox(t["edit"], _active(codebook), format_func=ws.category_label, key="edit_id")
+        category = codebook.category(chosen)
+        groups = [""] + [c.id for c in codebook.categories if c.parent is None and c.id != chosen and not c.special
+                         and c.retired is None]
+        with st.form("edit_form"):
+            label = st.text_input(t["label"], category.label, key="edit_label")
+            description = st.text_area(t["description"], category.description, key="edit_description")
+            keywords = st.text_input(t["keywords"], ", ".join(category.keywords), key="edit_keywords")
+            examples = st.text_area(t["examples"], "\n".join(category.examples), key="edit_examples")
+            parent = st.selectbox(t["parent"], groups, index=groups.index(category.parent or ""),
+                                  format_func=lambda g: ws.category_label(g) if g else t["none"], key="edit_parent")
+            colour = st.color_picker(t["colour"], category.color or "#4C78A8", key="edit_colour")
+            if st.form_submit_button(t["save_version"]):
+                updated = category.model_copy(update={
+                    "label": label.strip(), "description": description.strip(),
+                    "keywords": tuple(k.strip() for k in keywords.split(",") if k.strip()),
+                    "examples": tuple(e.strip() for e in examples.splitlines() if e.strip()),
+                    "parent": parent or None, "color": colour if (category.color or colour != "#4C78A8") else None,
+                })
+                _save(ws, [updated if c.id == chosen else c for c in codebook.categories])
+
+
+def _add(ws: Workspace, codebook: Codebook) -> None:
+    t = ws.t
+    with st.expander(t["add"]), st.form("add_form"):
+        new_id = st.text_input(t["new_id"], key="add_id")
+        label = st.text_input(t["new_label"], key="add_label")
+        description = st.text_area(t["description"], key="add_description")
+        if st.form_submit_button(t["save_version"]) and new_id.strip():
+            new = Category(id=new_id.strip(), label=label or new_id, description=description.strip())
+            _save(ws, [*codebook.categories, new])
+
+
+def _merge(ws: Workspace, codebook: Codebook) -> None:
+    t = ws.t
+    active = _active(codebook)
+    with st.expander(t["merge_category"]), st.form("merge_category_form"):
+        source = st.selectbox(t["merge_from"], active, format_func=ws.category_label, key="merge_from")
+        target = st.selectbox(t["merge_into"], active, format_func=ws.category_label, key="merge_into")
+        if st.form_submit_button(t["save_version"]) and source != target:
+            _save(ws, [c.model_copy(update={"retired": codebook.version + 1, "merged_into": target}) if c.id == source else c
+                       for c in codebook.categories])
+
+
+def _split(ws: Workspace, codebook: Codebook) -> None:
+    t = ws.t
+    with st.expander(t["split_category"]), st.form("split_category_form"):
+        source = st.selectbox(t["split_from"], _active(codebook), format_func=ws.category_label, key="split_from")
+        lines = st.text_area(t["split_into"], key="split_into", placeholder="leiebolig: Leieboliger\nbolig_pris: Boligpriser")
+        if st.form_submit_button(t["save_version"]):
+            parts = [line.split(":", 1) for line in lines.splitlines() if ":" in line]
+            new = [Category(id=i.strip(), label=label.strip(), parent=codebook.category(source).parent) for i, label in parts]
+            if len(new) >= 2:
+                retired = codebook.category(source).model_copy(
+                    update={"retired": codebook.version + 1, "split_into": tuple(c.id for c in new)})
+                _save(ws, [retired if c.id == source else c for c in codebook.categories] + new)
+
+
+def _upload(ws: Workspace, codebook: Codebook | None) -> None:
+    t = ws.t
+    upload = st.file_uploader(t["upload"], type=["yaml", "yml", "qdc"], key="upload")
+    if upload is None or not ws.coder or not st.button(t["save_version"], key="upload_save"):
+        return
+    data = upload.getvalue()
+    imported = parse_qdc(data, upload.name) if upload.name.endswith(".qdc") else parse_codebook(
+        data.decode("utf-8-sig"), upload.name)
+    if codebook is None:
+        saved = ws.store.save_codebook(imported, author=ws.coder, expected_version=None)
+    else:
+        saved = ws.store.save_codebook(imported.model_copy(update={"name": codebook.name, "version": codebook.version,
+                                                                   "changes": codebook.changes}),
+                                       author=ws.coder, expected_version=codebook.version)
+    done(t["version_saved"].format(version=saved.version))

@@ -1,0 +1,111 @@
+"""Koding: answer by answer with the respondent's attributes, the model's suggestion and, once
+coded, the other coders' codes; filters, search, several codes, quote candidates and memos.
+
+A coding is written to the store the moment it is saved (house rule 5), never only kept in the
+session; forms submit on Enter, and "Lagre og neste" moves on, so a coder can keep to the keyboard.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from fritekst.app.workspace import Workspace, done
+from fritekst.report import format_number
+from fritekst.workspace import CodingFilters, coding_queue, filter_queue
+
+RESERVED = {"segment_id", "id", "question", "segment", "text", "non_answer", "theme_id", "blank", "question_text",
+            "role", "wave", "source_row", "outlier", "code_id", "codes", "confidence", "coded_by", "my_code",
+            "my_memo", "my_quote", "others", "_search"}
+
+
+def show(ws: Workspace) -> None:
+    t = ws.t
+    st.header(t["pages"]["coding"])
+    coder = ws.coder or "–"
+    queue = coding_queue(ws.segments(ws.question), ws.codings(ws.question), coder)
+    filters = _filters(ws, queue)
+    shown = filter_queue(queue, filters).reset_index(drop=True)
+    st.caption(t["n_shown"].format(n=format_number(len(shown)), total=format_number(len(queue))))
+    if shown.empty:
+        st.info(t["nothing"])
+        return
+    # The position is the number input's own state; buttons and "save and next" move it through
+    # a callback or a pending step, since a widget's state cannot change after it is drawn.
+    step = st.session_state.pop("pending_step", 0)
+    st.session_state["position"] = min(max(st.session_state.get("position", 1) + step, 1), len(shown))
+    position = st.number_input(t["position"], min_value=1, max_value=len(shown), key="position")
+    previous, following = st.columns(2)
+    previous.button(t["previous"], key="previous", disabled=position <= 1, on_click=_move, args=(-1,))
+    following.button(t["next"], key="next", disabled=position >= len(shown), on_click=_move, args=(1,))
+    _answer(ws, shown.iloc[position - 1])
+    with st.expander(t["list"]):
+        listing = shown[["id", "role", "wave", "text", "my_code", "code_id"]].rename(
+            columns={"role": t["roles"], "wave": t["waves"], "my_code": t["my_code"], "code_id": t["model_code"]})
+        st.dataframe(listing, hide_index=True, width="stretch")
+
+
+def _move(step: int) -> None:
+    st.session_state["position"] = st.session_state.get("position", 1) + step
+
+
+def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
+    t = ws.t
+    with st.expander(t["filters"], expanded=False):
+        left, right = st.columns(2)
+        roles = left.multiselect(t["roles"], sorted(queue["role"].dropna().unique()), key="f_roles")
+        waves = right.multiselect(t["waves"], sorted(queue["wave"].dropna().astype(str).unique()), key="f_waves")
+        themes = left.multiselect(t["themes"], sorted(queue["theme_id"].unique()), key="f_themes")
+        codes = right.multiselect(t["codes"], [c.id for c in ws.codebook.codable()] if ws.codebook else [],
+                                  format_func=ws.category_label, key="f_codes")
+        attributes = [c for c in queue.columns if c not in RESERVED]
+        attribute = left.selectbox(t["attribute"], [""] + attributes, key="f_attribute",
+                                   format_func=lambda a: a or t["none"])
+        values = right.multiselect(t["values"], sorted(queue[attribute].dropna().astype(str).unique()) if attribute else [],
+                                   key="f_values")
+        low, high = st.slider(t["confidence"], 0.0, 1.0, (0.0, 1.0), 0.05, key="f_confidence")
+        uncoded = st.checkbox(t["uncoded_only"], key="f_uncoded")
+    search = st.text_input(t["search"], key="f_search")
+    return CodingFilters(roles=tuple(roles), waves=tuple(waves), themes=tuple(themes), codes=tuple(codes),
+                         attributes={attribute: tuple(values)} if attribute else {}, min_confidence=low,
+                         max_confidence=high, uncoded_only=uncoded, search=search)
+
+
+def _answer(ws: Workspace, answer: pd.Series) -> None:
+    t = ws.t
+    st.markdown(f"> {answer['text']}")
+    attributes = [f"{c}: {answer[c]}" for c in answer.index if c not in RESERVED and pd.notna(answer[c]) and answer[c] != ""]
+    who = [str(answer[c]) for c in ("id", "role", "wave") if pd.notna(answer.get(c)) and answer.get(c) != ""]
+    st.caption(" · ".join(who + attributes))
+    suggestion = answer.get("code_id") if isinstance(answer.get("code_id"), str) else ""
+    if suggestion:
+        st.write(t["suggestion"].format(label=ws.category_label(suggestion),
+                                        confidence=format_number(float(answer["confidence"]), 2)))
+    else:
+        st.write(t["no_suggestion"])
+    if answer["others"]:
+        st.write(t["others"].format(others=answer["others"]))
+    if not ws.coder:
+        st.info(t["need_coder"])
+        return
+    if ws.codebook is None:
+        st.info(t["no_codebook"])
+        return
+    codable = [c.id for c in ws.codebook.codable()]
+    current = answer["my_code"] or suggestion
+    segment_id = int(answer["segment_id"])
+    with st.form(f"code_{segment_id}", clear_on_submit=False):
+        code = st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else 0,
+                            format_func=ws.category_label, key=f"code_{segment_id}")
+        more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}")
+        quote = st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")
+        memo = st.text_input(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}")
+        save, save_next = st.columns(2)
+        saved = save.form_submit_button(t["save"])
+        saved_next = save_next.form_submit_button(t["save_next"], type="primary")
+    if saved or saved_next:
+        ws.store.add_coding(segment_id, code, ws.coder, ws.codebook.version, codebook=ws.codebook.name,
+                            memo=memo or None, quote_candidate=quote, extra_codes=more)
+        if saved_next:
+            st.session_state["pending_step"] = 1
+        done(t["saved"].format(code=ws.category_label(code)))

@@ -1,0 +1,102 @@
+"""Temaer: one question's themes, a map of its answers, and the coder's theme actions
+(rename, merge, split, accept a category for the whole theme)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from fritekst.app.workspace import Workspace, done
+from fritekst.embed import EmbeddingCache
+from fritekst.report import format_number, format_percent
+from fritekst.workspace import accept_theme, answer_map, merge_themes, split_theme
+from fritekst.workspace.answer_map import segment_vectors
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _vectors(texts: tuple[str, ...], embedder: str):
+    return segment_vectors(list(texts), embedder, EmbeddingCache())
+
+
+def show(ws: Workspace) -> None:
+    t = ws.t
+    st.header(t["pages"]["themes"])
+    segments = ws.segments(ws.question)
+    answered = segments[~segments["non_answer"]].reset_index(drop=True)
+    themes = ws.themes()
+    if themes.empty or answered.empty:
+        st.info(t["nothing"])
+        return
+    table = themes.assign(
+        suggested=themes.get("suggested_code", pd.Series("", index=themes.index)).fillna("").map(ws.category_label),
+        share=themes.get("suggested_code_share", pd.Series(float("nan"), index=themes.index)).map(format_percent),
+    )
+    headings = {"theme_id": "#", "label": t["label"], "n_answers": t["size"], "keywords": t["keywords"],
+                "suggested": t["suggested"], "share": t["share"]}
+    st.dataframe(table[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
+
+    embedder = ws.manifest.get("embedder", "e5-small")
+    vectors_of = lambda texts: _vectors(tuple(texts), embedder)  # noqa: E731
+    _map(ws, answered, vectors_of)
+
+    labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
+    theme_id = st.selectbox(t["theme"], list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="theme")
+    row = themes[themes["theme_id"] == theme_id].iloc[0]
+    members = answered[answered["theme_id"] == theme_id]
+    st.subheader(t["quotes"])
+    representatives = str(row.get("representative_ids") or "").split(";")
+    for _, answer in members[members["id"].isin(representatives)].drop_duplicates("id").iterrows():
+        who = " · ".join(str(answer[c]) for c in ("role", "wave") if pd.notna(answer.get(c)) and answer.get(c))
+        st.markdown(f"> {answer['text']}\n\n— {who or answer['id']}")
+    with st.expander(f"{t['members']} ({format_number(len(members))})"):
+        st.dataframe(members[["id", "role", "wave", "text"]], hide_index=True, width="stretch")
+    if not ws.coder:
+        st.info(t["need_coder"])
+        return
+    _actions(ws, theme_id, labels, members, row, vectors_of)
+
+
+def _map(ws: Workspace, answered: pd.DataFrame, vectors_of) -> None:
+    t = ws.t
+    st.subheader(t["map"])
+    colour = st.radio(t["colour_by"], ["theme", "code"], horizontal=True, key="map_colour",
+                      format_func={"theme": t["by_theme"], "code": t["by_code"]}.get)
+    points = answer_map(vectors_of(answered["text"].fillna("").tolist()))
+    if colour == "theme":
+        points["farge"] = answered["theme_id"].astype(str).to_numpy()
+    else:
+        mine = ws.codings(ws.question)
+        people = mine[mine["coder"] != "model"].drop_duplicates("segment_id", keep="last").set_index("segment_id")
+        code = answered["segment_id"].map(people["code_id"]).fillna(answered.get("code_id", ""))
+        points["farge"] = code.fillna("").map(ws.category_label).replace("", "–").to_numpy()
+    st.scatter_chart(points, x="x", y="y", color="farge", height=360)
+
+
+def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, row: pd.Series, vectors_of) -> None:
+    t = ws.t
+    left, right = st.columns(2)
+    with left.form("rename_form"):
+        label = st.text_input(t["rename"], value=labels[theme_id], key="rename_label")
+        if st.form_submit_button(t["rename_button"]):
+            ws.store.rename_theme(ws.run_id, ws.question, theme_id, label, actor=ws.coder)
+            done(t["done_rename"].format(label=label.strip()))
+    with right.form("merge_form"):
+        others = st.multiselect(t["merge"], [i for i in labels if i != theme_id], key="merge_with",
+                                format_func=lambda i: f"{i} · {labels[i]}")
+        if st.form_submit_button(t["merge_button"]) and others:
+            kept = merge_themes(ws.store, ws.run_id, ws.question, [theme_id, *others], vectors_of, actor=ws.coder)
+            done(t["done_merge"].format(theme=kept))
+    if st.button(t["split_button"], key="split"):
+        new = split_theme(ws.store, ws.run_id, ws.question, theme_id, vectors_of, actor=ws.coder)
+        done(t["done_split"].format(theme=new))
+    if ws.codebook is None:
+        return
+    codable = [c.id for c in ws.codebook.codable()]
+    suggested = row.get("suggested_code") or ""
+    with st.form("accept_form"):
+        code = st.selectbox(t["accept"], codable, index=codable.index(suggested) if suggested in codable else 0,
+                            format_func=ws.category_label, key="accept_code")
+        if st.form_submit_button(t["accept_button"].format(n=len(members))):
+            n = accept_theme(ws.store, ws.run_id, ws.question, theme_id, code, ws.coder, ws.codebook.version,
+                             codebook=ws.codebook.name)
+            done(t["done_accept"].format(n=n, code=ws.category_label(code)))

@@ -1,0 +1,125 @@
+"""The coder workspace: one project store, five pages (Oversikt, Temaer, Koding, Kodebok, Enighet).
+
+``main(store)`` only draws; it is handed the store the entry point opened (house rule: the UI
+is a function of its data source). Data is read through small cached loaders keyed on the
+store's revision, so a filter redraws from memory and a saved coding reloads once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from fritekst.app.workspace_texts import WORKSPACE_TEXTS
+from fritekst.codebook import Codebook
+from fritekst.errors import InputError
+from fritekst.store import Store
+
+PAGES = ("overview", "themes", "coding", "codebook", "agreement")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What every page needs: the store, the run and question chosen, who codes, the texts."""
+
+    store: Store
+    run_id: int
+    question: str
+    coder: str
+    t: dict
+    codebook: Codebook | None
+    manifest: dict
+
+    @property
+    def key(self) -> str:
+        return self.store.engine.url.render_as_string(hide_password=True)
+
+    def segments(self, question: str | None = None) -> pd.DataFrame:
+        return _segments(self.store, self.key, self.run_id, question, self.store.revision())
+
+    def themes(self) -> pd.DataFrame:
+        return _themes(self.store, self.key, self.run_id, self.question, self.store.revision())
+
+    def codings(self, question: str | None = None) -> pd.DataFrame:
+        return _codings(self.store, self.key, question, self.store.revision())
+
+    def category_label(self, code_id: str) -> str:
+        if self.codebook is None or not code_id:
+            return code_id
+        try:
+            return self.codebook.category(code_id).label
+        except KeyError:
+            return code_id
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _segments(_store: Store, key: str, run_id: int, question: str | None, revision: int) -> pd.DataFrame:
+    return _store.segments(run_id, question=question)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _themes(_store: Store, key: str, run_id: int, question: str, revision: int) -> pd.DataFrame:
+    return _store.themes(run_id, question=question)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _codings(_store: Store, key: str, question: str | None, revision: int) -> pd.DataFrame:
+    return _store.current_codings(question=question)
+
+
+def main(store: Store | None, problem: str = "") -> None:
+    """Draw the workspace for ``store`` (None: say what was wrong opening it)."""
+    language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get,
+                                horizontal=True, key="language")
+    t = WORKSPACE_TEXTS[language]
+    st.title(t["title"])
+    if store is None:
+        st.error(problem)
+        return
+    coder = st.sidebar.text_input(t["coder"], key="coder", help=t["coder_help"]).strip()
+    runs = store.runs()
+    if runs.empty:
+        st.info(t["no_run"].format(db=store.engine.url.database or store.engine.url))
+        return
+    surveys = list(dict.fromkeys(runs["survey"]))
+    survey = st.sidebar.selectbox(t["survey"], surveys, key="survey") if len(surveys) > 1 else surveys[0]
+    run = runs[runs["survey"] == survey].iloc[-1]
+    run_id = int(run["run_id"])
+    codebook = _latest_codebook(store, run["codebook"])
+    segments = _segments(store, store.engine.url.render_as_string(hide_password=True), run_id, None, store.revision())
+    questions = list(dict.fromkeys(segments["question"]))
+    texts = segments.drop_duplicates("question").set_index("question")["question_text"].fillna("")
+    question = st.sidebar.selectbox(t["question"], questions, key="question",
+                                    format_func=lambda q: f"{q} – {texts[q][:60]}" if texts[q] else q)
+    page = st.sidebar.radio(t["page"], PAGES, format_func=t["pages"].get, key="page")
+    manifest = store.run_manifest(run_id)
+    st.caption(t["run_info"].format(run=run_id, embedder=manifest.get("embedder", "?"),
+                                    codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
+    if "flash" in st.session_state:
+        st.success(st.session_state.pop("flash"))
+    workspace = Workspace(store, run_id, question, coder, t, codebook, manifest)
+    from fritekst.app import page_agreement, page_codebook, page_coding, page_overview, page_themes
+
+    draw = {"overview": page_overview.show, "themes": page_themes.show, "coding": page_coding.show,
+            "codebook": page_codebook.show, "agreement": page_agreement.show}[page]
+    try:
+        draw(workspace)
+    except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
+        st.error(str(error))
+
+
+def done(message: str) -> None:
+    """After a change: redraw the page from the store, then say what was done."""
+    st.session_state["flash"] = message
+    st.rerun()
+
+
+def _latest_codebook(store: Store, name) -> Codebook | None:
+    if name is None or (isinstance(name, float) and pd.isna(name)):
+        return None
+    try:
+        return store.codebook(name)
+    except InputError:
+        return None

@@ -1,0 +1,120 @@
+"""The screen every printed text passes: find personal data, mask it, say what was masked.
+
+Only outputs are masked; answers in run directories and the store are never altered, so a
+writer can always go back to the original by answer id. What was masked is reported by kind
+("navn", "telefon"), never by value, since the note travels with the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from fritekst.errors import InputError
+from fritekst.privacy._identifiers import IDENTIFIER_FINDERS, Finding
+from fritekst.privacy._names import NameDetector, get_name_detectors
+
+MASK_STYLES = {
+    "label": "[{kind}]",  # [navn], [telefon], [e-post], [fødselsnummer], [d-nummer], [adresse]
+    "generic": "[fjernet]",
+    "stars": "***",
+}
+DEFAULT_MASK_STYLE = "label"
+
+
+def mask_template(style: str) -> str:
+    """A style name from :data:`MASK_STYLES`, or a template of one's own with ``{kind}`` ("<{kind}>")."""
+    template = MASK_STYLES.get(style, style)
+    if style not in MASK_STYLES and "{kind}" not in style:
+        raise InputError(
+            f"unknown mask style {style!r}; choose {', '.join(MASK_STYLES)} or give a template with {{kind}}, e.g. '<{{kind}}>'",
+            column="--mask-style",
+        )
+    return template
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A text as it may be printed, and the kinds of data masked in it (in text order)."""
+
+    text: str
+    kinds: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds)
+
+    def summary(self) -> str:
+        """What was masked, in Norwegian: "2 navn, telefon"."""
+        counts = Counter(self.kinds)
+        return ", ".join(f"{n} {kind}" if n > 1 else kind for kind, n in counts.items())
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Finds fødselsnummer/D-nummer, phone numbers, e-mail, addresses and person names.
+
+    Parameters
+    ----------
+    style : str
+        How masked data is written: ``label`` (``[navn]``, default), ``generic``
+        (``[fjernet]``), ``stars`` (``***``) or a template with ``{kind}``.
+    names : str or tuple of str
+        Name detectors by registered name: ``auto`` (every available one: the name list, and
+        spaCy NER when a trained Norwegian pipeline is present), ``none``, or e.g. ``("list",)``.
+
+    >>> Screen().mask_one("Ring Kari på 912 34 567").text  # doctest: +SKIP
+    'Ring [navn] på [telefon]'
+    """
+
+    style: str = DEFAULT_MASK_STYLE
+    names: str | tuple[str, ...] = "auto"
+
+    def __post_init__(self) -> None:
+        mask_template(self.style)  # a bad style fails here, not on the first text with a name
+
+    @cached_property
+    def _template(self) -> str:
+        return mask_template(self.style)
+
+    @cached_property
+    def _name_detectors(self) -> list[NameDetector]:
+        return get_name_detectors(self.names)
+
+    def find(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Non-overlapping findings per text, in text order."""
+        texts = list(texts)
+        found = [[f for finder in IDENTIFIER_FINDERS for f in finder(text)] for text in texts]
+        for detector in self._name_detectors:
+            for spans, names in zip(found, detector.find(texts)):
+                spans.extend(names)
+        return [_without_overlaps(spans) for spans in found]
+
+    def mask(self, texts: Sequence[str]) -> list[Masked]:
+        texts = list(texts)
+        return [self._apply(text, spans) for text, spans in zip(texts, self.find(texts))]
+
+    def mask_one(self, text: str) -> Masked:
+        return self.mask([text])[0]
+
+    def _apply(self, text: str, spans: list[Finding]) -> Masked:
+        parts, position = [], 0
+        for span in spans:
+            parts += [text[position : span.start], self._template.format(kind=span.kind)]
+            position = span.end
+        parts.append(text[position:])
+        return Masked("".join(parts), tuple(span.kind for span in spans))
+
+
+def _without_overlaps(spans: list[Finding]) -> list[Finding]:
+    """Overlapping spans become one, with the kind of the one that starts first (the longer
+    on a tie): masking the union never lets part of an identifier through."""
+    merged: list[Finding] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Finding(last.start, max(last.end, span.end), last.kind)
+        else:
+            merged.append(span)
+    return merged

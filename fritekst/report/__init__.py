@@ -1,0 +1,109 @@
+"""Report drafts of the "åpne svar" section: who answered, categories with counts and the
+prevalence words the reports use, splits by role and attribute, wave-over-wave change,
+charts and masked quotes, as DOCX, Excel or Markdown.
+
+>>> report = build_report(run.assignments, cached_embed("e5-small"), codebook=run.codebook)  # doctest: +SKIP
+>>> write_report(report, "rapport.docx")  # doctest: +SKIP
+
+:func:`report_from_run` does both for a run directory, as ``fritekst report`` calls it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fritekst.errors import InputError
+from fritekst.report._build import build_report, described_wave, harmonised
+from fritekst.report._charts import grouped_bars, question_charts
+from fritekst.report._model import CategorySection, QuestionReport, Report, ReportConfig
+from fritekst.report._numbers import format_cell, format_change, format_number, format_percent
+from fritekst.report._prevalence import Prevalence
+from fritekst.report._tables import (
+    Labels,
+    Table,
+    category_counts,
+    category_table,
+    coded_units,
+    respondents,
+    split_table,
+    wave_table,
+)
+from fritekst.report._words import role_forms
+
+FORMATS = (".docx", ".xlsx", ".md")
+
+__all__ = [
+    "CategorySection",
+    "FORMATS",
+    "Labels",
+    "Prevalence",
+    "QuestionReport",
+    "Report",
+    "ReportConfig",
+    "Table",
+    "build_report",
+    "category_counts",
+    "category_table",
+    "coded_units",
+    "described_wave",
+    "format_cell",
+    "format_change",
+    "format_number",
+    "format_percent",
+    "grouped_bars",
+    "harmonised",
+    "question_charts",
+    "report_from_run",
+    "respondents",
+    "role_forms",
+    "split_table",
+    "wave_table",
+    "write_report",
+]
+
+
+def check_output(path: str | Path) -> Path:
+    """The output file, refused before any work when its format is unknown or its folder missing."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(f"unknown report format {path.suffix or '(none)'!r}; end the name in .docx, .xlsx or .md",
+                         file=str(path), column="--out")
+    if not path.parent.is_dir():
+        raise InputError("the folder does not exist; create it first", file=str(path.parent), column="--out")
+    return path
+
+
+def write_report(report: Report, path: str | Path) -> Path:
+    """Write ``report`` in the format its name ends in (.docx, .xlsx, .md)."""
+    from fritekst.report._docx import write_docx
+    from fritekst.report._markdown import write_markdown
+    from fritekst.report._xlsx import write_xlsx
+
+    path = check_output(path)
+    writer = {".docx": write_docx, ".xlsx": write_xlsx, ".md": write_markdown}[path.suffix.lower()]
+    writer(report, path)
+    return path
+
+
+def report_from_run(
+    run_dir: str | Path,
+    out: str | Path,
+    *,
+    questions: list[str] | None = None,
+    config: ReportConfig = ReportConfig(),
+    used_quotes: str | Path | None = None,
+    cache: str | Path | None = None,
+    embedder: str | None = None,
+) -> Report:
+    """Read a run directory, build its report and write it to ``out``."""
+    from fritekst.quotes import UsedQuotes, cached_embed, load_used_quotes
+    from fritekst.results import attribute_columns, load_run
+
+    check_output(out)
+    run = load_run(run_dir)
+    used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
+    embed = cached_embed(embedder or run.manifest.get("embedder", "e5-small"), cache)
+    report = build_report(run.assignments, embed, codebook=run.codebook, questions=questions,
+                          attributes=attribute_columns(run), config=config, used=used)
+    write_report(report, out)
+    return report

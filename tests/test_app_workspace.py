@@ -1,0 +1,160 @@
+"""The coder workspace's five pages, driven with streamlit.testing on a real SQLite store
+holding the example survey, its run and the IMDi codebook."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fritekst.store import open_store
+from fritekst.survey import load_mapping
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "q17_barrierer"
+
+
+@pytest.fixture(scope="module")
+def template(example_run, tmp_path_factory):
+    path = tmp_path_factory.mktemp("project") / "fritekst.db"
+    with open_store(path) as store:
+        store.import_survey(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", load_mapping(ROOT / "examples" / "demo.yaml"))
+        store.save_run(example_run[0])
+    return path
+
+
+@pytest.fixture
+def project(template, tmp_path):
+    """A fresh copy of the project for each test."""
+    path = tmp_path / "fritekst.db"
+    shutil.copy(template, path)
+    return path
+
+
+def _script(target: str) -> None:
+    # AppTest runs this function's source as a script: imports go inside.
+    from fritekst.app.streamlit_main import run_from_argv
+
+    run_from_argv(["app", target])
+
+
+def app(project, page="overview", coder="kari"):
+    at = AppTest.from_function(_script, args=(str(project),), default_timeout=90)
+    at.run()
+    at.sidebar.text_input(key="coder").input(coder)
+    at.sidebar.selectbox(key="question").select(QUESTION)
+    at.sidebar.radio(key="page").set_value(page)
+    return at.run()
+
+
+def test_overview_shows_every_question_with_counts(project):
+    at = app(project, "overview")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "fritekst – kodeverksted"
+    table = at.dataframe[0].value
+    assert list(table["Spørsmål"]) == ["q12_bistand", "q17_barrierer", "q23_samarbeid"]
+    with open_store(project) as store:
+        segments = store.segments()
+    said = segments[~segments["non_answer"]].drop_duplicates(["id", "question"])
+    assert list(table["Besvart"]) == [int((said["question"] == q).sum()) for q in table["Spørsmål"]]
+    assert set(table["Andel kodet"]) == {"0\u00a0%"}
+
+
+def test_themes_page_renames_merges_splits_and_accepts_a_theme(project):
+    at = app(project, "themes")
+    assert not at.exception, at.exception
+    themes_before = at.dataframe[0].value
+    first = int(themes_before["#"].iloc[0])
+    at.text_input(key="rename_label").input("Boligmarkedet")
+    at.button[[b.label for b in at.button].index("Lagre navnet")].click().run()
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        assert "Boligmarkedet" in set(store.themes(question=QUESTION)["label"])
+    size = int(themes_before.set_index("#").loc[first, "Svar"])
+    accept = next(b for b in at.button if b.label.startswith("Kod alle"))
+    accept.click().run()
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        codings = store.current_codings(question=QUESTION, coder="kari")
+    assert len(codings) >= size  # segments, at least one per answer
+    second = int(themes_before["#"].iloc[1])
+    at.multiselect(key="merge_with").select(second)
+    at.button[[b.label for b in at.button].index("Slå sammen")].click().run()
+    assert not at.exception, at.exception
+    merged = at.dataframe[0].value
+    assert len(merged) == len(themes_before) - 1
+    at.button(key="split").click().run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == len(themes_before)
+    with open_store(project) as store:
+        assert {"rename_theme", "merge_themes", "split_theme"} <= set(store.audit_log()["action"])
+
+
+def test_coding_page_saves_a_coding_moves_on_and_filters(project):
+    at = app(project, "coding")
+    assert not at.exception, at.exception
+    total = int(at.caption[1].value.split(" av ")[1].split()[0].replace("\u00a0", ""))
+    first_text = next(m.value for m in at.markdown if m.value.startswith(">"))
+    form_code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    form_code.select("helse_psykiatri")
+    next(b for b in at.button if b.label == "Lagre og neste").click().run()
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        mine = store.current_codings(question=QUESTION, coder="kari")
+    assert list(mine["code_id"]) == ["helse_psykiatri"] and mine["text"].iloc[0] == first_text[2:]
+    assert at.number_input(key="position").value == 2
+    assert any("Lagret" in s.value for s in at.success)
+    at.text_input(key="f_search").input("bolig").run()
+    shown = int(at.caption[1].value.split(" av ")[0].replace("\u00a0", ""))
+    assert 0 < shown < total
+    answer = next(m.value for m in at.markdown if m.value.startswith(">"))
+    assert "bolig" in answer.casefold()
+    at.checkbox(key="f_uncoded").check().run()
+    assert not at.exception, at.exception
+
+
+def test_codebook_page_saves_a_new_version_and_refuses_a_stale_edit(project):
+    at = app(project, "codebook")
+    assert not at.exception, at.exception
+    at.selectbox(key="edit_id").select("bolig")
+    at.text_input(key="edit_label").input("Mangel på egnede boliger")
+    at.button[[b.label for b in at.button].index("Lagre som ny versjon")].click().run()
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        codebook = store.codebook()
+        assert codebook.version == 2 and codebook.category("bolig").label == "Mangel på egnede boliger"
+        # another coder saves version 3 while this page still shows version 2
+        store.save_codebook(codebook.model_copy(update={"description": "endret av ola"}), author="ola",
+                            expected_version=2)
+    at.text_input(key="edit_label").input("Boliger")
+    at.button[[b.label for b in at.button].index("Lagre som ny versjon")].click().run()
+    assert any("version" in e.value for e in at.error), [e.value for e in at.error]
+    with open_store(project) as store:
+        assert store.codebook().version == 3 and store.codebook().category("bolig").label == "Mangel på egnede boliger"
+
+
+def test_agreement_page_shows_alpha_pairs_and_disagreements(project):
+    with open_store(project) as store:
+        segments = store.segments(question=QUESTION)
+        ids = segments[~segments["non_answer"]]["segment_id"].tolist()[:6]
+        for i, segment in enumerate(ids):
+            store.add_coding(segment, "bolig", "kari", 1)
+            store.add_coding(segment, "bolig" if i < 4 else "arbeidsmarked", "ola", 1)
+    at = app(project, "agreement")
+    assert not at.exception, at.exception
+    pairs = at.dataframe[0].value
+    assert (pairs.iloc[0]["Koder A"], pairs.iloc[0]["Koder B"], pairs.iloc[0]["Felles svar"]) == ("kari", "ola", 6)
+    assert pairs.iloc[0]["Enighet"] == pytest.approx(4 / 6, abs=0.001)
+    assert len(at.dataframe[2].value) == 2  # two disagreements to adjudicate
+
+
+def test_english_and_no_coder_means_read_only(project):
+    at = AppTest.from_function(_script, args=(str(project),), default_timeout=90).run()
+    at.sidebar.radio(key="language").set_value("en").run()
+    at.sidebar.radio(key="page").set_value("coding").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "fritekst – coding workspace"
+    assert any("Enter your name" in i.value for i in at.info)
+    assert not any(b.label == "Save" for b in at.button)

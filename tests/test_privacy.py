@@ -1,0 +1,250 @@
+"""Personal data never reaches a report: identifiers planted in answers are masked in every
+format (Markdown, Excel, Word), numbers that only look like them stay, and the recall of the
+name detector is measured and printed."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from fritekst.cli import app
+from fritekst.errors import InputError
+from fritekst.privacy import Screen, available_name_detectors, find_addresses, find_birth_numbers, find_emails, find_phone_numbers
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
+
+
+def with_control_digits(first9: str) -> str:
+    """A birth number (or D-number) with correct control digits, as the Tax Administration computes them."""
+    w1, w2 = (3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    k1 = (11 - sum(int(d) * w for d, w in zip(first9, w1)) % 11) % 11
+    k2 = (11 - sum(int(d) * w for d, w in zip(first9 + str(k1), w2)) % 11) % 11
+    assert k1 < 10 and k2 < 10, first9
+    return f"{first9}{k1}{k2}"
+
+
+FNR = with_control_digits("150386123")  # 15.03.1986
+FNR_2 = with_control_digits("010203496")  # 01.02.2003
+DNR = with_control_digits("550386123")  # D-nummer: day + 40
+BAD_FNR = FNR[:-1] + str((int(FNR[-1]) + 1) % 10)  # wrong control digit: a case number
+CASE_NUMBER = "20231234567"  # 11 digits that are not a birth number
+
+PHONES = ["+47 912 34 567", "91234568", "912 34 569", "41 23 45 67"]
+EMAILS = ["ola.nordmann@kommunen.example", "kari_n+imdi@bydel.oslo.example"]
+ADDRESSES = ["Storgata 12", "Kongens gate 5B, 0153 Oslo", "Sandvikveien 14"]
+STAY = [BAD_FNR, CASE_NUMBER, "12 345 678 kroner", "2023 og 2025"]
+
+# Thirty person names in the kinds of sentences survey answers put them in. Written before
+# the detector was run on them and not tuned to it: common Norwegian names (on SSB's lists),
+# names that are also words (Liv, Per, Lie), and names the lists do not hold.
+NAMED = [
+    ("Kari Nordmann", "Ta gjerne kontakt med meg, Kari Nordmann, hvis dere vil vite mer om tilbudet."),
+    ("Ingrid Haugen", "Det ble bedre da vi fikk en egen rådgiver i fjor (Ingrid Haugen), men hun har sluttet."),
+    ("Per Olav Moen", "Vi har hatt god hjelp fra Per Olav Moen i IMDi, som kjenner regionen godt."),
+    ("Liv Berg", "Samarbeidet med frivilligsentralen er godt, og Liv Berg der gjør en kjempejobb for familiene."),
+    ("Ola", "Kontaktpersonen vår i NAV, Ola, svarer alltid raskt når vi ringer om en deltaker."),
+    ("Anne-Lise Johansen", "Voksenopplæringen ved Anne-Lise Johansen har laget et godt opplegg for analfabeter."),
+    ("Mohammed Ali", "En av deltakerne, Mohammed Ali, fikk fast jobb etter praksis i bedriften."),
+    ("Fatima", "Moren, Fatima, har ikke fått plass på norskkurs fordi hun må være hjemme med barna."),
+    ("Yusuf", "Faren, Yusuf, sitter i rullestol og familien trenger en tilrettelagt bolig."),
+    ("Oleksandr Kovalenko", "Vi bosatte Oleksandr Kovalenko og familien hans i fjor, og det har gått veldig fint."),
+    ("Tigist Haile", "Tolken vi bruker mest, Tigist Haile, er dyktig, men hun har ikke tid til alle oppdragene."),
+    ("Amal Warsame", "Programrådgiveren vår, rådgiver Amal Warsame, har bygget et godt nettverk mot næringslivet."),
+    ("Gudrun Sletten", "Vi har fått mye hjelp fra Gudrun Sletten i fylkeskommunen med karriereveiledning."),
+    ("Torstein Aasheim", "Rektor Torstein Aasheim har tatt ansvar for at alle nyankomne elever får morsmålsopplæring."),
+    ("Siri Kvam", "Helsesykepleier Siri Kvam gjør helsekartleggingen, men hun er alene om det i hele kommunen."),
+    ("Hans Petter Lund", "Vi savner kontakten med Hans Petter Lund, som hadde ansvaret for regionen vår før."),
+    ("Marit Bakke", "Husbanken ved Marit Bakke har vært til god hjelp med startlån til flyktningfamilier."),
+    ("Bjørn Eriksen", "Kommunedirektør Bjørn Eriksen har gjort bosetting til en prioritert oppgave i år."),
+    ("Nasra Abdi", "Frivilligkoordinatoren, Nasra Abdi, har fått i gang leksehjelp for barna hver uke."),
+    ("Ragnhild", "Spør Ragnhild på servicetorget om dere trenger informasjon om hvordan vi har organisert det."),
+    ("Eirik Solheim", "Vi har et godt samarbeid med NAV-leder Eirik Solheim om arbeidstrening for deltakerne."),
+    ("Trond", "Trond på flyktningkontoret har laget en god oversikt over alle tilskuddene vi har søkt om."),
+    ("Aisha Hussein", "Aisha Hussein, som selv kom som flyktning, jobber nå som miljøarbeider hos oss."),
+    ("Dmytro", "Vi fikk hjelp av Dmytro, som er tolk for ukrainsk, til å oversette informasjonen til familiene."),
+    ("Sunniva Lie", "Barnehagen ved styrer Sunniva Lie har tatt imot mange barn midt i året uten problemer."),
+    ("Jonas Strand", "Jonas Strand i fylkeskommunen har ansvar for karriereveiledningen, og det fungerer godt."),
+    ("Emma Karlsen", "Vi har ansatt Emma Karlsen som boveileder, og det har gjort en stor forskjell for familiene."),
+    ("Knut", "Knut har hatt ansvaret for bosettingen alene i mange år og trenger avlastning snart."),
+    ("Helga Myhre", "Helga Myhre har bygget opp språkkafeen, men hun går av med pensjon til sommeren."),
+    ("Ahmad Rahimi", "En ungdom vi bosatte, Ahmad Rahimi, har nå begynt på videregående og klarer seg godt."),
+]
+RECALL_FLOOR = 0.8  # a regression guard; the measured figure is printed
+
+
+def test_birth_numbers_are_checked_with_their_control_digits():
+    text = f"Fnr {FNR}, {FNR_2[:6]} {FNR_2[6:]} og D-nr {DNR}; saksnr {BAD_FNR} og {CASE_NUMBER}."
+    found = [(text[f.start:f.end], f.kind) for f in find_birth_numbers(text)]
+    assert found == [(FNR, "fødselsnummer"), (f"{FNR_2[:6]} {FNR_2[6:]}", "fødselsnummer"), (DNR, "d-nummer")]
+
+
+@pytest.mark.parametrize("phone", PHONES + ["0047 22 33 44 55", "tlf 22334455"])
+def test_phone_numbers_in_every_usual_shape(phone):
+    text = f"Ring {phone} etter klokka ni."
+    assert [text[f.start:f.end] for f in find_phone_numbers(text)] == [phone.removeprefix("tlf ")]
+
+
+@pytest.mark.parametrize("text", ["Vi fikk 12 345 678 kroner.", "Tallene for 2023 2025 og 2027.", "Saksnummer 20231234.",
+                                  f"Saksnummer {CASE_NUMBER}."])
+def test_sums_years_and_case_numbers_are_not_phone_numbers(text):
+    assert find_phone_numbers(text) == []
+
+
+def test_emails_and_addresses():
+    text = f"Skriv til {EMAILS[0]} eller kom til {ADDRESSES[1]}. Postboks 44 er stengt. Vi bor i Storgata."
+    assert [text[f.start:f.end] for f in find_emails(text)] == [EMAILS[0]]
+    assert [text[f.start:f.end] for f in find_addresses(text)] == [ADDRESSES[1], "Postboks 44"]
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("label", "Ring [navn] på [telefon]."), ("generic", "Ring [fjernet] på [fjernet]."),
+    ("stars", "Ring *** på ***."), ("<{kind}>", "Ring <navn> på <telefon>."),
+])
+def test_mask_styles(style, expected):
+    masked = Screen(style=style, names="list").mask_one("Ring Kari Nordmann på 912 34 567.")
+    assert masked.text == expected
+    assert masked.summary() == "navn, telefon"
+
+
+def test_unknown_mask_style_is_refused_with_the_choices():
+    with pytest.raises(InputError, match="label, generic, stars"):
+        Screen(style="svart").mask_one("x")
+
+
+def test_names_in_capitalised_common_words_are_left_alone():
+    text = "Liv og helse er viktig. Per i dag har vi ingen. Vi samarbeider med NAV og IMDi i Elverum og Bergen."
+    assert Screen(names="list").mask_one(text).text == text
+
+
+def test_name_recall_and_no_false_alarms_in_the_example_survey():
+    screen = Screen(names="list")
+    masked = screen.mask([sentence for _, sentence in NAMED])
+    found = [name for (name, _), m in zip(NAMED, masked) if name not in m.text and not any(p in m.text for p in name.split())]
+    recall = len(found) / len(NAMED)
+    missed = sorted({name for name, _ in NAMED} - set(found))
+    print(f"\nname recall (list detector): {len(found)}/{len(NAMED)} = {recall:.2f}; missed or partly missed: {missed}")
+    assert recall >= RECALL_FLOOR
+    if "spacy" in available_name_detectors():  # the trained pipeline joins under "auto": print what it adds
+        both = Screen(names="auto").mask([sentence for _, sentence in NAMED])
+        hits = sum(not any(p in m.text for p in name.split()) for (name, _), m in zip(NAMED, both))
+        print(f"name recall (auto: list + spaCy NER): {hits}/{len(NAMED)}")
+    with open(ROOT / "examples" / "kommuneundersokelsen_fiktiv_fasit.csv", encoding="utf-8") as handle:
+        answers = [row for row in csv.DictReader(handle) if "navn" not in row["personopplysninger"]]
+    alarms = [m.text for m in screen.mask([row["tekst"] for row in answers]) if "[navn]" in m.text]
+    assert alarms == [], alarms  # 404 answers without a name: nothing masked as one
+    if "spacy" in available_name_detectors():
+        extra = [m for m in Screen(names="auto").mask([row["tekst"] for row in answers]) if "[navn]" in m.text]
+        print(f"answers without a name masked as having one (auto): {len(extra)}/{len(answers)}")
+
+
+# --------------------------------------------------------------------------
+# End to end: a survey with planted identifiers, run, report in three formats
+# --------------------------------------------------------------------------
+
+PLANTED = [
+    f"Familien venter fortsatt på bankkonto, fødselsnummeret {FNR} er registrert men ikke aktivert.",
+    f"Vi har fått feil fødselsnummer {FNR_2[:6]} {FNR_2[6:]} på en deltaker, og det tar lang tid å rette.",
+    f"Deltakeren har D-nummer {DNR} og får ikke BankID før fødselsnummeret kommer.",
+    f"Ring oss gjerne på {PHONES[0]} om dere lurer på hvordan vi har organisert bosettingen.",
+    f"Flyktningtjenesten har vakttelefon {PHONES[1]} hele døgnet, og den brukes mye av familiene.",
+    f"Spørsmål om tilskudd kan sendes til saksbehandler på telefon {PHONES[2]} på dagtid.",
+    f"Voksenopplæringen har eget nummer {PHONES[3]} for påmelding til norskkurs for nyankomne.",
+    f"Vi har et godt samarbeid med næringslivet om praksis; skriv til {EMAILS[0]} for å høre mer.",
+    f"Tilskuddsspørsmål kan sendes til {EMAILS[1]} så svarer vi så fort vi kan.",
+    f"Familien bor i {ADDRESSES[0]} i en kommunal bolig som er alt for liten for seks personer.",
+    f"Vi har leid et helt hus i {ADDRESSES[1]} til storfamilien, men leien er svært høy.",
+    f"Det nye introsenteret i {ADDRESSES[2]} samler voksenopplæring, NAV og flyktningtjenesten.",
+    f"Saken har saksnummer {BAD_FNR} i arkivet, og vi venter på svar fra IMDi om ekstratilskudd.",
+    f"Vi har søkt om tilskudd i sak {CASE_NUMBER} men har ikke fått noe svar fra IMDi ennå.",
+    "Budsjettet for bosetting er 12 345 678 kroner, og det dekker ikke de reelle kostnadene våre.",
+    "Vi bosatte like mange i 2023 og 2025, men familiene er blitt større og trenger større boliger.",
+]
+
+
+@pytest.fixture(scope="module")
+def planted_reports(tmp_path_factory, cache_file):
+    """A survey whose answers carry every kind of identifier, coded by a coder (so that every
+    answer is eligible as a quote), run for real and reported as .md, .xlsx and .docx."""
+    folder = tmp_path_factory.mktemp("planted")
+    answers = PLANTED + [sentence for _, sentence in NAMED]
+    survey, coded = folder / "survey.csv", folder / "coded.csv"
+    with open(survey, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "rolle", "aar", "svar"])
+        for i, text in enumerate(answers):
+            writer.writerow([f"{100 + i}", ["Integreringsansvarlig", "Kommunedirektør"][i % 2], "2025", text])
+    with open(coded, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "code_id", "coder"])
+        for i in range(len(answers)):
+            writer.writerow([f"{100 + i}", ["kontakt_imdi", "bolig", "tilskudd"][i % 3], "tester"])
+    runner = CliRunner()
+    run_dir = folder / "run"
+    result = runner.invoke(app, ["run", str(survey), "--text", "svar", "--id", "id", "--role", "rolle", "--wave", "aar",
+                                 "--codebook", str(CODEBOOK), "--coded", str(coded), "--out", str(run_dir),
+                                 "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    texts = {}
+    for suffix in (".md", ".xlsx", ".docx"):
+        out = folder / f"rapport{suffix}"
+        result = runner.invoke(app, ["report", str(run_dir), "--out", str(out), "-k", "100", "--cache", str(cache_file)])
+        assert result.exit_code == 0, result.output
+        texts[suffix] = read_back(out)
+    return texts
+
+
+def read_back(path: Path) -> str:
+    """Every piece of text in a report file, tables included."""
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    if path.suffix == ".xlsx":
+        book = load_workbook(path)
+        return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+    from docx import Document
+
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+IDENTIFIERS = [FNR, FNR_2, DNR, *PHONES, *EMAILS, *ADDRESSES]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".xlsx", ".docx"])
+def test_no_valid_identifier_in_any_report_format(planted_reports, suffix):
+    text = planted_reports[suffix]
+    assert "Deltakeren har D-nummer" in text  # the planted answers are printed (as quotes) …
+    squeezed = re.sub(r"[\s\u00a0]", "", text)
+    for identifier in IDENTIFIERS:  # … and no identifier in any spacing
+        assert identifier not in text and re.sub(r"\s", "", identifier) not in squeezed, identifier
+    for kind in ("[fødselsnummer]", "[d-nummer]", "[telefon]", "[e-post]", "[adresse]", "[navn]"):
+        assert kind in text
+    for number in STAY:  # numbers that only look like identifiers are printed as written
+        assert number in text.replace("\u00a0", " "), number
+
+
+@pytest.mark.parametrize("suffix", [".md", ".xlsx", ".docx"])
+def test_name_recall_in_the_reports(planted_reports, suffix):
+    text = planted_reports[suffix]
+    hidden = [name for name, _ in NAMED if not any(re.search(rf"\b{re.escape(part)}\b", text) for part in name.split())]
+    print(f"\n{suffix}: {len(hidden)}/{len(NAMED)} planted names fully masked")
+    assert len(hidden) / len(NAMED) >= RECALL_FLOOR
+
+
+def test_the_report_says_what_was_masked_without_the_values(planted_reports):
+    text = planted_reports[".md"]
+    assert "## Spørsmål svar" in text and "### Maskerte personopplysninger" in text
+    masked_list = text.split("### Maskerte personopplysninger")[1]
+    assert "telefon" in masked_list and "e-post" in masked_list and PHONES[0] not in masked_list
+
+
+def test_answers_in_the_run_are_not_altered(planted_reports, tmp_path_factory):
+    run_dir = next(Path(tmp_path_factory.getbasetemp()).glob("planted*/run"))
+    assert FNR in (run_dir / "assignments.csv").read_text(encoding="utf-8")

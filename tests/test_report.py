@@ -1,0 +1,203 @@
+"""Reports from a real run of the example survey: the counts equal those computed straight
+from assignments.csv, numbers are Norwegian, small groups are flagged, waves are compared,
+and the three formats carry the same tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from example_run import run_example
+from fritekst.cli import app
+from fritekst.errors import InputError
+from fritekst.report import Prevalence, ReportConfig, build_report, format_change, format_number, format_percent, role_forms
+from fritekst.report._build import split_columns
+from fritekst.report._tables import group_order
+from fritekst.results import attribute_columns, load_run
+from fritekst.quotes import QuoteConfig, cached_embed
+
+NBSP = "\u00a0"
+QUESTION = "q17_barrierer"
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, cache_file):
+    return run_example(tmp_path_factory.mktemp("report") / "run", cache_file)
+
+
+@pytest.fixture(scope="module")
+def reports(run_dir, cache_file, tmp_path_factory):
+    """The q17 report for 2025 in all three formats, written by the CLI."""
+    folder = tmp_path_factory.mktemp("reports")
+    paths = {}
+    for suffix in (".md", ".xlsx", ".docx"):
+        paths[suffix] = folder / f"rapport{suffix}"
+        result = CliRunner().invoke(app, ["report", str(run_dir), "--question", QUESTION, "--out", str(paths[suffix]),
+                                          "--cache", str(cache_file)])
+        assert result.exit_code == 0, result.output
+    return paths
+
+
+def direct_counts(run_dir, wave: str = "2025") -> tuple[pd.Series, pd.Series, int]:
+    """Respondents per category and per role, and who answered, computed from the CSV alone."""
+    table = pd.read_csv(run_dir / "assignments.csv", dtype=str, keep_default_na=False)
+    rows = table[(table["question"] == QUESTION) & (table["wave"] == wave) & (table["non_answer"] == "False")]
+    per_answer = rows.assign(code=rows["codes"].str.split(";")).explode("code")
+    per_answer = per_answer[(per_answer["code"] != "") & (per_answer["code"] != "ikke_svar")]
+    return per_answer.groupby("code")["id"].nunique(), rows.groupby("role")["id"].nunique(), rows["id"].nunique()
+
+
+def test_counts_in_every_format_equal_counts_from_assignments_csv(run_dir, reports):
+    by_category, by_role, answered = direct_counts(run_dir)
+    run = load_run(run_dir)
+    labels = {c.id: c.label for c in run.codebook.categories}
+    sheet = load_workbook(reports[".xlsx"])["Kategorier"]
+    header = [c.value for c in sheet[2]]
+    xlsx = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] and row[2] is not None}
+    markdown = reports[".md"].read_text(encoding="utf-8")
+    docx_rows = {r.cells[0].text: [c.text for c in r.cells] for r in Document(str(reports[".docx"])).tables[0].rows}
+    for code, n in by_category.items():
+        row = xlsx[labels[code]]
+        assert row[header.index("Respondenter")] == n
+        assert row[header.index("Andel")] == pytest.approx(n / answered)
+        assert f"| {labels[code]} |" in markdown
+        assert docx_rows[labels[code]][header.index("Respondenter")] == format_number(n)
+    assert sum(1 for label in xlsx if label != "Ikke kodet") == len(by_category)
+    who = f"{by_role['Integreringsansvarlig']} integreringsansvarlige og {by_role['Kommunedirektør']} kommunedirektører besvarte spørsmålet."
+    assert who in markdown
+    assert f"Andel av de {answered} som besvarte spørsmålet" in markdown
+
+
+def test_coded_units_count_every_code(run_dir):
+    run = load_run(run_dir)
+    report = build_report(run.assignments, cached_embed("tfidf"), codebook=run.codebook, questions=[QUESTION],
+                          config=ReportConfig(wave="all", quotes=QuoteConfig(k=0)))
+    table = report.questions[0].categories.frame.set_index("Kategori")
+    rows = run.assignments[(run.assignments["question"] == QUESTION) & ~run.assignments["non_answer"]]
+    codes = rows["codes"].str.split(";").explode()
+    bolig = run.codebook.category("bolig").label
+    assert table.at[bolig, "Kodede utsagn"] == (codes == "bolig").sum()
+
+
+def test_norwegian_number_formatting(reports):
+    assert format_number(1234567.891, 1) == f"1{NBSP}234{NBSP}567,9"
+    assert format_percent(0.384) == f"38{NBSP}%" and format_percent(0.384, word=True) == "38 prosent"
+    assert format_change(8) == "+8" and format_change(-3.25, 1) == "\u22123,2" and format_change(0.2) == "0"
+    markdown = reports[".md"].read_text(encoding="utf-8")
+    assert f"{NBSP}%" in markdown and "prosentpoeng" in markdown
+    assert "\u2212" in markdown or "+" in markdown
+
+
+def test_small_groups_are_flagged_or_suppressed(run_dir, reports):
+    markdown = reports[".md"].read_text(encoding="utf-8")
+    # Oslo's districts and a few others make sentralitet 1 a small cell in 2025.
+    sentralitet = markdown.split("### Etter sentralitet")[1].split("###")[0]
+    assert "1 (N = 4)*" in sentralitet and "færre enn 5 besvarte spørsmålet er merket med *" in sentralitet
+    run = load_run(run_dir)
+    report = build_report(run.assignments, cached_embed("tfidf"), codebook=run.codebook, questions=[QUESTION],
+                          attributes=attribute_columns(run), config=ReportConfig(by=("sentralitet",), suppress_small=True,
+                                                                                  quotes=QuoteConfig(k=0)))
+    split = report.questions[0].splits[0]
+    small = [c for c in split.frame.columns if c.endswith("*")]
+    assert small and split.frame[small[0]].isna().all() and "holdt utenfor" in split.notes[0]
+
+
+def test_an_attribute_with_one_group_among_the_answers_is_not_a_split(run_dir):
+    run = load_run(run_dir)
+    q12 = run.assignments[(run.assignments["question"] == "q12_bistand") & (run.assignments["wave"] == "2025")]
+    answering = q12[~q12["non_answer"]]
+    assert set(answering["bosetter_flyktninger"]) == {"Ja"}  # the four "Nei" municipalities did not answer q12 in 2025
+    assert "bosetter_flyktninger" not in split_columns(answering, attribute_columns(run), None)
+    assert {"storrelse", "landsdel", "sentralitet"} <= set(split_columns(answering, attribute_columns(run), None))
+    assert "kommune" not in split_columns(answering, attribute_columns(run), None)
+
+
+def test_wave_comparison_on_the_examples_two_waves(run_dir, reports):
+    counts_2023, _, answered_2023 = direct_counts(run_dir, "2023")
+    counts_2025, _, answered_2025 = direct_counts(run_dir, "2025")
+    change = (counts_2025["bolig"] / answered_2025 - counts_2023["bolig"] / answered_2023) * 100
+    sheet = load_workbook(reports[".xlsx"])["Endring over tid"]
+    header = [c.value for c in sheet[2]]
+    bolig = next(row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] == "Mangel på boliger")
+    assert header[-1] == "Endring 2023–2025" and bolig[-1] == pytest.approx(change)
+    assert header[1] == f"2023 (N = {answered_2023}) antall" and bolig[1] == counts_2023["bolig"]
+    markdown = reports[".md"].read_text(encoding="utf-8")
+    assert "### Endring fra 2023 til 2025" in markdown
+    assert f"({format_change(change)} prosentpoeng)" in markdown
+
+
+def test_docx_has_tables_charts_and_quotes(reports):
+    document = Document(str(reports[".docx"]))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Spørsmål q17_barrierer (2025)" in headings and "Hva svarene handler om" in headings
+    assert "Mangel på boliger" in headings and "Etter rolle" in headings
+    assert len(document.tables) >= 4 and len(document.inline_shapes) == 2  # by role, by wave
+    quotes = [p.text for p in document.paragraphs if p.text.startswith("«")]
+    assert len(quotes) >= 10
+    assert any(p.text.startswith("— Integreringsansvarlig, 2025 (svar ") for p in document.paragraphs)
+
+
+def test_xlsx_has_one_sheet_per_table_and_numbers_as_numbers(reports):
+    book = load_workbook(reports[".xlsx"])
+    assert book.sheetnames[:3] == ["Om rapporten", "Kategorier", "Rolle"]
+    assert "Endring over tid" in book.sheetnames and book.sheetnames[-1] == "Sitater"
+    share = book["Kategorier"].cell(row=3, column=4)
+    assert isinstance(share.value, float) and share.number_format == "0 %"
+    quotes = list(book["Sitater"].iter_rows(values_only=True))
+    assert {"Svar-id", "Rolle", "Runde", "storrelse", "landsdel", "Brukt før"} <= set(quotes[0])
+
+
+def test_prevalence_words_follow_the_documented_cut_offs():
+    words = Prevalence()
+    assert [words.word(n, 100) for n in (1, 2, 3, 15, 16, 25, 30, 35, 36, 50, 51, 90)] == [
+        "én", "to", "et fåtall", "et fåtall", "noen", "noen", "flere", "flere", "mange", "mange", "majoriteten", "majoriteten"]
+    custom = Prevalence(cuts=(0.5,), words=("noen", "de fleste"))
+    assert custom.word(60, 100) == "de fleste"
+    with pytest.raises(ValueError):
+        Prevalence(cuts=(0.5, 0.2), words=("a", "b", "c"))
+
+
+def test_role_names_and_group_order():
+    assert role_forms("Kommunedirektør")[1:] == ("kommunedirektører", "kommunedirektørene")
+    assert role_forms("Integreringsansvarlig")[2] == "de integreringsansvarlige"
+    assert role_forms("Programrådgiver")[1] == "programrådgivere"
+    assert group_order(["Over 20 000", "5 000–20 000", "Under 5 000"]) == ["Under 5 000", "5 000–20 000", "Over 20 000"]
+    assert group_order(["10", "2", "1"]) == ["1", "2", "10"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--out", "rapport.pdf"], "end the name in .docx, .xlsx or .md"),
+    (["--out", "{tmp}/r.md", "--question", "q17"], "no question 'q17'"),
+    (["--out", "{tmp}/r.md", "--wave", "2024"], "no wave '2024'"),
+    (["--out", "{tmp}/r.md", "--by", "fylke"], "no attribute 'fylke'"),
+    (["--out", "{tmp}/r.md", "--mask-style", "svart"], "unknown mask style"),
+])
+def test_cli_errors_are_one_line(run_dir, tmp_path, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = CliRunner().invoke(app, ["report", str(run_dir), *args])
+    assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.output
+
+
+def test_a_table_without_codes_is_refused():
+    segments = pd.DataFrame({"id": ["1"], "question": ["q"], "text": ["x"], "non_answer": [False], "blank": [False]})
+    with pytest.raises(InputError, match="--codebook"):
+        build_report(segments, cached_embed("tfidf"))
+
+
+def _app_script(run_dir: str) -> None:
+    from fritekst.app.streamlit_main import run_from_argv
+
+    run_from_argv(["app", run_dir])
+
+
+def test_the_app_shows_the_categories_and_their_chart(run_dir):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_app_script, args=(str(run_dir),), default_timeout=60).run()
+    assert not at.exception
+    assert at.subheader[-1].value == "Kategorier (kodebok), alle runder"
+    assert "Mangel på boliger" in set(at.dataframe[-1].value["Kategori"])
+    assert list(at.main)[-1].type == "image", "the chart"

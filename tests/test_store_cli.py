@@ -1,0 +1,47 @@
+"""`fritekst import`, `run --db` and `export` end to end on a SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from fritekst.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SURVEY = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+MAPPING = ROOT / "examples" / "demo.yaml"
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_import_run_and_export_through_the_store(tmp_path):
+    db = tmp_path / "prosjekt"
+    db.mkdir()
+    first = invoke("import", SURVEY, "--config", MAPPING, "--db", db)
+    assert first.exit_code == 0 and "added 534 answers" in first.stdout, first.output
+    again = invoke("import", SURVEY, "--config", MAPPING, "--db", db)
+    assert again.exit_code == 0 and "nothing changed" in again.stdout
+    ran = invoke("run", SURVEY, "--config", MAPPING, "--embedder", "tfidf", "--no-cache",
+                 "--db", db, "--out", tmp_path / "direkte")
+    assert ran.exit_code == 0 and "run 1" in ran.stderr, ran.output
+    assert (db / "fritekst.db").is_file()
+    exported = invoke("export", "--db", db, "--out", tmp_path / "eksport")
+    assert exported.exit_code == 0, exported.output
+    for name in ("assignments.csv", "themes.csv"):
+        assert (tmp_path / "eksport" / name).read_bytes() == (tmp_path / "direkte" / name).read_bytes()
+    table = pd.read_csv(tmp_path / "eksport" / "assignments.csv", dtype=str, keep_default_na=False)
+    assert set(table["question"]) == {"q12_bistand", "q17_barrierer", "q23_samarbeid"}
+
+
+def test_run_needs_somewhere_to_write_and_a_bad_store_is_one_line(tmp_path):
+    nowhere = invoke("run", SURVEY, "--config", MAPPING, "--embedder", "tfidf", "--no-cache")
+    assert nowhere.exit_code == 2 and "--out DIR, --db STORE" in nowhere.stderr
+    not_a_db = tmp_path / "ikke.db"
+    not_a_db.write_text("dette er ingen database", encoding="utf-8")
+    bad = invoke("export", "--db", not_a_db, "--out", tmp_path / "ut")
+    assert bad.exit_code == 2 and bad.stderr.startswith("Error: ") and "cannot open the store" in bad.stderr
+    assert not (tmp_path / "ut").exists()

@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= demo-out
 
-.PHONY: install demo test bench model clean
+.PHONY: install system demo test bench model clean
 
 $(BIN)/fritekst: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,17 @@ demo: install
 	@echo "Assignments: $(OUT)/assignments.csv"
 	@echo "Workspace:   $(BIN)/fritekst app demo-project"
 
-test: install
+# The browser test drives Debian's Chromium; the store tests start PostgreSQL from Debian's
+# binaries. Installed here when missing (as root); without them those tests skip and say why.
+system:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+		echo "No Chromium and cannot install it: the browser test will be skipped."
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql >/dev/null; } || \
+		echo "No PostgreSQL and cannot install it: the PostgreSQL store tests will be skipped."
+
+test: install system
 	$(BIN)/python -m pytest -q
 
 bench: install

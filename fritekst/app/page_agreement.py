@@ -7,7 +7,7 @@ import streamlit as st
 
 from fritekst.agreement import agreement_summary
 from fritekst.app.workspace import Workspace
-from fritekst.report import format_number
+from fritekst.report import format_number, format_percent
 from fritekst.store import MODEL_CODER
 
 
@@ -33,10 +33,12 @@ def show(ws: Workspace) -> None:
     texts = codings.drop_duplicates("segment_id").set_index("segment_id")["text"]
     disagreements = summary["disagreements"]
     disagreements.insert(1, "text", disagreements["segment"].map(texts))
-    st.dataframe(disagreements.rename(columns={"segment": "#"}), hide_index=True, width="stretch")
+    st.dataframe(disagreements.rename(columns={"segment": "#", "text": t["answer"]}), hide_index=True, width="stretch")
     st.subheader(t["model_vs_coders"])
     st.dataframe(_rounded(summary["model_vs_coders"]).rename(columns=pair_headings), hide_index=True, width="stretch")
 
 
 def _rounded(table):
-    return table.round(3)
+    """Figures as Norwegian text: agreement in per cent, alpha and kappa with two decimals."""
+    formats = {"agreement": format_percent, "kappa": lambda v: format_number(v, 2), "alpha": lambda v: format_number(v, 2)}
+    return table.assign(**{c: table[c].map(f) for c, f in formats.items() if c in table})

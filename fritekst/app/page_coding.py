@@ -53,16 +53,16 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
     t = ws.t
     with st.expander(t["filters"], expanded=False):
         left, right = st.columns(2)
-        roles = left.multiselect(t["roles"], sorted(queue["role"].dropna().unique()), key="f_roles")
-        waves = right.multiselect(t["waves"], sorted(queue["wave"].dropna().astype(str).unique()), key="f_waves")
-        themes = left.multiselect(t["themes"], sorted(queue["theme_id"].unique()), key="f_themes")
+        roles = left.multiselect(t["roles"], sorted(queue["role"].dropna().unique()), key="f_roles", placeholder=t["choose"])
+        waves = right.multiselect(t["waves"], sorted(queue["wave"].dropna().astype(str).unique()), key="f_waves", placeholder=t["choose"])
+        themes = left.multiselect(t["themes"], sorted(queue["theme_id"].unique()), key="f_themes", placeholder=t["choose"])
         codes = right.multiselect(t["codes"], [c.id for c in ws.codebook.codable()] if ws.codebook else [],
-                                  format_func=ws.category_label, key="f_codes")
+                                  format_func=ws.category_label, key="f_codes", placeholder=t["choose"])
         attributes = [c for c in queue.columns if c not in RESERVED]
         attribute = left.selectbox(t["attribute"], [""] + attributes, key="f_attribute",
                                    format_func=lambda a: a or t["none"])
         values = right.multiselect(t["values"], sorted(queue[attribute].dropna().astype(str).unique()) if attribute else [],
-                                   key="f_values")
+                                   key="f_values", placeholder=t["choose"])
         low, high = st.slider(t["confidence"], 0.0, 1.0, (0.0, 1.0), 0.05, key="f_confidence")
         uncoded = st.checkbox(t["uncoded_only"], key="f_uncoded")
     search = st.text_input(t["search"], key="f_search")
@@ -97,7 +97,7 @@ def _answer(ws: Workspace, answer: pd.Series) -> None:
     with st.form(f"code_{segment_id}", clear_on_submit=False):
         code = st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else 0,
                             format_func=ws.category_label, key=f"code_{segment_id}")
-        more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}")
+        more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}", placeholder=t["choose"])
         quote = st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")
         memo = st.text_input(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}")
         save, save_next = st.columns(2)

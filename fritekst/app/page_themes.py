@@ -81,7 +81,7 @@ def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, 
             ws.store.rename_theme(ws.run_id, ws.question, theme_id, label, actor=ws.coder)
             done(t["done_rename"].format(label=label.strip()))
     with right.form("merge_form"):
-        others = st.multiselect(t["merge"], [i for i in labels if i != theme_id], key="merge_with",
+        others = st.multiselect(t["merge"], [i for i in labels if i != theme_id], key="merge_with", placeholder=t["choose"],
                                 format_func=lambda i: f"{i} · {labels[i]}")
         if st.form_submit_button(t["merge_button"]) and others:
             kept = merge_themes(ws.store, ws.run_id, ws.question, [theme_id, *others], vectors_of, actor=ws.coder)

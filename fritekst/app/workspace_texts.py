@@ -55,6 +55,7 @@ WORKSPACE_TEXTS = {
         "agreement": "Enighet", "kappa": "Cohens kappa", "per_category": "Per kategori (denne kategorien eller ikke)",
         "disagreements": "Uenigheter å avgjøre", "model_vs_coders": "Modellen mot koderne",
         "no_codings": "Ingen har kodet svar på dette spørsmålet ennå.",
+        "answer": "Svar", "choose": "Velg …",
     },
     "en": {
         "title": "fritekst – coding workspace",
@@ -105,5 +106,6 @@ WORKSPACE_TEXTS = {
         "agreement": "Agreement", "kappa": "Cohen's kappa", "per_category": "Per category (this category or not)",
         "disagreements": "Disagreements to adjudicate", "model_vs_coders": "The model against the coders",
         "no_codings": "Nobody has coded answers to this question yet.",
+        "answer": "Answer", "choose": "Choose …",
     },
 }

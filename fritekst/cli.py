@@ -181,6 +181,7 @@ def open_app(
 
     target = target or streamlit_main.default_target()
     try:
+        streamlit_main.check_target(target)
         if streamlit_main.is_run_dir(target):
             from fritekst.results import load_run
 

@@ -58,7 +58,15 @@ def _open_store(target: str):
 
 def _looks_like_a_store(target: str) -> bool:
     path = Path(target)
-    return "://" in target or path.suffix == ".db" or (path / "fritekst.db").exists()
+    return "://" in target or path.is_file() or (path / "fritekst.db").is_file()
+
+
+def check_target(target: str) -> None:
+    """Refuse, before a server starts, what is neither a run directory nor an existing project."""
+    if not is_run_dir(target) and not _looks_like_a_store(target):
+        raise InputError(
+            "not a fritekst run directory (no manifest.json) nor a project (no fritekst.db); make one with "
+            "`fritekst run … --out DIR` or `fritekst run … --db DIR`", file=target)
 
 
 if __name__ == "__main__":

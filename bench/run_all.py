@@ -1,10 +1,13 @@
 """`make bench`: every benchmark in turn, results in bench/results/."""
 
-from bench import coding, coding_example, quality, speed
+from bench import app_speed, coding, coding_example, keyword_lemmas, quality, speed
 
 if __name__ == "__main__":
     quality.main([])
     quality.main(["--dataset", "example"])
     coding.main([])
     coding_example.main([])
+    keyword_lemmas.main([])
+    keyword_lemmas.main(["--dataset", "example"])
+    app_speed.main([])
     speed.main([])

@@ -87,7 +87,7 @@ def test_accept_a_theme_code_three_answers_and_see_the_counts_change(server, pro
         def go(name: str, last: str) -> None:
             """Open a page and wait until its last element (text ``last``) is drawn."""
             sidebar.get_by_text(name, exact=True).click()
-            expect(page.get_by_role("heading", name=name)).to_be_visible()
+            expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
             expect(page.get_by_text(last).first).to_be_visible()
             expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()  # the script has finished
             page.wait_for_timeout(500)
@@ -107,6 +107,7 @@ def test_accept_a_theme_code_three_answers_and_see_the_counts_change(server, pro
         save_next = page.get_by_role("button", name="Lagre og neste")
         for number in (2, 3, 4):
             expect(save_next).to_have_count(1)  # the earlier answer's form is gone once the page has redrawn
+            expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()  # and the script has finished
             save_next.click()
             expect(page.get_by_role("spinbutton", name="Svar nr.")).to_have_value(str(number))
             expect(page.get_by_text("Lagret:")).to_be_visible()

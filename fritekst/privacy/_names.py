@@ -225,9 +225,21 @@ class SpacyNameDetector:
         if "ner" not in pipeline.pipe_names:
             return [[] for _ in texts]
         return [
-            [Finding(ent.start_char, ent.end_char, NAME) for ent in doc.ents if ent.label_ in self.labels]
+            [Finding(ent.start_char, ent.end_char, NAME) for ent in doc.ents
+             if ent.label_ in self.labels and _plausible_name(ent.text)]
             for doc in pipeline.pipe(texts)
         ]
+
+
+def _plausible_name(text: str) -> bool:
+    """A one-word PER entity that is a common Norwegian word and no known name ("Bustad",
+    "Helse") is the model guessing from a capital letter; several words, a listed name or an
+    unknown word stay names."""
+    words = text.split()
+    if len(words) != 1:
+        return True
+    word = words[0]
+    return word in first_names() or word in surnames() or not _is_common_word(word)
 
 
 def _register_builtins() -> None:

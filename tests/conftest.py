@@ -40,3 +40,26 @@ def example_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # the store does not care which spaCy pipeline ran
         patch.setenv("FRITEKST_MODELS_DIR", str(tmp_path_factory.mktemp("no-models")))
         return run_to_dir(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", out, config), out
+
+
+@pytest.fixture(scope="session")
+def example_project_template(example_run, tmp_path_factory):
+    """A SQLite project holding the example survey and its run; copy it before changing it."""
+    from fritekst.store import open_store
+    from fritekst.survey import load_mapping
+
+    path = tmp_path_factory.mktemp("project") / "fritekst.db"
+    with open_store(path) as store:
+        store.import_survey(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", load_mapping(ROOT / "examples" / "demo.yaml"))
+        store.save_run(example_run[0])
+    return path
+
+
+@pytest.fixture
+def example_project(example_project_template, tmp_path):
+    """A fresh copy of the example project for one test."""
+    import shutil
+
+    path = tmp_path / "fritekst.db"
+    shutil.copy(example_project_template, path)
+    return path

@@ -3,34 +3,18 @@ holding the example survey, its run and the IMDi codebook."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from fritekst.store import open_store
-from fritekst.survey import load_mapping
 
-ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "q17_barrierer"
 
 
-@pytest.fixture(scope="module")
-def template(example_run, tmp_path_factory):
-    path = tmp_path_factory.mktemp("project") / "fritekst.db"
-    with open_store(path) as store:
-        store.import_survey(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", load_mapping(ROOT / "examples" / "demo.yaml"))
-        store.save_run(example_run[0])
-    return path
-
-
 @pytest.fixture
-def project(template, tmp_path):
-    """A fresh copy of the project for each test."""
-    path = tmp_path / "fritekst.db"
-    shutil.copy(template, path)
-    return path
+def project(example_project):
+    return example_project
 
 
 def _script(target: str) -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from fritekst.store import open_store
-from fritekst.survey import load_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -26,11 +25,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def project(example_run, tmp_path_factory):
+def project(example_project_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "fritekst.db"
-    with open_store(path) as store:
-        store.import_survey(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", load_mapping(ROOT / "examples" / "demo.yaml"))
-        store.save_run(example_run[0])
+    shutil.copy(example_project_template, path)
     return path
 
 

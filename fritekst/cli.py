@@ -262,7 +262,7 @@ def codebook_import(
     typer.echo(f"wrote {written}")
 
 
-_SOURCE_HELP = "A run directory written by `fritekst run --codebook …` (a store URL comes with the store)"
+_SOURCE_HELP = "A run directory written by `fritekst run --codebook …`, or a project store (its latest run, coders' codes winning)"
 _MASK_HELP = "How personal data is masked: label ([navn], [telefon] …), generic ([fjernet]), stars, or a template with {kind}"
 _NAMES_HELP = "Name detectors: auto (name list, plus spaCy NER when a trained pipeline is present), list, spacy, none"
 

@@ -14,7 +14,13 @@ from fritekst.run import ASSIGNMENT_COLUMNS, REQUIRED_OUTPUT_FILES, THEME_COLUMN
 
 
 def load_run(directory: str | Path) -> RunResult:
-    """The manifest, themes and assignments of a run directory, every cell read as text."""
+    """The manifest, themes and assignments of a run directory, every cell read as text; or of a
+    project store's latest run (a ``fritekst.db``, a folder holding one, or a URL), with each
+    answer's latest code by a person in place of the model's, read back through the same files."""
+    from fritekst.store import is_store_target
+
+    if not (Path(directory) / "manifest.json").is_file() and is_store_target(directory):
+        return _load_stored_run(str(directory))
     directory = Path(directory)
     missing = [name for name in REQUIRED_OUTPUT_FILES if not (directory / name).is_file()]
     if missing:
@@ -107,3 +113,12 @@ def attribute_columns(run: RunResult) -> list[str]:
 
 def roles(members: pd.DataFrame) -> list[str]:
     return sorted(r for r in members["role"].unique() if r) if "role" in members else []
+
+
+def _load_stored_run(target: str) -> RunResult:
+    import tempfile
+
+    from fritekst.store import open_store
+
+    with tempfile.TemporaryDirectory() as folder, open_store(target) as store:
+        return load_run(store.export_run(Path(folder) / "run"))

@@ -12,6 +12,7 @@ from fritekst.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
 MAPPING = ROOT / "examples" / "demo.yaml"
+CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
 
 
 def invoke(*args):
@@ -25,7 +26,7 @@ def test_import_run_and_export_through_the_store(tmp_path):
     assert first.exit_code == 0 and "added 534 answers" in first.stdout, first.output
     again = invoke("import", SURVEY, "--config", MAPPING, "--db", db)
     assert again.exit_code == 0 and "nothing changed" in again.stdout
-    ran = invoke("run", SURVEY, "--config", MAPPING, "--embedder", "tfidf", "--no-cache",
+    ran = invoke("run", SURVEY, "--config", MAPPING, "--embedder", "tfidf", "--no-cache", "--codebook", CODEBOOK,
                  "--db", db, "--out", tmp_path / "direkte")
     assert ran.exit_code == 0 and "run 1" in ran.stderr, ran.output
     assert (db / "fritekst.db").is_file()
@@ -35,6 +36,9 @@ def test_import_run_and_export_through_the_store(tmp_path):
         assert (tmp_path / "eksport" / name).read_bytes() == (tmp_path / "direkte" / name).read_bytes()
     table = pd.read_csv(tmp_path / "eksport" / "assignments.csv", dtype=str, keep_default_na=False)
     assert set(table["question"]) == {"q12_bistand", "q17_barrierer", "q23_samarbeid"}
+    report = invoke("report", db, "--question", "q17_barrierer", "--out", tmp_path / "rapport.md")
+    assert report.exit_code == 0, report.output
+    assert "q17_barrierer" in (tmp_path / "rapport.md").read_text(encoding="utf-8")
 
 
 def test_run_needs_somewhere_to_write_and_a_bad_store_is_one_line(tmp_path):

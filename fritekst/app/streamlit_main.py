@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from fritekst.errors import InputError
+from fritekst.store import is_store_target
 
 
 def default_target() -> str:
@@ -28,7 +29,7 @@ def is_run_dir(target: str) -> bool:
 def run_from_argv(argv: list[str]) -> None:
     """``argv[1]`` (default :func:`default_target`) is the run directory or project to show."""
     target = argv[1] if len(argv) > 1 else default_target()
-    if is_run_dir(target) or not _looks_like_a_store(target):
+    if is_run_dir(target) or not is_store_target(target):
         from fritekst.app.themes_page import main as themes_main
         from fritekst.results import load_run
 
@@ -56,14 +57,9 @@ def _open_store(target: str):
     return st.cache_resource(open_store, show_spinner=False)(target)
 
 
-def _looks_like_a_store(target: str) -> bool:
-    path = Path(target)
-    return "://" in target or path.is_file() or (path / "fritekst.db").is_file()
-
-
 def check_target(target: str) -> None:
     """Refuse, before a server starts, what is neither a run directory nor an existing project."""
-    if not is_run_dir(target) and not _looks_like_a_store(target):
+    if not is_run_dir(target) and not is_store_target(target):
         raise InputError(
             "not a fritekst run directory (no manifest.json) nor a project (no fritekst.db); make one with "
             "`fritekst run … --out DIR` or `fritekst run … --db DIR`", file=target)

@@ -11,7 +11,7 @@ See ``docs/decisions/005-project-store.md`` for why it is shaped as it is.
 >>> store.export_run("ut/", run_id)  # doctest: +SKIP
 """
 
-from fritekst.store._engine import DEFAULT_FILE, database_url
+from fritekst.store._engine import DEFAULT_FILE, database_url, is_store_target
 from fritekst.store._imports import ImportSummary
 from fritekst.store._migrate import current_revision, head_revision
 from fritekst.store._schema import MODEL_CODER
@@ -25,5 +25,6 @@ __all__ = [
     "current_revision",
     "database_url",
     "head_revision",
+    "is_store_target",
     "open_store",
 ]

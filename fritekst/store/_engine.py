@@ -27,6 +27,14 @@ BUSY_TIMEOUT_S = 60.0
 _WRITE = "fritekst_write"
 
 
+def is_store_target(target: str | os.PathLike[str]) -> bool:
+    """A database URL, an existing file, or a folder holding ``fritekst.db``: what ``--db`` and the
+    commands that read a project accept (a run directory is none of these)."""
+    text = str(target)
+    path = Path(text).expanduser()
+    return "://" in text or path.is_file() or (path / DEFAULT_FILE).is_file()
+
+
 def database_url(target: str | os.PathLike[str] | None = None) -> str:
     """The SQLAlchemy URL for a project folder, a database file, or a URL a user typed.
 

@@ -107,8 +107,13 @@ def filter_members(members: pd.DataFrame, role: str | None = None, query: str = 
 
 def attribute_columns(run: RunResult) -> list[str]:
     """The respondent attribute columns the run was mapped with (kommune, size band, region …)."""
-    attrs = run.manifest.get("config", {}).get("mapping", {}).get("attrs") or []
-    return [column for column in attrs if column in run.assignments]
+    return mapped_attributes(run.manifest, run.assignments.columns)
+
+
+def mapped_attributes(manifest: dict, columns) -> list[str]:
+    """The attribute columns a run's ``manifest`` names that a table with ``columns`` has."""
+    attrs = manifest.get("config", {}).get("mapping", {}).get("attrs") or []
+    return [column for column in attrs if column in columns]
 
 
 def roles(members: pd.DataFrame) -> list[str]:

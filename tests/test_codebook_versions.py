@@ -349,3 +349,22 @@ def test_cli_diff_of_a_broken_codebook_exits_2_with_one_line(tmp_path):
     assert result.stderr == f"Error: {bad}: line 9: 'leiebolig' went on to unknown category 'boliger'; " \
         "name a category in this file (retired ones stay in it)\n"
     assert result.stdout == ""
+
+
+def test_merge_and_split_edits_record_their_history(tmp_path):
+    from fritekst.codebook import load_codebook, merge_category, new_version, split_category
+
+    from pathlib import Path
+
+    old = load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "imdi_kommuneundersokelsen.yaml")
+    merged = new_version(old, merge_category(old, "tolk", "kvalifisering_tjenester"))
+    assert merged.version == 2 and merged.category("tolk").merged_into == "kvalifisering_tjenester"
+    assert merged.changes[-1].merged == {"tolk": "kvalifisering_tjenester"}
+    split = new_version(merged, split_category(merged, "bolig", [("leiebolig", "Leieboliger"), ("boligpris", "Boligpriser")]))
+    assert split.category("bolig").split_into == ("leiebolig", "boligpris")
+    assert split.category("leiebolig").parent == old.category("bolig").parent
+    assert "bolig" not in [c.id for c in split.codable()]
+    with pytest.raises(InputError, match="into itself"):
+        merge_category(old, "tolk", "tolk")
+    with pytest.raises(InputError, match="at least two"):
+        split_category(old, "bolig", [("leiebolig", "Leieboliger")])

@@ -10,8 +10,18 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.app.workspace import Workspace, done
-from fritekst.codebook import Category, Codebook, dump_codebook, dump_qdc, parse_codebook, parse_qdc
-from fritekst.store import MODEL_CODER
+from fritekst.codebook import (
+    Category,
+    Codebook,
+    dump_codebook,
+    dump_qdc,
+    merge_category,
+    parse_codebook,
+    parse_qdc,
+    split_category,
+    with_category,
+)
+from fritekst.workspace import category_overview
 
 
 def show(ws: Workspace) -> None:
@@ -48,25 +58,13 @@ def show(ws: Workspace) -> None:
 
 def _category_table(ws: Workspace, codebook: Codebook) -> pd.DataFrame:
     t = ws.t
-    codings = ws.codings()
-    people = codings[codings["coder"] != MODEL_CODER]
-    extras = people["extra_codes"].dropna().str.split(";").explode() if "extra_codes" in people else pd.Series([], dtype=str)
-    coded = pd.concat([people["code_id"], extras]).value_counts()
-    model = codings[codings["coder"] == MODEL_CODER]["code_id"].value_counts()
-    active = [c for c in codebook.categories if c.retired is None]
-    return pd.DataFrame({
-        t["id"]: [c.id for c in active],
-        t["label"]: [c.label for c in active],
-        t["parent"]: [c.parent or "" for c in active],
-        t["n_coded"]: [int(coded.get(c.id, 0)) for c in active],
-        t["n_model"]: [int(model.get(c.id, 0)) for c in active],
-        t["description"]: [c.description for c in active],
-    })
+    headings = {"id": t["id"], "label": t["label"], "parent": t["parent"], "n_coded": t["n_coded"],
+                "n_model": t["n_model"], "description": t["description"]}
+    return category_overview(codebook, ws.codings()).rename(columns=headings)
 
 
-def _save(ws: Workspace, categories) -> None:
-    """Save the edited categories as the next version; refused if someone saved one meanwhile."""
-    edited = ws.codebook.model_copy(update={"categories": tuple(categories)})
+def _save(ws: Workspace, edited: Codebook) -> None:
+    """Save the edited codebook as the next version; refused if someone saved one meanwhile."""
     saved = ws.store.save_codebook(edited, author=ws.coder, expected_version=ws.codebook.version)
     st.session_state["codebook_seen"] = saved.version
     done(ws.t["version_saved"].format(version=saved.version))
@@ -98,7 +96,7 @@ def _edit(ws: Workspace, codebook: Codebook) -> None:
                     "examples": tuple(e.strip() for e in examples.splitlines() if e.strip()),
                     "parent": parent or None, "color": colour if (category.color or colour != "#4C78A8") else None,
                 })
-                _save(ws, [updated if c.id == chosen else c for c in codebook.categories])
+                _save(ws, with_category(codebook, updated))
 
 
 def _add(ws: Workspace, codebook: Codebook) -> None:
@@ -109,7 +107,7 @@ def _add(ws: Workspace, codebook: Codebook) -> None:
         description = st.text_area(t["description"], key="add_description")
         if st.form_submit_button(t["save_version"]) and new_id.strip():
             new = Category(id=new_id.strip(), label=label or new_id, description=description.strip())
-            _save(ws, [*codebook.categories, new])
+            _save(ws, with_category(codebook, new))
 
 
 def _merge(ws: Workspace, codebook: Codebook) -> None:
@@ -118,9 +116,8 @@ def _merge(ws: Workspace, codebook: Codebook) -> None:
     with st.expander(t["merge_category"]), st.form("merge_category_form"):
         source = st.selectbox(t["merge_from"], active, format_func=ws.category_label, key="merge_from")
         target = st.selectbox(t["merge_into"], active, format_func=ws.category_label, key="merge_into")
-        if st.form_submit_button(t["save_version"]) and source != target:
-            _save(ws, [c.model_copy(update={"retired": codebook.version + 1, "merged_into": target}) if c.id == source else c
-                       for c in codebook.categories])
+        if st.form_submit_button(t["save_version"]):
+            _save(ws, merge_category(codebook, source, target))
 
 
 def _split(ws: Workspace, codebook: Codebook) -> None:
@@ -130,11 +127,7 @@ def _split(ws: Workspace, codebook: Codebook) -> None:
         lines = st.text_area(t["split_into"], key="split_into", placeholder="leiebolig: Leieboliger\nbolig_pris: Boligpriser")
         if st.form_submit_button(t["save_version"]):
             parts = [line.split(":", 1) for line in lines.splitlines() if ":" in line]
-            new = [Category(id=i.strip(), label=label.strip(), parent=codebook.category(source).parent) for i, label in parts]
-            if len(new) >= 2:
-                retired = codebook.category(source).model_copy(
-                    update={"retired": codebook.version + 1, "split_into": tuple(c.id for c in new)})
-                _save(ws, [retired if c.id == source else c for c in codebook.categories] + new)
+            _save(ws, split_category(codebook, source, parts))
 
 
 def _upload(ws: Workspace, codebook: Codebook | None) -> None:

@@ -12,12 +12,8 @@ import streamlit as st
 
 from fritekst.app.workspace import Workspace, done
 from fritekst.report import format_number
+from fritekst.results import mapped_attributes
 from fritekst.workspace import CodingFilters, coding_queue, filter_queue
-
-RESERVED = {"segment_id", "id", "question", "segment", "text", "non_answer", "theme_id", "blank", "question_text",
-            "role", "wave", "source_row", "outlier", "code_id", "codes", "confidence", "coded_by", "my_code",
-            "my_memo", "my_quote", "others", "_search"}
-
 
 def show(ws: Workspace) -> None:
     t = ws.t
@@ -58,7 +54,7 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
         themes = left.multiselect(t["themes"], sorted(queue["theme_id"].unique()), key="f_themes", placeholder=t["choose"])
         codes = right.multiselect(t["codes"], [c.id for c in ws.codebook.codable()] if ws.codebook else [],
                                   format_func=ws.category_label, key="f_codes", placeholder=t["choose"])
-        attributes = [c for c in queue.columns if c not in RESERVED]
+        attributes = mapped_attributes(ws.manifest, queue.columns)
         attribute = left.selectbox(t["attribute"], [""] + attributes, key="f_attribute",
                                    format_func=lambda a: a or t["none"])
         values = right.multiselect(t["values"], sorted(queue[attribute].dropna().astype(str).unique()) if attribute else [],
@@ -74,7 +70,8 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
 def _answer(ws: Workspace, answer: pd.Series) -> None:
     t = ws.t
     st.markdown(f"> {answer['text']}")
-    attributes = [f"{c}: {answer[c]}" for c in answer.index if c not in RESERVED and pd.notna(answer[c]) and answer[c] != ""]
+    attributes = [f"{c}: {answer[c]}" for c in mapped_attributes(ws.manifest, answer.index)
+                  if pd.notna(answer[c]) and answer[c] != ""]
     who = [str(answer[c]) for c in ("id", "role", "wave") if pd.notna(answer.get(c)) and answer.get(c) != ""]
     st.caption(" · ".join(who + attributes))
     suggestion = answer.get("code_id") if isinstance(answer.get("code_id"), str) else ""

@@ -8,7 +8,16 @@
 from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Change, Codebook, Rename
 from fritekst.codebook._qdc import dump_qdc, load_qdc, parse_qdc, save_qdc
 from fritekst.codebook._yaml import dump_codebook, load_codebook, parse_codebook, save_codebook
-from fritekst.codebook._versions import CodebookDiff, diff_codebooks, harmonise, new_version, render_diff
+from fritekst.codebook._versions import (
+    CodebookDiff,
+    diff_codebooks,
+    harmonise,
+    merge_category,
+    new_version,
+    render_diff,
+    split_category,
+    with_category,
+)
 
 __all__ = [
     "SPECIAL_CATEGORIES",
@@ -23,10 +32,13 @@ __all__ = [
     "harmonise",
     "load_codebook",
     "load_qdc",
+    "merge_category",
     "new_version",
     "parse_codebook",
     "parse_qdc",
     "render_diff",
     "save_codebook",
     "save_qdc",
+    "split_category",
+    "with_category",
 ]

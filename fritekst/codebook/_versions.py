@@ -130,6 +130,36 @@ def new_version(old: Codebook, edited: Codebook, date: datetime.date | None = No
     return candidate.model_copy(update={"changes": (*old.changes, change)})
 
 
+def with_category(codebook: Codebook, category: Category) -> Codebook:
+    """``codebook`` with ``category`` replacing the one of the same id, or added at the end."""
+    ids = codebook.ids
+    if category.id in ids:
+        categories = tuple(category if c.id == category.id else c for c in codebook.categories)
+    else:
+        categories = (*codebook.categories, category)
+    return codebook.model_copy(update={"categories": categories})
+
+
+def merge_category(codebook: Codebook, source: str, target: str) -> Codebook:
+    """The edit that retires ``source`` into ``target``; save it with :func:`new_version`."""
+    if source == target:
+        raise InputError(f"cannot merge {source!r} into itself", column="merged_into")
+    retired = codebook.category(source).model_copy(update={"retired": codebook.version + 1, "merged_into": target})
+    return with_category(codebook, retired)
+
+
+def split_category(codebook: Codebook, source: str, parts: Iterable[tuple[str, str]]) -> Codebook:
+    """The edit that retires ``source`` into new categories ``parts`` (id, label) under the same
+    parent; save it with :func:`new_version`."""
+    old = codebook.category(source)
+    new = [Category(id=i.strip(), label=label.strip(), parent=old.parent) for i, label in parts]
+    if len(new) < 2:
+        raise InputError(f"a split of {source!r} needs at least two new categories", column="split_into")
+    edited = with_category(codebook, old.model_copy(update={"retired": codebook.version + 1,
+                                                             "split_into": tuple(c.id for c in new)}))
+    return edited.model_copy(update={"categories": (*edited.categories, *new)})
+
+
 def harmonise(code_ids: Iterable[str], codebook: Codebook) -> tuple[list[str], tuple[str, ...]]:
     """Codes from any earlier version mapped to the codebook's current ids, and those it cannot map.
 

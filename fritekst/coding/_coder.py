@@ -91,7 +91,7 @@ class CodebookCoder(BaseEstimator):
         ids = list(self.category_ids)
         X = np.zeros((0, prototypes.shape[1]), dtype=np.float32) if X is None else np.asarray(X, dtype=np.float32)
         y = np.full(len(X), "", dtype=object) if y is None else np.asarray(y, dtype=object)
-        self.pool_mean_, self.pool_prototypes_ = _pool_prototypes(X, prototypes, self) if len(X) >= self.min_pool else (None, None)
+        pool = X
         known = np.isin(y, ids)
         X, y = X[known], y[known]
         moved = prototypes * self.prior_weight
@@ -105,12 +105,15 @@ class CodebookCoder(BaseEstimator):
             from sklearn.linear_model import LogisticRegression
 
             self.classifier_ = LogisticRegression(max_iter=3000, random_state=self.random_state).fit(X, y)
+        # The pooled view steps aside once a classifier joins: not worth computing then.
+        use_pool = self.classifier_ is None and len(pool) >= self.min_pool
+        self.pool_mean_, self.pool_prototypes_ = _pool_prototypes(pool, prototypes, self) if use_pool else (None, None)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32)
         probabilities = _softmax(X @ self.prototypes_.T / self.temperature)
-        if self.pool_prototypes_ is not None and self.classifier_ is None:
+        if self.pool_prototypes_ is not None:
             centred = normalise_rows(X - self.pool_mean_)
             pooled = _softmax(centred @ self.pool_prototypes_.T / self.pool_temperature)
             probabilities = np.sqrt(probabilities * pooled)  # geometric mean: two views, one confidence

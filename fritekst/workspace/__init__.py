@@ -5,13 +5,14 @@ The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 """
 
 from fritekst.workspace.answer_map import answer_map
-from fritekst.workspace.overview import question_overview
+from fritekst.workspace.overview import category_overview, question_overview
 from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue
 from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
 
 __all__ = [
     "CodingFilters",
     "accept_theme",
+    "category_overview",
     "answer_map",
     "coding_queue",
     "filter_queue",

@@ -1,8 +1,11 @@
-"""The Oversikt page's table: per question, who answered, how much is coded, agreement so far."""
+"""Overview tables: per question, who answered, how much is coded, agreement so far; per
+category, how many answers people and the model gave it."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from fritekst.codebook import Codebook
 
 from fritekst.agreement import krippendorff_alpha
 from fritekst.counts import answer_counts
@@ -31,3 +34,21 @@ def question_overview(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.DataF
             "alpha": krippendorff_alpha(shared) if len(shared) else float("nan"),
         })
     return pd.DataFrame(rows)
+
+
+def category_overview(codebook: Codebook, codings: pd.DataFrame) -> pd.DataFrame:
+    """The active categories with ``n_coded`` (current codings by people, further codes included)
+    and ``n_model`` (the model's suggestions)."""
+    people = codings[codings["coder"] != MODEL_CODER]
+    extras = people["extra_codes"].dropna().str.split(";").explode() if "extra_codes" in people else pd.Series([], dtype=str)
+    coded = pd.concat([people["code_id"], extras]).value_counts()
+    model = codings[codings["coder"] == MODEL_CODER]["code_id"].value_counts()
+    active = [c for c in codebook.categories if c.retired is None]
+    return pd.DataFrame({
+        "id": [c.id for c in active],
+        "label": [c.label for c in active],
+        "parent": [c.parent or "" for c in active],
+        "n_coded": [int(coded.get(c.id, 0)) for c in active],
+        "n_model": [int(model.get(c.id, 0)) for c in active],
+        "description": [c.description for c in active],
+    })

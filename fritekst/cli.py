@@ -219,11 +219,17 @@ def codebook_diff(
     raise typer.Exit(code=1 if diff else 0)
 
 
-def _refuse_to_overwrite(out: Path, force: bool) -> None:
+def _convert(source: Path, out: Path, force: bool, read, write) -> None:
+    """Read a codebook in one format and write it in the other; never replace a file unasked."""
     from fritekst.errors import InputError
 
-    if out.exists() and not force:
-        raise InputError("exists already; choose another name or add --force to replace it", file=str(out))
+    try:
+        if out.exists() and not force:
+            raise InputError("exists already; choose another name or add --force to replace it", file=str(out))
+        written = write(read(source), out)
+    except InputError as error:
+        _fail(error)
+    typer.echo(f"wrote {written}")
 
 
 @codebook_app.command("export")
@@ -234,14 +240,8 @@ def codebook_export(
 ) -> None:
     """Write CODEBOOK as a REFI-QDA .qdc for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     from fritekst.codebook import load_codebook, save_qdc
-    from fritekst.errors import InputError
 
-    try:
-        _refuse_to_overwrite(out, force)
-        written = save_qdc(load_codebook(codebook), out)
-    except InputError as error:
-        _fail(error)
-    typer.echo(f"wrote {written}")
+    _convert(codebook, out, force, load_codebook, save_qdc)
 
 
 @codebook_app.command("import")
@@ -252,14 +252,8 @@ def codebook_import(
 ) -> None:
     """Read a REFI-QDA .qdc into a fritekst codebook YAML (fields other programs lack come back too)."""
     from fritekst.codebook import load_qdc, save_codebook
-    from fritekst.errors import InputError
 
-    try:
-        _refuse_to_overwrite(out, force)
-        written = save_codebook(load_qdc(qdc), out)
-    except InputError as error:
-        _fail(error)
-    typer.echo(f"wrote {written}")
+    _convert(qdc, out, force, load_qdc, save_codebook)
 
 
 _SOURCE_HELP = "A run directory written by `fritekst run --codebook …`, or a project store (its latest run, coders' codes winning)"

@@ -19,6 +19,7 @@ from fritekst.workspace import (
     filter_queue,
     merge_themes,
     question_overview,
+    segment_codes,
     split_theme,
 )
 from fritekst.workspace.answer_map import segment_vectors
@@ -131,3 +132,14 @@ def test_a_bulk_coding_is_all_or_nothing(project):
     with pytest.raises(InputError, match="not a category"):
         store.add_codings(ids[:2], "finnes_ikke", "kari", 1)
     assert len(store.codings()) == before
+
+
+def test_segment_codes_take_the_latest_person_else_the_model(project):
+    store, run_id = project
+    segments = store.segments(run_id, question=QUESTION)
+    first, second = segments[~segments["non_answer"]]["segment_id"].iloc[:2]
+    store.add_coding(first, "tolk", "kari", 1)
+    store.add_coding(first, "bolig", "ola", 1)  # the latest person wins
+    codes = segment_codes(segments, store.current_codings(question=QUESTION)).set_axis(segments["segment_id"])
+    assert codes[first] == "bolig"
+    assert codes[second] == segments.set_index("segment_id").loc[second, "code_id"]

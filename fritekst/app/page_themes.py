@@ -9,7 +9,7 @@ import streamlit as st
 from fritekst.app.workspace import Workspace, done
 from fritekst.embed import EmbeddingCache
 from fritekst.report import format_number, format_percent
-from fritekst.workspace import accept_theme, answer_map, merge_themes, split_theme
+from fritekst.workspace import accept_theme, answer_map, merge_themes, segment_codes, split_theme
 from fritekst.workspace.answer_map import segment_vectors
 
 
@@ -65,10 +65,8 @@ def _map(ws: Workspace, answered: pd.DataFrame, vectors_of) -> None:
     if colour == "theme":
         points["farge"] = answered["theme_id"].astype(str).to_numpy()
     else:
-        mine = ws.codings(ws.question)
-        people = mine[mine["coder"] != "model"].drop_duplicates("segment_id", keep="last").set_index("segment_id")
-        code = answered["segment_id"].map(people["code_id"]).fillna(answered.get("code_id", ""))
-        points["farge"] = code.fillna("").map(ws.category_label).replace("", "–").to_numpy()
+        code = segment_codes(answered, ws.codings(ws.question))
+        points["farge"] = code.map(ws.category_label).replace("", "–").to_numpy()
     st.scatter_chart(points, x="x", y="y", color="farge", height=360)
 
 

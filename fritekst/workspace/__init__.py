@@ -6,7 +6,7 @@ The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 
 from fritekst.workspace.answer_map import answer_map
 from fritekst.workspace.overview import category_overview, question_overview
-from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue
+from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, segment_codes
 from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "merge_themes",
     "question_overview",
     "recount_themes",
+    "segment_codes",
     "split_theme",
 ]

@@ -64,12 +64,8 @@ def merge_themes(store: Store, run_id: int, question: str, theme_ids: Sequence[i
     sizes = answered[answered["theme_id"].isin(theme_ids)]["theme_id"].value_counts()
     kept = int(sizes.index[0]) if len(sizes) else theme_ids[0]
     moved = answered["theme_id"].isin(theme_ids) & (answered["theme_id"] != kept)
-    answered.loc[moved, "theme_id"] = kept
-    labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
-    keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
-    recounted = recount_themes(answered, vectors_of(answered["text"].fillna("").tolist()), keep, themes.columns)
-    store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[moved, "segment_id"], kept), recounted,
-                         actor, "merge_themes")
+    _move(store, run_id, question, answered, themes, np.flatnonzero(moved), kept,
+          vectors_of(answered["text"].fillna("").tolist()), actor, "merge_themes")
     return kept
 
 
@@ -89,13 +85,20 @@ def split_theme(store: Store, run_id: int, question: str, theme_id: int, vectors
     spread = [np.linalg.norm(vectors[members][halves == h] - centre, axis=1).mean() for h in (0, 1)]
     away = members[halves == int(np.argmax(spread))]
     new_id = int(max(answered["theme_id"].max(), themes["theme_id"].max()) + 1)
-    answered.loc[away, "theme_id"] = new_id
+    _move(store, run_id, question, answered, themes, away, new_id, vectors, actor, "split_theme")
+    return new_id
+
+
+def _move(store: Store, run_id: int, question: str, answered: pd.DataFrame, themes: pd.DataFrame, rows,
+          theme_id: int, vectors: np.ndarray, actor: str | None, action: str) -> None:
+    """Move ``rows`` of ``answered`` to ``theme_id`` and store the recounted themes; themes that
+    existed keep their (possibly coder-given) labels."""
+    answered.loc[rows, "theme_id"] = theme_id
     labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
     keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
     recounted = recount_themes(answered, vectors, keep, themes.columns)
-    store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[away, "segment_id"], new_id), recounted,
-                         actor, "split_theme")
-    return new_id
+    store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[rows, "segment_id"], theme_id), recounted,
+                         actor, action)
 
 
 def accept_theme(store: Store, run_id: int, question: str, theme_id: int, code_id: str, coder: str,

@@ -16,7 +16,8 @@ from fritekst.run import ASSIGNMENT_COLUMNS, REQUIRED_OUTPUT_FILES, THEME_COLUMN
 def load_run(directory: str | Path) -> RunResult:
     """The manifest, themes and assignments of a run directory, every cell read as text; or of a
     project store's latest run (a ``fritekst.db``, a folder holding one, or a URL), with each
-    answer's latest code by a person in place of the model's, read back through the same files."""
+    answer's latest code by a person in place of the model's (and that person's quote-candidate
+    flag, which :mod:`fritekst.quotes` favours), read back through the same files."""
     from fritekst.store import is_store_target
 
     if not (Path(directory) / "manifest.json").is_file() and is_store_target(directory):
@@ -43,7 +44,7 @@ def load_run(directory: str | Path) -> RunResult:
     for column in ("n_answers", "n_segments"):
         if column in themes:
             themes[column] = pd.to_numeric(themes[column], errors="coerce").fillna(0).astype(int)
-    for flag in ("non_answer", "blank", "outlier"):
+    for flag in ("non_answer", "blank", "outlier", "quote_candidate"):
         if flag in assignments:
             assignments[flag] = assignments[flag].eq("True")
     if "blank" not in assignments:

@@ -210,6 +210,17 @@ def _assignment_table(segments: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def with_quote_flags(assignments: pd.DataFrame) -> pd.DataFrame:
+    """The assignments with ``quote_candidate`` after the code columns: a coder's flag, so False
+    until a coder sets one in the store. Added on writing, not by ``run_survey``: the store keeps
+    the flag with each coding, not with the run, and a store export adds the coders' flags."""
+    if "coded_by" not in assignments or "quote_candidate" in assignments:
+        return assignments
+    table = assignments.copy()
+    table.insert(table.columns.get_loc("coded_by") + 1, "quote_candidate", False)
+    return table
+
+
 def _manifest(survey, config: RunConfig, embedder, timings, segments: pd.DataFrame, embed_stats) -> dict:
     answered = segments[~segments["non_answer"]]
     return {
@@ -294,7 +305,8 @@ def write_run(result: RunResult, out: str | Path) -> Path:
     except OSError as error:
         raise InputError(f"cannot write there ({error.strerror or error})", file=str(out)) from None
     try:
-        result.assignments.to_csv(staging / "assignments.csv", index=False, encoding="utf-8", lineterminator="\n")
+        with_quote_flags(result.assignments).to_csv(staging / "assignments.csv", index=False, encoding="utf-8",
+                                                    lineterminator="\n")
         result.themes.to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
         (staging / "manifest.json").write_text(
             json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

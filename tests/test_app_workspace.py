@@ -3,11 +3,14 @@ holding the example survey, its run and the IMDi codebook."""
 
 from __future__ import annotations
 
-
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.store import open_store
+from fritekst.workspace import merge_themes
+from fritekst.workspace.answer_map import segment_vectors
 
 QUESTION = "q17_barrierer"
 
@@ -24,9 +27,10 @@ def _script(target: str) -> None:
     run_from_argv(["app", target])
 
 
-def app(project, page="overview", coder="kari"):
+def app(project, page="overview", coder="kari", language="nb"):
     at = AppTest.from_function(_script, args=(str(project),), default_timeout=90)
     at.run()
+    at.sidebar.radio(key="language").set_value(language)
     at.sidebar.text_input(key="coder").input(coder)
     at.sidebar.selectbox(key="question").select(QUESTION)
     at.sidebar.radio(key="page").set_value(page)
@@ -74,6 +78,63 @@ def test_themes_page_renames_merges_splits_and_accepts_a_theme(project):
     assert len(at.dataframe[0].value) == len(themes_before)
     with open_store(project) as store:
         assert {"rename_theme", "merge_themes", "split_theme"} <= set(store.audit_log()["action"])
+
+
+def click(at, label):
+    return at.button[[b.label for b in at.button].index(label)].click().run()
+
+
+def tfidf(texts):
+    return segment_vectors(texts, "tfidf")
+
+
+def test_themes_page_refuses_a_rename_of_a_theme_another_coder_renamed_meanwhile(project):
+    at = app(project, "themes")
+    first = int(at.dataframe[0].value["#"].iloc[0])
+    with open_store(project) as store:  # ola renames it while kari's page shows it
+        store.rename_theme(int(store.runs()["run_id"].iloc[-1]), QUESTION, first, "Ola sitt navn", actor="ola")
+    at.text_input(key="rename_label").input("Kari sitt navn")
+    click(at, "Lagre navnet")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [WORKSPACE_TEXTS["nb"]["theme_changed"]]
+    assert "Ola sitt navn" in set(at.dataframe[0].value["Navn"])  # the page shows the theme as it is now
+    with open_store(project) as store:
+        assert store.themes(question=QUESTION).set_index("theme_id")["label"][first] == "Ola sitt navn"
+    click(at, "Lagre navnet")  # made again from what the page shows now, the rename goes through
+    assert not at.error
+    with open_store(project) as store:
+        assert store.themes(question=QUESTION).set_index("theme_id")["label"][first] == "Kari sitt navn"
+
+
+def test_a_theme_merged_away_meanwhile_is_not_swapped_for_the_one_the_widgets_fall_back_to(project):
+    """Streamlit drops a chosen theme that is gone from its widgets; the edit must not then be made
+    with what is left (the first theme), but refused."""
+    at = app(project, "themes", language="en")
+    with open_store(project) as store:
+        run_id = int(store.runs()["run_id"].iloc[-1])
+        themes = store.themes(question=QUESTION).set_index("theme_id")
+    first, rest = themes.index[0], themes.iloc[1:]["n_segments"]
+    big, small = rest.idxmax(), rest.idxmin()
+    assert rest[big] > rest[small]  # a merge keeps the larger theme and its id
+    at.multiselect(key="merge_with").select(small).run()
+    with open_store(project) as store:
+        merge_themes(store, run_id, QUESTION, [big, small], tfidf, actor="ola")
+        before = store.themes(question=QUESTION)
+    click(at, "Merge")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [WORKSPACE_TEXTS["en"]["theme_changed"]]
+    chosen = next(t for t in before["theme_id"] if t not in (first, big))  # smaller than big, which grew
+    at.selectbox(key="theme").select(chosen).run()
+    with open_store(project) as store:
+        merge_themes(store, run_id, QUESTION, [big, chosen], tfidf, actor="ola")
+        before = store.themes(question=QUESTION)
+    assert chosen not in set(before["theme_id"])
+    at.button(key="split").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="theme").value == first
+    assert [e.value for e in at.error] == [WORKSPACE_TEXTS["en"]["theme_changed"]]
+    with open_store(project) as store:
+        pd.testing.assert_frame_equal(store.themes(question=QUESTION), before)
 
 
 def test_coding_page_saves_a_coding_moves_on_and_filters(project):

@@ -1,7 +1,8 @@
-"""Every command, sub-command and option of the CLI is documented in the README."""
+"""Every command, sub-command and option of the CLI, and every column a run writes, is documented in the README."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,16 @@ def test_command_is_documented(name):
 )
 def test_option_is_documented(option):
     assert f"`{option}" in README or f" {option}" in README, option
+
+
+def test_every_output_column_is_documented(example_run):
+    """The output contract names every column a run writes (the survey's attribute columns aside)."""
+    from fritekst.results import mapped_attributes
+
+    result, out = example_run
+    prose = re.sub(r"```.*?```", "", README, flags=re.S)
+    named = {word for span in re.findall(r"`([^`\n]+)`", prose) for word in re.split(r"[\s,;()+]+", span)}
+    for name in ("assignments.csv", "themes.csv"):
+        header = (out / name).read_text(encoding="utf-8").splitlines()[0].split(",")
+        attributes = mapped_attributes(result.manifest, header)
+        assert [c for c in header if c not in named and c not in attributes] == [], name

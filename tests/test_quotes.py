@@ -22,6 +22,7 @@ from fritekst.quotes import (
     select_quotes,
 )
 from fritekst.results import attribute_columns, load_run
+from fritekst.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,39 @@ def test_a_coders_quote_candidate_is_preferred(run, embed):
     bolig.loc[flagged, "quote_candidate"] = True
     preferred, _ = quotes_for(bolig, embed, category="bolig", config=QuoteConfig(k=3))
     assert preferred["id"].iloc[0] == bolig.at[flagged, "id"] and preferred["quote_candidate"].iloc[0]
+
+
+def close_runner_up(run, screen: Screen) -> tuple[str, pd.Series, pd.Series]:
+    """A category whose second quote is close enough behind the first for a coder's flag to
+    decide the order (which categories are close depends on the run, so look for one)."""
+    config = QuoteConfig(k=2, diversity=0)
+    embed = cached_embed(run.manifest["embedder"])
+    for category in run.codebook.ids:
+        plain, _ = quotes_for(run.assignments, embed, category=category, config=config, screen=screen)
+        if len(plain) == 2 and not plain["masked"].any() and plain["centrality"][0] - plain["centrality"][1] < config.candidate_bonus:
+            return category, plain.iloc[0], plain.iloc[1]
+    pytest.fail("no category has a runner-up within the quote-candidate bonus")
+
+
+def test_a_quote_candidate_flagged_in_the_store_comes_first(example_project):
+    """The flag travels from the store through the export's assignments.csv to the quotes: the
+    runner-up becomes the first quote once a coder flags it, and not when the coder only codes it."""
+    screen = Screen(names="list")
+    category, leader, runner_up = close_runner_up(load_run(example_project), screen)
+    with open_store(example_project) as store:
+        segments = store.segments(question=runner_up["question"])
+        segment = int(segments.loc[(segments["id"] == runner_up["id"]) & (segments["segment"].astype(str) == runner_up["segment"]),
+                                   "segment_id"].iloc[0])
+        store.add_coding(segment, category, "kari", 1)
+    coded, _ = quotes_from_run(example_project, category=category, config=QuoteConfig(k=1), screen=screen)
+    assert coded["id"].tolist() == [leader["id"]] and coded["coded_by"].tolist() == [leader["coded_by"]]
+    with open_store(example_project) as store:
+        store.add_coding(segment, category, "kari", 1, quote_candidate=True)
+    assert load_run(example_project).assignments["quote_candidate"].sum() == 1
+    result = CliRunner().invoke(app, ["quotes", str(example_project), "--category", category, "-k", "1", "--names", "list"])
+    assert result.exit_code == 0, result.output
+    first, source = result.stdout.splitlines()[:2]
+    assert first == f"1. «{runner_up['text']}»" and f"id {runner_up['id']}" in source and "coder's quote candidate" in source
 
 
 def test_quotes_are_masked(run):

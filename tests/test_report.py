@@ -15,7 +15,7 @@ from fritekst.cli import app
 from fritekst.errors import InputError
 from fritekst.report import Prevalence, ReportConfig, build_report, format_change, format_number, format_percent, role_forms
 from fritekst.report._build import split_columns
-from fritekst.report._tables import group_order
+from fritekst.report._tables import group_order, role_order
 from fritekst.results import attribute_columns, load_run
 from fritekst.quotes import QuoteConfig, cached_embed
 
@@ -166,6 +166,39 @@ def test_role_names_and_group_order():
     assert role_forms("Programrådgiver")[1] == "programrådgivere"
     assert group_order(["Over 20 000", "5 000–20 000", "Under 5 000"]) == ["Under 5 000", "5 000–20 000", "Over 20 000"]
     assert group_order(["10", "2", "1"]) == ["1", "2", "10"]
+
+
+def test_roles_in_order_given_then_by_respondents():
+    answered = pd.Series({"Integreringsansvarlig": 2, "(mangler)": 9, "Skolesjef": 5, "Kommunedirektør": 2})
+    assert role_order(answered) == ["Skolesjef", "Integreringsansvarlig", "Kommunedirektør", "(mangler)"]
+    assert role_order(answered, ("kommunedirektør ", "Rådmann")) == ["Kommunedirektør", "Skolesjef", "Integreringsansvarlig", "(mangler)"]
+
+
+def test_a_report_names_the_largest_role_first_everywhere():
+    """Three skolesjefer and one of each other role: A–Z would put the skolesjefer last."""
+    roles = ["Skolesjef", "Skolesjef", "Skolesjef", "Kommunedirektør", "Integreringsansvarlig"]
+    segments = pd.DataFrame({
+        "id": [str(i) for i in range(5)], "question": "q", "segment": "0", "role": roles, "wave": "2025",
+        "text": ["Vi mangler boliger til familier"] * 5, "non_answer": False, "blank": False,
+        "code_id": "bolig", "codes": "bolig", "confidence": 1.0, "coded_by": "kari",
+    })
+    question = build_report(segments, cached_embed("tfidf"), config=ReportConfig(quotes=QuoteConfig(k=0))).questions[0]
+    assert question.who.startswith("3 skolesjefer, 1 integreringsansvarlig og 1 kommunedirektør besvarte")
+    assert [c.split(" (")[0] for c in question.by_role.frame.columns[1:]] == ["Skolesjef", "Integreringsansvarlig", "Kommunedirektør"]
+    sentence = question.sections[0].roles_sentence
+    assert sentence.index("skolesjefene") < sentence.index("de integreringsansvarlige") < sentence.index("kommunedirektørene")
+
+
+def test_the_surveys_role_order_wins(run_dir):
+    """As the IMDi reports: kommunedirektørene first, though the integreringsansvarlige are more."""
+    _, by_role, _ = direct_counts(run_dir)
+    run = load_run(run_dir)
+    config = ReportConfig(quotes=QuoteConfig(k=0), role_order=("Kommunedirektør", "Integreringsansvarlig"))
+    question = build_report(run.assignments, cached_embed("tfidf"), codebook=run.codebook, questions=[QUESTION],
+                            config=config).questions[0]
+    assert by_role["Kommunedirektør"] < by_role["Integreringsansvarlig"]
+    assert question.who.startswith(f"{by_role['Kommunedirektør']} kommunedirektører og "
+                                   f"{by_role['Integreringsansvarlig']} integreringsansvarlige besvarte")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +25,17 @@ from fritekst.clean import clean_answers
 from fritekst.codebook import load_codebook
 from fritekst.errors import InputError
 from fritekst.run import RunResult
-from fritekst.store import MODEL_CODER, current_revision, database_url, head_revision, open_store
-from fritekst.store._engine import make_engine
+from fritekst.store import (
+    MODEL_CODER,
+    ThemeChanged,
+    current_revision,
+    database_url,
+    head_revision,
+    open_store,
+    theme_versions,
+)
+from fritekst.store import _themes
+from fritekst.store._engine import make_engine, writing
 from fritekst.store._migrate import upgrade
 from fritekst.store._schema import Base
 from fritekst.survey import SurveyMapping, load_answers, load_mapping
@@ -194,15 +204,16 @@ def test_people_win_over_the_model_in_an_export_and_a_second_run_reuses_segments
     store, run_id = loaded
     segments = store.segments(run_id, question="q17_barrierer")
     first, second = (int(s) for s in segments["segment_id"][:2])
-    store.add_coding(first, "bolig", "kari", 1)
+    store.add_coding(first, "bolig", "kari", 1, quote_candidate=True)
     store.add_coding(first, "arbeidsmarked", "ola", 1, extra_codes=["bolig"])  # the latest person's code is exported
-    store.add_coding(second, "annet", "kari", 1)
+    store.add_coding(second, "annet", "kari", 1, quote_candidate=True)
     exported = store.export_run(tmp_path / "a", run_id)
     table = pd.read_csv(exported / "assignments.csv", dtype=str, keep_default_na=False)
     rows = table[table["question"] == "q17_barrierer"].reset_index(drop=True)
-    code_columns = ["code_id", "codes", "confidence", "coded_by"]
-    assert rows.loc[0, code_columns].tolist() == ["arbeidsmarked", "arbeidsmarked;bolig", "1.0", "ola"]
-    assert rows.loc[1, ["code_id", "coded_by"]].tolist() == ["annet", "kari"]
+    code_columns = ["code_id", "codes", "confidence", "coded_by", "quote_candidate"]
+    assert rows.loc[0, code_columns].tolist() == ["arbeidsmarked", "arbeidsmarked;bolig", "1.0", "ola", "False"]
+    assert rows.loc[1, ["code_id", "coded_by", "quote_candidate"]].tolist() == ["annet", "kari", "True"]
+    assert table["quote_candidate"].eq("True").sum() == 1  # the flag goes with the exported coding
     second_run = store.save_run(example_run[0])
     assert set(store.segments(second_run)["segment_id"]) == set(store.segments(run_id)["segment_id"])
     assert table_counts(store)["segments"] == len(example_run[0].assignments)
@@ -305,6 +316,56 @@ def test_a_codebook_edit_of_an_outdated_version_is_refused_and_changes_nothing(s
     assert store.save_codebook(store.codebook(), "ola", expected_version=2).version == 2  # no change: no version
     entries = store.audit_log("codebook")
     assert list(entries["actor"]) == ["kari", "kari"] and entries["before"][1]["version"] == 1
+
+
+# --- theme edits -------------------------------------------------------------------------------
+
+QUESTION = "q17_barrierer"
+
+
+def theme_view(store, run_id):
+    """The theme versions a coder's page holds for the question."""
+    return theme_versions(store.themes(run_id, question=QUESTION), store.segments(run_id, question=QUESTION))
+
+
+def test_a_theme_edit_made_from_themes_changed_since_is_refused_and_changes_nothing(loaded):
+    store, run_id = loaded
+    kari = theme_view(store, run_id)
+    first, second, third = list(kari)[:3]
+    store.rename_theme(run_id, QUESTION, first, "Ola sitt navn", actor="ola", seen=theme_view(store, run_id))
+    before, log = table_counts(store), store.audit_log()
+    themes, segments = store.themes(run_id, question=QUESTION), store.segments(run_id, question=QUESTION)
+    with pytest.raises(ThemeChanged, match=f"theme {first} of question '{QUESTION}' changed after you loaded it"):
+        store.rename_theme(run_id, QUESTION, first, "Kari sitt navn", actor="kari", seen=kari)
+    # a regroup replaces all the question's themes: made from kari's view, it would undo ola's name
+    moves = dict.fromkeys(segments.loc[segments["theme_id"] == second, "segment_id"], third)
+    with pytest.raises(ThemeChanged, match=f"theme {first} "):
+        store.regroup_themes(run_id, QUESTION, moves, themes[themes["theme_id"] != second], actor="kari", seen=kari)
+    assert table_counts(store) == before
+    pd.testing.assert_frame_equal(store.audit_log(), log)
+    pd.testing.assert_frame_equal(store.themes(run_id, question=QUESTION), themes)
+    pd.testing.assert_frame_equal(store.segments(run_id, question=QUESTION), segments)
+    # another theme than the one ola renamed: kari's view of it still holds
+    store.rename_theme(run_id, QUESTION, second, "Kari sitt navn", actor="kari", seen=kari)
+    labels = store.themes(run_id, question=QUESTION).set_index("theme_id")["label"]
+    assert (labels[first], labels[second]) == ("Ola sitt navn", "Kari sitt navn")
+    assert list(store.audit_log("run")["actor"].iloc[-2:]) == ["ola", "kari"]
+
+
+def test_two_renames_of_one_theme_at_the_same_moment_keep_the_first_and_refuse_the_second(loaded):
+    """Ola's transaction is open when kari's starts: kari's check waits for it, then sees ola's name."""
+    store, run_id = loaded
+    view = theme_view(store, run_id)
+    theme = next(iter(view))
+    with ThreadPoolExecutor(1) as pool, writing(store.engine) as connection:
+        _themes.rename_theme(connection, run_id, QUESTION, theme, "Ola sitt navn", "ola", view)
+        kari = pool.submit(store.rename_theme, run_id, QUESTION, theme, "Kari sitt navn", "kari", view)
+        time.sleep(0.5)
+        assert not kari.done(), "kari's rename did not wait for ola's transaction"
+    with pytest.raises(ThemeChanged):
+        kari.result(timeout=60)
+    assert store.themes(run_id, question=QUESTION).set_index("theme_id")["label"][theme] == "Ola sitt navn"
+    assert list(store.audit_log("run")["actor"].iloc[-1:]) == ["ola"]
 
 
 # --- no lost work ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fritekst.errors import InputError
-from fritekst.store import open_store
+from fritekst.store import ThemeChanged, open_store, theme_versions
 from fritekst.survey import load_mapping
 from fritekst.workspace import (
     CodingFilters,
@@ -106,6 +106,42 @@ def test_merge_split_and_accept_a_theme(project):
     assert len(codings) == count == split.loc[new, "n_segments"] and set(codings["code_id"]) == {"bolig"}
     with pytest.raises(InputError, match="at least two themes"):
         merge_themes(store, run_id, QUESTION, [new], tfidf)
+
+
+def test_theme_edits_from_a_page_showing_themes_changed_since_are_refused_and_change_nothing(project):
+    store, run_id = project
+
+    def view():
+        return theme_versions(store.themes(run_id, question=QUESTION), store.segments(run_id, question=QUESTION))
+
+    kari = view()  # kari's page
+    a, b, c, d, e = list(kari)[:5]
+    kept = merge_themes(store, run_id, QUESTION, [a, b], tfidf, actor="ola", seen=view())
+    gone = ({a, b} - {kept}).pop()
+    before = (store.themes(run_id, question=QUESTION), store.segments(run_id, question=QUESTION))
+    log, codings = store.audit_log(), store.codings()
+    stale = {
+        "rename": lambda: store.rename_theme(run_id, QUESTION, kept, "Kari sitt navn", actor="kari", seen=kari),
+        "merge into the grown theme": lambda: merge_themes(store, run_id, QUESTION, [kept, c], tfidf, "kari", kari),
+        "merge with the one merged away": lambda: merge_themes(store, run_id, QUESTION, [gone, c], tfidf, "kari", kari),
+        "split": lambda: split_theme(store, run_id, QUESTION, kept, tfidf, actor="kari", seen=kari),
+        "accept": lambda: accept_theme(store, run_id, QUESTION, kept, "bolig", "kari", 1, seen=kari),
+    }
+    for name, edit in stale.items():
+        with pytest.raises(ThemeChanged, match="changed after you loaded it"):
+            edit()
+        pd.testing.assert_frame_equal(store.themes(run_id, question=QUESTION), before[0], obj=name)
+        pd.testing.assert_frame_equal(store.segments(run_id, question=QUESTION), before[1], obj=name)
+        pd.testing.assert_frame_equal(store.audit_log(), log, obj=name)
+        pd.testing.assert_frame_equal(store.codings(), codings, obj=name)
+    # ola's merge did not touch c, d and e: kari's view of them still holds, edit after edit (codings
+    # change no theme, so the split after the accept goes through too)
+    merged = merge_themes(store, run_id, QUESTION, [c, d], tfidf, actor="kari", seen=kari)
+    count = accept_theme(store, run_id, QUESTION, e, "bolig", "kari", 1, seen=kari)
+    assert count == store.themes(run_id, question=QUESTION).set_index("theme_id").loc[e, "n_segments"]
+    new = split_theme(store, run_id, QUESTION, e, tfidf, actor="kari", seen=kari)
+    assert {kept, merged, e, new} <= set(store.themes(run_id, question=QUESTION)["theme_id"])
+    assert list(store.audit_log("run")["action"].iloc[-3:]) == ["merge_themes", "merge_themes", "split_theme"]
 
 
 def test_the_map_is_deterministic_and_the_exported_run_shows_the_edits(project, tmp_path):

@@ -9,6 +9,7 @@ import streamlit as st
 from fritekst.app.workspace import Workspace, done
 from fritekst.embed import EmbeddingCache
 from fritekst.report import format_number, format_percent
+from fritekst.store import ThemeChanged, theme_versions
 from fritekst.workspace import accept_theme, answer_map, merge_themes, segment_codes, split_theme
 from fritekst.workspace.answer_map import segment_vectors
 
@@ -53,7 +54,10 @@ def show(ws: Workspace) -> None:
     if not ws.coder:
         st.info(t["need_coder"])
         return
-    _actions(ws, theme_id, labels, members, row, vectors_of)
+    try:
+        _actions(ws, theme_id, labels, members, row, vectors_of, theme_versions(themes, segments))
+    except ThemeChanged:  # another coder's edit came first; this draw already shows it
+        st.error(t["theme_changed"])
 
 
 def _map(ws: Workspace, answered: pd.DataFrame, vectors_of) -> None:
@@ -70,22 +74,24 @@ def _map(ws: Workspace, answered: pd.DataFrame, vectors_of) -> None:
     st.scatter_chart(points, x="x", y="y", color="farge", height=360)
 
 
-def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, row: pd.Series, vectors_of) -> None:
+def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, row: pd.Series, vectors_of,
+             versions: dict[int, str]) -> None:
     t = ws.t
     left, right = st.columns(2)
+    # Not in a form: a choice made outside one is kept by theme id when the theme is renamed.
+    others = right.multiselect(t["merge"], [i for i in labels if i != theme_id], key="merge_with",
+                               placeholder=t["choose"], format_func=lambda i: f"{i} · {labels[i]}")
+    theme, others, seen = _as_seen(ws, theme_id, others, versions)
     with left.form("rename_form"):
         label = st.text_input(t["rename"], value=labels[theme_id], key="rename_label")
         if st.form_submit_button(t["rename_button"]):
-            ws.store.rename_theme(ws.run_id, ws.question, theme_id, label, actor=ws.coder)
+            ws.store.rename_theme(ws.run_id, ws.question, theme, label, actor=ws.coder, seen=seen)
             done(t["done_rename"].format(label=label.strip()))
-    with right.form("merge_form"):
-        others = st.multiselect(t["merge"], [i for i in labels if i != theme_id], key="merge_with", placeholder=t["choose"],
-                                format_func=lambda i: f"{i} · {labels[i]}")
-        if st.form_submit_button(t["merge_button"]) and others:
-            kept = merge_themes(ws.store, ws.run_id, ws.question, [theme_id, *others], vectors_of, actor=ws.coder)
-            done(t["done_merge"].format(theme=kept))
+    if right.button(t["merge_button"], key="merge") and others:
+        kept = merge_themes(ws.store, ws.run_id, ws.question, [theme, *others], vectors_of, actor=ws.coder, seen=seen)
+        done(t["done_merge"].format(theme=kept))
     if st.button(t["split_button"], key="split"):
-        new = split_theme(ws.store, ws.run_id, ws.question, theme_id, vectors_of, actor=ws.coder)
+        new = split_theme(ws.store, ws.run_id, ws.question, theme, vectors_of, actor=ws.coder, seen=seen)
         done(t["done_split"].format(theme=new))
     if ws.codebook is None:
         return
@@ -95,6 +101,22 @@ def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, 
         code = st.selectbox(t["accept"], codable, index=codable.index(suggested) if suggested in codable else 0,
                             format_func=ws.category_label, key="accept_code")
         if st.form_submit_button(t["accept_button"].format(n=len(members))):
-            n = accept_theme(ws.store, ws.run_id, ws.question, theme_id, code, ws.coder, ws.codebook.version,
-                             codebook=ws.codebook.name)
+            n = accept_theme(ws.store, ws.run_id, ws.question, theme, code, ws.coder, ws.codebook.version,
+                             codebook=ws.codebook.name, seen=seen)
             done(t["done_accept"].format(n=n, code=ws.category_label(code)))
+
+
+def _as_seen(ws: Workspace, theme_id: int, others: list[int],
+             versions: dict[int, str]) -> tuple[int, list[int], dict[int, str]]:
+    """The theme, merge partners and theme versions a click is about: as the previous draw showed
+    them, for the click answers that draw, not the themes stored now. Streamlit drops a chosen
+    theme that has gone since (merged away by someone else); it is taken from that draw, so the
+    edit is refused rather than made on the theme the widget fell back to."""
+    drawn = (ws.run_id, ws.question, theme_id, tuple(others), versions)
+    previous = st.session_state.get("themes_seen")
+    st.session_state["themes_seen"] = drawn
+    if previous is None or previous[:2] != drawn[:2]:
+        return theme_id, others, versions
+    _, _, theme_before, others_before, seen = previous
+    theme = theme_id if theme_before in versions else theme_before
+    return theme, [*others, *(i for i in others_before if i not in versions)], seen

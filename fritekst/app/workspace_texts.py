@@ -28,6 +28,8 @@ WORKSPACE_TEXTS = {
         "accept": "Kategori for hele temaet", "accept_button": "Kod alle {n} svar i temaet",
         "done_rename": "Temaet heter nå «{label}».", "done_merge": "Temaene er slått sammen til tema {theme}.",
         "done_split": "Temaet er delt; den nye delen er tema {theme}.", "done_accept": "{n} svar kodet som «{code}».",
+        "theme_changed": "Noen andre har endret temaet etter at du åpnet siden, så endringen din er ikke lagret. "
+                         "Siden viser nå temaene slik de er; gjør endringen på nytt om den fortsatt trengs.",
         # Koding
         "filters": "Filtre", "roles": "Roller", "waves": "Bølger", "codes": "Koder", "attribute": "Kjennetegn",
         "values": "Verdier", "confidence": "Sikkerhet i forslaget", "uncoded_only": "Bare svar jeg ikke har kodet",
@@ -82,6 +84,8 @@ WORKSPACE_TEXTS = {
         "accept": "Category for the whole theme", "accept_button": "Code all {n} answers in the theme",
         "done_rename": "The theme is now called «{label}».", "done_merge": "The themes are merged into theme {theme}.",
         "done_split": "The theme is split; the new part is theme {theme}.", "done_accept": "{n} answers coded «{code}».",
+        "theme_changed": "Someone else changed the theme after you opened the page, so your change was not saved. "
+                         "The page now shows the themes as they are; make your change again if it is still needed.",
         "filters": "Filters", "roles": "Roles", "waves": "Waves", "codes": "Codes", "attribute": "Attribute",
         "values": "Values", "confidence": "Confidence of the suggestion", "uncoded_only": "Only answers I have not coded",
         "search": "Search the answers", "n_shown": "{n} of {total} answers", "position": "Answer no.",

@@ -21,8 +21,8 @@ from fritekst.report._tables import (
     Labels,
     category_counts,
     category_table,
-    group_order,
     respondents,
+    role_order,
     split_counts,
     split_table,
     wave_table,
@@ -107,15 +107,20 @@ def _question_report(all_waves, question, embed, labels, attributes, config, scr
     has_roles = "role" in segments and segments["role"].ne("").any()
     people = respondents(segments, ["role"] if has_roles else [])
     answering = people[people["answered"]]
-    by_role = answering.groupby("role").size().reindex(group_order(answering["role"].unique())) if has_roles else pd.Series({"": len(answering)})
+    if has_roles:
+        by_role = answering.groupby("role").size()
+        roles = role_order(by_role, config.role_order)
+        by_role = by_role.reindex(roles)
+    else:
+        roles, by_role = None, pd.Series({"": len(answering)})
     text = segments["question_text"].iloc[0] if "question_text" in segments and len(segments) else ""
-    by_role_table = split_table(segments, "role", "Rolle", labels, config.small_cell, config.suppress_small) if has_roles else None
+    by_role_table = split_table(segments, "role", "Rolle", labels, config.small_cell, config.suppress_small, roles) if has_roles else None
     splits = tuple(
         split_table(segments, column, column.replace("_", " ").capitalize(), labels, config.small_cell, config.suppress_small)
         for column in split_columns(segments[~segments["non_answer"]], attributes, config.by)
     )
     waves = wave_table(all_waves, labels, config.small_cell)
-    sections = _sections(segments, all_waves, embed, labels, attributes, config, screen, used, has_roles)
+    sections = _sections(segments, all_waves, embed, labels, attributes, config, screen, used, roles)
     return QuestionReport(
         question=question,
         question_text="" if text == question else text,
@@ -132,10 +137,10 @@ def _question_report(all_waves, question, embed, labels, attributes, config, scr
     )
 
 
-def _sections(segments, all_waves, embed, labels, attributes, config, screen, used, has_roles) -> tuple[CategorySection, ...]:
+def _sections(segments, all_waves, embed, labels, attributes, config, screen, used, roles) -> tuple[CategorySection, ...]:
     counts = category_counts(segments, labels)
     answered = int(respondents(segments)["answered"].sum())
-    role_counts, role_base = split_counts(segments, "role") if has_roles else (None, None)
+    role_counts, role_base = split_counts(segments, "role", roles) if roles is not None else (None, None)
     wave_shares = _wave_shares(all_waves)
     sections = []
     for row in counts.itertuples():

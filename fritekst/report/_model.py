@@ -32,6 +32,9 @@ class ReportConfig:
         Passed to :class:`fritekst.privacy.Screen`.
     role_forms : dict
         Role -> (singular, plural, definite plural), for roles the built-in rules get wrong.
+    role_order : tuple of str
+        Roles to name first, in this order (the survey's own, as the IMDi reports name
+        kommunedirektørene first); the rest follow by how many answered, most first.
     """
 
     wave: str | None = None
@@ -43,6 +46,7 @@ class ReportConfig:
     mask_style: str = "label"
     names: str | tuple[str, ...] = "auto"
     role_forms: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    role_order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

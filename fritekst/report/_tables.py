@@ -79,6 +79,17 @@ def group_order(values) -> list:
     return sorted(values, key=key)
 
 
+def role_order(answered: pd.Series, first: Sequence[str] = ()) -> list:
+    """Roles (the index of ``answered``, respondents who answered per role) in the order a report
+    names them: those in ``first`` as given (without regard to case), then by how many answered,
+    most first, ties alphabetically, a missing role last. The seed reports name roles in the
+    survey's own order ("25 kommunedirektører og 59 integreringsansvarlige"); without one, the
+    largest group first is an order a reader can see the reason for, where A–Z is an accident."""
+    rank = {role.strip().lower(): i for i, role in enumerate(first)}
+    return sorted(answered.index, key=lambda role: (role == MISSING_GROUP, rank.get(str(role).strip().lower(), len(rank)),
+                                                    -answered[role], str(role)))
+
+
 def respondents(segments: pd.DataFrame, columns: Sequence[str] = ()) -> pd.DataFrame:
     """One row per respondent of one question: ``id``, ``answered``, ``non_answer`` and
     ``columns`` (role, wave, attributes) as the respondent's first segment has them."""
@@ -138,12 +149,13 @@ def category_table(segments: pd.DataFrame, labels: Labels, prevalence: Prevalenc
     return Table("Kategorier", "Kategorier", frame, kinds, notes)
 
 
-def split_counts(segments: pd.DataFrame, column: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Respondents per category and group (``category × group``), and who answered per group."""
+def split_counts(segments: pd.DataFrame, column: str, groups: Sequence | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Respondents per category and group (``category × group``), and who answered per group;
+    groups in the order ``groups`` gives (default :func:`group_order`)."""
     people = respondents(segments, [column])
     answering = people[people["answered"]]
     base = answering.groupby(column).size()
-    base = base.reindex(group_order(base.index))
+    base = base.reindex(group_order(base.index) if groups is None else groups)
     units = coded_units(segments).merge(answering[["id", column]], on="id")
     counts = units.groupby(["category", column])["id"].nunique().unstack(fill_value=0)
     return counts.reindex(columns=base.index, fill_value=0), base
@@ -151,13 +163,15 @@ def split_counts(segments: pd.DataFrame, column: str) -> tuple[pd.DataFrame, pd.
 
 def split_table(
     segments: pd.DataFrame, column: str, heading: str, labels: Labels, small_cell: int = 5, suppress: bool = False,
+    groups: Sequence | None = None,
 ) -> Table:
-    """Categories by the groups of ``column`` (role, size band …), as "n (share)" per group.
+    """Categories by the groups of ``column`` (role, size band …), as "n (share)" per group,
+    groups in the order ``groups`` gives (default :func:`group_order`).
 
     A group where fewer than ``small_cell`` answered is marked with * (or, with ``suppress``,
     left blank): its shares move by 20 points or more with one answer.
     """
-    counts, base = split_counts(segments, column)
+    counts, base = split_counts(segments, column, groups)
     order = category_counts(segments, labels)["category"]
     counts = counts.reindex([c for c in order if c in counts.index])
     frame = pd.DataFrame({"Kategori": [labels.of(c) for c in counts.index]})

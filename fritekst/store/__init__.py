@@ -16,15 +16,18 @@ from fritekst.store._imports import ImportSummary
 from fritekst.store._migrate import current_revision, head_revision
 from fritekst.store._schema import MODEL_CODER
 from fritekst.store._store import Store, open_store
+from fritekst.store._themes import ThemeChanged, theme_versions
 
 __all__ = [
     "DEFAULT_FILE",
     "MODEL_CODER",
     "ImportSummary",
     "Store",
+    "ThemeChanged",
     "current_revision",
     "database_url",
     "head_revision",
     "is_store_target",
     "open_store",
+    "theme_versions",
 ]

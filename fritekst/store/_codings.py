@@ -130,10 +130,12 @@ def codings_table(
 
 def latest_human_codes(connection: Connection, run_id: int) -> pd.DataFrame:
     """For each segment of run ``run_id`` that a person has coded: the latest person's code
-    (``segment_id, code_id, coder, codebook_version_id, extra_codes``). This is what wins over the model in an export."""
+    (``segment_id, code_id, coder, codebook_version_id, extra_codes, quote_candidate``). This is what
+    wins over the model in an export, the coder's quote-candidate flag with it."""
     later = aliased(Coding)
     query = (
-        select(Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id, Coding.extra_codes)
+        select(Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id, Coding.extra_codes,
+               Coding.quote_candidate)
         .join(RunSegment, and_(RunSegment.segment_id == Coding.segment_id, RunSegment.run_id == run_id))
         .where(Coding.coder != MODEL_CODER)
         .where(~exists().where(and_(later.segment_id == Coding.segment_id, later.coder != MODEL_CODER,

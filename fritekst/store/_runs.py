@@ -226,8 +226,9 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
 
 
 def run_result(connection: Connection, run_id: int):
-    """The run as a :class:`fritekst.run.RunResult`, people's latest codes winning over the model's."""
-    from fritekst.run import RunResult, human_code
+    """The run as a :class:`fritekst.run.RunResult`, people's latest codes winning over the model's
+    and their quote-candidate flags in ``quote_candidate`` (which the run itself never sets)."""
+    from fritekst.run import RunResult, human_code, with_quote_flags
 
     run = _run_row(connection, run_id)
     table = run_table(connection, run_id)
@@ -245,6 +246,8 @@ def run_result(connection: Connection, run_id: int):
         rows = table["segment_id"].isin(values)
         table.loc[rows, CODE_COLUMNS] = pd.DataFrame(
             [values[s] for s in table.loc[rows, "segment_id"]], index=table.index[rows], columns=CODE_COLUMNS)
+        table = with_quote_flags(table)
+        table["quote_candidate"] = table["segment_id"].isin(human.loc[human["quote_candidate"].astype(bool), "segment_id"])
     themes = themes_table(connection, run_id)
     codebook = parse_codebook(codebook_yaml, f"run {run_id} codebook (store)") if codebook_yaml else None
     return RunResult(table.drop(columns="segment_id"), themes, json.loads(run.manifest), codebook)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -142,17 +143,23 @@ class Store:
         with reading(self.engine) as connection:
             return _runs.themes_table(connection, run_id or _runs.latest_run_id(connection, survey), question)
 
-    def rename_theme(self, run_id: int, question: str, theme_id: int, label: str, actor: str | None = None) -> None:
+    def rename_theme(self, run_id: int, question: str, theme_id: int, label: str, actor: str | None = None,
+                     seen: Mapping[int, str] | None = None) -> None:
+        """Rename a theme. ``seen`` is the question's :func:`theme_versions` as the coder saw them;
+        the rename is refused with :class:`ThemeChanged` when this theme changed since."""
         with writing(self.engine) as connection:
-            _themes.rename_theme(connection, run_id, question, int(theme_id), label, _actor(actor))
+            _themes.rename_theme(connection, run_id, question, int(theme_id), label, _actor(actor), seen)
 
     def regroup_themes(self, run_id: int, question: str, moves: dict[int, int], themes: pd.DataFrame,
-                       actor: str | None = None, action: str = "regroup_themes") -> None:
+                       actor: str | None = None, action: str = "regroup_themes",
+                       seen: Mapping[int, str] | None = None) -> None:
         """Move segments between themes (merge, split) and store the question's recounted themes;
-        see :mod:`fritekst.workspace.theme_edits` for the recounting."""
+        see :mod:`fritekst.workspace.theme_edits` for the recounting. ``seen`` is the question's
+        :func:`theme_versions` the recount was made from; refused with :class:`ThemeChanged` when
+        any of the question's themes changed since, for the recount replaces them all."""
         with writing(self.engine) as connection:
             _themes.regroup_themes(connection, run_id, question, {int(k): int(v) for k, v in moves.items()},
-                                   themes, _actor(actor), action)
+                                   themes, _actor(actor), action, seen)
 
     def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
         """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each

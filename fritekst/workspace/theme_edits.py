@@ -2,18 +2,21 @@
 
 Each edit recounts the question's themes (sizes, keywords, labels, representatives, suggested
 category) here and hands the result to the store, which writes it in one audited transaction.
+An edit names the theme versions the coder saw (``seen``, from :func:`fritekst.store.theme_versions`)
+and is refused with :class:`fritekst.store.ThemeChanged` when one of its themes changed since; the
+store refuses the write too when another edit of the question lands while this one is recounted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from fritekst.errors import InputError
 from fritekst.run import theme_code
-from fritekst.store import Store
+from fritekst.store import Store, ThemeChanged, theme_versions
 from fritekst.themes import describe_themes, keyword_tokens, representative_rows
 
 N_REPRESENTATIVES = 3
@@ -46,36 +49,42 @@ def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dic
     return pd.DataFrame(rows).reindex(columns=list(columns))
 
 
-def _question(store: Store, run_id: int, question: str):
+def _question(store: Store, run_id: int, question: str, seen: Mapping[int, str] | None, theme_ids: Sequence[int]):
+    """The question's answered segments, themes and theme versions as stored now; refused when
+    ``theme_ids`` are no longer as the coder saw them."""
     segments = store.segments(run_id, question=question)
-    answered = segments[~segments["non_answer"]].reset_index(drop=True)
     themes = store.themes(run_id, question=question)
-    return answered, themes
+    versions = theme_versions(themes, segments)
+    if seen is not None:
+        ThemeChanged.check(question, seen, versions, theme_ids)
+    return segments[~segments["non_answer"]].reset_index(drop=True), themes, versions
 
 
 def merge_themes(store: Store, run_id: int, question: str, theme_ids: Sequence[int], vectors_of,
-                 actor: str | None = None) -> int:
+                 actor: str | None = None, seen: Mapping[int, str] | None = None) -> int:
     """Merge ``theme_ids`` into the largest of them, which keeps its label; returns its id.
-    ``vectors_of(texts)`` gives the run's embeddings of texts (see :func:`segment_vectors`)."""
+    ``vectors_of(texts)`` gives the run's embeddings of texts (see :func:`segment_vectors`);
+    ``seen``: the question's theme versions when the coder chose the themes (None: no check)."""
     theme_ids = sorted({int(t) for t in theme_ids})
     if len(theme_ids) < 2:
         raise InputError("choose at least two themes to merge", column="theme_id")
-    answered, themes = _question(store, run_id, question)
+    answered, themes, versions = _question(store, run_id, question, seen, theme_ids)
     sizes = answered[answered["theme_id"].isin(theme_ids)]["theme_id"].value_counts()
     kept = int(sizes.index[0]) if len(sizes) else theme_ids[0]
     moved = answered["theme_id"].isin(theme_ids) & (answered["theme_id"] != kept)
-    _move(store, run_id, question, answered, themes, np.flatnonzero(moved), kept,
+    _move(store, run_id, question, answered, themes, versions, np.flatnonzero(moved), kept,
           vectors_of(answered["text"].fillna("").tolist()), actor, "merge_themes")
     return kept
 
 
 def split_theme(store: Store, run_id: int, question: str, theme_id: int, vectors_of,
-                actor: str | None = None, random_state: int = 0) -> int:
+                actor: str | None = None, random_state: int = 0, seen: Mapping[int, str] | None = None) -> int:
     """Split a theme in two by 2-means on its answers' embeddings; the part further from the
-    theme's centre becomes a new theme named from its keywords. Returns the new theme's id."""
+    theme's centre becomes a new theme named from its keywords. Returns the new theme's id.
+    ``seen`` as for :func:`merge_themes`."""
     from sklearn.cluster import KMeans
 
-    answered, themes = _question(store, run_id, question)
+    answered, themes, versions = _question(store, run_id, question, seen, [theme_id])
     vectors = vectors_of(answered["text"].fillna("").tolist())
     members = np.flatnonzero(answered["theme_id"].to_numpy() == int(theme_id))
     if len(members) < 4:
@@ -85,27 +94,30 @@ def split_theme(store: Store, run_id: int, question: str, theme_id: int, vectors
     spread = [np.linalg.norm(vectors[members][halves == h] - centre, axis=1).mean() for h in (0, 1)]
     away = members[halves == int(np.argmax(spread))]
     new_id = int(max(answered["theme_id"].max(), themes["theme_id"].max()) + 1)
-    _move(store, run_id, question, answered, themes, away, new_id, vectors, actor, "split_theme")
+    _move(store, run_id, question, answered, themes, versions, away, new_id, vectors, actor, "split_theme")
     return new_id
 
 
-def _move(store: Store, run_id: int, question: str, answered: pd.DataFrame, themes: pd.DataFrame, rows,
-          theme_id: int, vectors: np.ndarray, actor: str | None, action: str) -> None:
+def _move(store: Store, run_id: int, question: str, answered: pd.DataFrame, themes: pd.DataFrame,
+          versions: dict[int, str], rows, theme_id: int, vectors: np.ndarray, actor: str | None, action: str) -> None:
     """Move ``rows`` of ``answered`` to ``theme_id`` and store the recounted themes; themes that
-    existed keep their (possibly coder-given) labels."""
+    existed keep their (possibly coder-given) labels. The store refuses the write if the themes
+    are no longer those ``versions`` describe."""
     answered.loc[rows, "theme_id"] = theme_id
     labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
     keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
     recounted = recount_themes(answered, vectors, keep, themes.columns)
     store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[rows, "segment_id"], theme_id), recounted,
-                         actor, action)
+                         actor, action, seen=versions)
 
 
 def accept_theme(store: Store, run_id: int, question: str, theme_id: int, code_id: str, coder: str,
-                 codebook_version: int, codebook: str | None = None) -> int:
-    """Code every answered segment of a theme with ``code_id`` as ``coder``; returns how many."""
-    segments = store.segments(run_id, question=question)
-    chosen = segments[(segments["theme_id"] == int(theme_id)) & ~segments["non_answer"]]["segment_id"].tolist()
+                 codebook_version: int, codebook: str | None = None, seen: Mapping[int, str] | None = None) -> int:
+    """Code every answered segment of a theme with ``code_id`` as ``coder``; returns how many.
+    ``seen`` as for :func:`merge_themes`: when it holds, the answers coded are the ones the coder
+    saw in the theme, so a regroup saved a moment later does not need to stop the coding."""
+    answered, _, _ = _question(store, run_id, question, seen, [theme_id])
+    chosen = answered[answered["theme_id"] == int(theme_id)]["segment_id"].tolist()
     if not chosen:
         raise InputError(f"theme {theme_id} has no answers to code", column="theme_id")
     store.add_codings(chosen, code_id, coder, codebook_version, codebook=codebook)

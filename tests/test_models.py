@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.strings import get_string_id
 
-from fritekst import nlp
+from fritekst import nlp, word_vectors
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 NB = MODELS / "nb_fritekst"  # trained on Bokmål and Nynorsk together: one pipeline for both
@@ -154,3 +155,32 @@ def test_nynorsk_lemmas_parts_of_speech_and_entities(nb: spacy.language.Language
     ents = {(e.text, e.label_) for e in doc.ents}
     assert ("Ola Nordmann", "PER") in ents
     assert any(text == "Førde" and label in ("GPE_LOC", "LOC") for text, label in ents)
+
+
+# ------------------------------------------------------------ e5 word vectors
+
+
+def test_pipeline_loads_without_importing_fritekst_first() -> None:
+    # The first component comes from fritekst; its spacy_factories entry point lets plain spaCy load it.
+    import subprocess
+    import sys
+
+    code = f"import spacy; print(spacy.load({str(NB)!r}).pipe_names[0])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == word_vectors.FACTORY
+
+
+def test_new_word_forms_get_the_row_the_table_would_have_given_them() -> None:
+    # "kommune" owns a row of the shipped table (built from e5 by models/recipe/vectors.py).
+    # Forget its key: met in a text, the mapper must find the same row again from e5 alone,
+    # which holds only if run time projects e5 exactly as the build did.
+    pipeline = spacy.load(NB)
+    table = pipeline.vocab.vectors
+    row = table.key2row[get_string_id("kommune")]
+    rows_before = table.shape[0]
+    del table.key2row[get_string_id("kommune")]
+    unseen = "Hægebostadfjellsprosjektet"
+    assert get_string_id(unseen) not in table
+    pipeline(f"Hver kommune har sitt {unseen}.")
+    assert table.key2row[get_string_id("kommune")] == row
+    assert get_string_id(unseen) in table and table.shape[0] == rows_before  # keys grow, rows do not

@@ -19,6 +19,8 @@ import numpy as np
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.util import minibatch
+from spacy.vectors import Vectors
 
 FACTORY = "fritekst_word_vectors"
 PROJECTION_FILE = "projection.npz"
@@ -27,6 +29,12 @@ PROJECTION_FILE = "projection.npz"
 def project(embedded: np.ndarray, mean: np.ndarray, components: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """e5 embeddings into the table's space; `models/recipe/vectors.py` builds the table with it."""
     return np.ascontiguousarray((embedded - mean) @ components.T / scale, dtype=np.float32)
+
+
+def nearest_rows(vectors: Vectors, projected: np.ndarray) -> np.ndarray:
+    """The table row (by cosine) each projected embedding is keyed to, at build and at run time alike."""
+    _, rows, _ = vectors.most_similar(np.ascontiguousarray(projected), batch_size=4096)
+    return rows[:, 0]
 
 
 class WordVectorMapper:
@@ -55,8 +63,7 @@ class WordVectorMapper:
         new = list(dict.fromkeys(f for f in forms if f.strip() and get_string_id(f) not in vectors))
         if not new:
             return
-        _, nearest, _ = vectors.most_similar(self.project(new), batch_size=4096)
-        for form, row in zip(new, nearest[:, 0]):
+        for form, row in zip(new, nearest_rows(vectors, self.project(new))):
             vectors.add(get_string_id(form), row=int(row))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -64,17 +71,9 @@ class WordVectorMapper:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._flush(batch)
-                batch = []
-        yield from self._flush(batch)
-
-    def _flush(self, batch: list[Doc]) -> list[Doc]:
-        self.add_forms(token.text for doc in batch for token in doc)
-        return batch
+        for batch in minibatch(docs, size=batch_size):
+            self.add_forms(token.text for doc in batch for token in doc)
+            yield from batch
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fritekst.word_vectors import PROJECTION_FILE, project
+from fritekst.word_vectors import PROJECTION_FILE, nearest_rows, project
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "fritekst" / "data"
@@ -159,8 +159,7 @@ def pruned_table(words: list[str], table: np.ndarray, rows: int):
         for form in spellings(word)[1:]:
             vectors.add(get_string_id(form), row=row)
     if len(words) > rows:
-        _, nearest, _ = vectors.most_similar(np.ascontiguousarray(table[rows:]), batch_size=4096)
-        for word, row in zip(words[rows:], nearest[:, 0]):
+        for word, row in zip(words[rows:], nearest_rows(vectors, table[rows:])):
             for form in spellings(word):
                 if get_string_id(form) not in vectors:
                     vectors.add(get_string_id(form), row=int(row))

@@ -2,6 +2,14 @@
 
     cd models/recipe && nice -n 19 python build.py [--steps 6500] [--train corpus/train]
 
+A variant is judged the way the shipped pipeline was chosen, packaged with the component and
+scored on dev only (never test)::
+
+    python vectors.py --dims 128 --out training/vectors128
+    python -m spacy train config.cfg --output training/v128 --paths.vectors training/vectors128 ...
+    python build.py --checkpoint training/v128/model-best --vectors training/vectors128 \
+        --target training/v128-packaged --sets dev/nob dev/nno --scores training/v128.json
+
 1. ``convert.py`` writes the DocBins to ``corpus/`` (git-ignored: treebank text).
 2. ``vectors.py`` distils static word vectors from the bundled e5 model into
    ``training/vectors`` (git-ignored; about 5 minutes on 2 cores).
@@ -89,18 +97,19 @@ def keep_row_owners(nlp, vectors: Path) -> None:
         del table.key2row[key]
 
 
-def package(best: Path, target: Path, seconds: float) -> None:
+def package(best: Path, target: Path, seconds: float | None, vectors: Path = VECTORS) -> None:
     """The trained pipeline with fritekst's meta, written fresh (no optimiser state, no logs)."""
     import spacy
 
     nlp = spacy.load(best)
-    add_word_vector_mapper(nlp, VECTORS)
-    keep_row_owners(nlp, VECTORS)
+    add_word_vector_mapper(nlp, vectors)
+    keep_row_owners(nlp, vectors)
     performance = nlp.meta.get("performance", {})
     nlp.meta.update(META)
     nlp.meta["performance"] = performance
     nlp.meta["spacy_version"] = ">=3.7.0,<3.9.0"  # as pyproject.toml; the architectures are all in 3.7
-    nlp.meta["training_minutes"] = round(seconds / 60, 1)
+    if seconds is not None:
+        nlp.meta["training_minutes"] = round(seconds / 60, 1)
     nlp.to_disk(target)
 
 
@@ -111,19 +120,29 @@ def main(argv=None) -> None:
     parser.add_argument("--steps", type=int, default=6500)
     parser.add_argument("--output", type=Path, default=HERE / "training" / "nb")
     parser.add_argument("--target", type=Path, default=MODELS / "nb_fritekst")
+    parser.add_argument("--vectors", type=Path, default=VECTORS, help="the table to train and package with")
+    parser.add_argument("--checkpoint", type=Path, default=None,
+                        help="package and score this trained pipeline instead of training one")
+    parser.add_argument("--sets", nargs="+", default=None, help="evaluate.py's sets (default: all four)")
+    parser.add_argument("--scores", type=Path, default=HERE / "scores.json")
     args = parser.parse_args(argv)
     python = sys.executable
     if not (HERE / "corpus" / "train").is_dir():
         run(python, "convert.py")
-    if not (VECTORS / "vocab" / "vectors").is_file():
-        run(python, "vectors.py")
-    started = time.perf_counter()
-    run(python, "-m", "spacy", "train", "config.cfg", "--output", str(args.output),
-        "--paths.train", args.train, "--paths.dev", args.dev, "--training.max_steps", str(args.steps))
-    seconds = time.perf_counter() - started
-    package(args.output / "model-best", args.target, seconds)
-    run(python, "evaluate.py", str(args.target), "--json", str(HERE / "scores.json"))
-    print(json.dumps({"trained_minutes": round(seconds / 60, 1)}))
+    vectors = args.vectors.resolve()
+    if not (vectors / "vocab" / "vectors").is_file():
+        run(python, "vectors.py", "--out", str(vectors))
+    seconds = None
+    if args.checkpoint is None:
+        started = time.perf_counter()
+        run(python, "-m", "spacy", "train", "config.cfg", "--output", str(args.output),
+            "--paths.train", args.train, "--paths.dev", args.dev, "--paths.vectors", str(vectors),
+            "--training.max_steps", str(args.steps))
+        seconds = time.perf_counter() - started
+    package(args.checkpoint or args.output / "model-best", args.target, seconds, vectors)
+    run(python, "evaluate.py", str(args.target), "--json", str(args.scores), *(["--sets", *args.sets] if args.sets else []))
+    if seconds is not None:
+        print(json.dumps({"trained_minutes": round(seconds / 60, 1)}))
 
 
 if __name__ == "__main__":

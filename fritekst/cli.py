@@ -259,6 +259,7 @@ def codebook_import(
 _SOURCE_HELP = "A run directory written by `fritekst run --codebook …`, or a project store (its latest run, coders' codes winning)"
 _MASK_HELP = "How personal data is masked: label ([navn], [telefon] …), generic ([fjernet]), stars, or a template with {kind}"
 _NAMES_HELP = "Name detectors: auto (name list, plus spaCy NER when a trained pipeline is present), list, spacy, none"
+_PLACES_HELP = "Mask places too, as [sted] (municipalities, towns, regions): when a place names the respondent"
 
 
 @app.command()
@@ -273,6 +274,7 @@ def quotes(
     used_quotes: Annotated[Optional[Path], typer.Option("--used-quotes", help="Quotes earlier reports printed: one answer id or quote text per line")] = None,
     mask_style: Annotated[str, typer.Option("--mask-style", help=_MASK_HELP)] = "label",
     names: Annotated[str, typer.Option("--names", help=_NAMES_HELP)] = "auto",
+    mask_places: Annotated[bool, typer.Option("--mask-places", help=_PLACES_HELP)] = False,
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
 ) -> None:
     """Print the K answers that best represent a category or theme, masked, with id, role, wave and attributes."""
@@ -285,7 +287,7 @@ def quotes(
             raise InputError("give --category ID or --theme N (with --question)")
         chosen, rejects = quotes_from_run(
             source, category=category, theme=theme, question=question, role=role, wave=wave, config=QuoteConfig(k=k),
-            screen=Screen(style=mask_style, names=names), used_quotes=used_quotes, cache=cache,
+            screen=Screen(style=mask_style, names=names, places=mask_places), used_quotes=used_quotes, cache=cache,
         )
     except InputError as error:
         _fail(error)
@@ -308,6 +310,7 @@ def report(
     used_quotes: Annotated[Optional[Path], typer.Option("--used-quotes", help="Quotes earlier reports printed: one answer id or quote text per line")] = None,
     mask_style: Annotated[str, typer.Option("--mask-style", help=_MASK_HELP)] = "label",
     names: Annotated[str, typer.Option("--names", help=_NAMES_HELP)] = "auto",
+    mask_places: Annotated[bool, typer.Option("--mask-places", help=_PLACES_HELP)] = False,
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
 ) -> None:
     """Write a draft of the report's "åpne svar" section: counts by role, attribute and wave, charts, masked quotes."""
@@ -316,7 +319,7 @@ def report(
     from fritekst.report import ReportConfig, report_from_run
 
     config = ReportConfig(wave=wave, by=tuple(by) if by else None, small_cell=small_cell, suppress_small=suppress_small,
-                          quotes=QuoteConfig(k=k), mask_style=mask_style, names=names)
+                          quotes=QuoteConfig(k=k), mask_style=mask_style, names=names, mask_places=mask_places)
     try:
         written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache)
     except InputError as error:

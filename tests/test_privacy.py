@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import spacy
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -120,6 +121,29 @@ def test_unknown_mask_style_is_refused_with_the_choices():
 def test_names_in_capitalised_common_words_are_left_alone():
     text = "Liv og helse er viktig. Per i dag har vi ingen. Vi samarbeider med NAV og IMDi i Elverum og Bergen."
     assert Screen(names="list").mask_one(text).text == text
+
+
+def test_places_are_masked_as_sted_only_when_asked():
+    text = "Vi samarbeider med Levanger kommune og Verdal om bosetting, og med NAV."
+    assert Screen(names="list").mask_one(text).text == text
+    masked = Screen(names="list", places=True).mask_one(text)
+    assert "Levanger" not in masked.text and "Verdal" not in masked.text, masked.text
+    assert "NAV" in masked.text  # organisations are not places
+    assert set(masked.kinds) == {"sted"}
+
+
+def test_masking_places_without_an_entity_recogniser_is_refused(monkeypatch, tmp_path):
+    from fritekst import nlp
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    monkeypatch.setenv("FRITEKST_MODELS_DIR", str(tmp_path))  # no pipeline there: the blank fallback
+    nlp.load_pipeline.cache_clear()
+    try:
+        with pytest.raises(InputError, match="--mask-places"):
+            Screen(names="list", places=True).mask_one("Vi bor i Levanger.")
+        assert Screen(names="list").mask_one("Vi bor i Levanger.").text == "Vi bor i Levanger."
+    finally:
+        nlp.load_pipeline.cache_clear()
 
 
 def test_name_recall_and_no_false_alarms_in_the_example_survey():

@@ -165,6 +165,22 @@ def test_cli_errors_are_one_line(run_dir, args, message):
     assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.output
 
 
+def test_cli_mask_places_without_an_entity_recogniser_is_one_line(run_dir, cache_file, monkeypatch, tmp_path):
+    import spacy
+
+    from fritekst import nlp
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    monkeypatch.setenv("FRITEKST_MODELS_DIR", str(tmp_path))  # no pipeline: the blank fallback, no NER
+    nlp.load_pipeline.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["quotes", str(run_dir), "--category", "bolig", "--mask-places",
+                                          "--cache", str(cache_file)])
+    finally:
+        nlp.load_pipeline.cache_clear()
+    assert result.exit_code == 2 and "--mask-places" in result.stderr and result.stderr.count("\n") == 1, result.output
+
+
 def test_a_directory_that_is_not_a_run_is_refused(tmp_path):
     with pytest.raises(InputError, match="not a fritekst run directory"):
         quotes_from_run(tmp_path, category="bolig")

@@ -4,6 +4,8 @@ and the three formats carry the same tables."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from docx import Document
@@ -13,6 +15,7 @@ from typer.testing import CliRunner
 from example_run import run_example
 from fritekst.cli import app
 from fritekst.errors import InputError
+from fritekst.privacy import Screen
 from fritekst.report import Prevalence, ReportConfig, build_report, format_change, format_number, format_percent, role_forms
 from fritekst.report._build import split_columns
 from fritekst.report._tables import group_order, role_order
@@ -212,6 +215,22 @@ def test_cli_errors_are_one_line(run_dir, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     result = CliRunner().invoke(app, ["report", str(run_dir), *args])
     assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.output
+
+
+def test_mask_places_leaves_no_place_in_the_reports_quotes(run_dir, reports, cache_file, tmp_path):
+    def quotes(markdown: str) -> list[str]:
+        return re.findall(r"^> «(.*)»$", markdown, flags=re.MULTILINE)
+
+    screen = Screen(names="none", places=True)
+    plain = quotes(reports[".md"].read_text(encoding="utf-8"))
+    assert any(m.kinds for m in screen.mask(plain))  # by default a quote names a place (Trondheim)
+    out = tmp_path / "rapport.md"
+    result = CliRunner().invoke(app, ["report", str(run_dir), "--question", QUESTION, "--out", str(out),
+                                      "--cache", str(cache_file), "--mask-places"])
+    assert result.exit_code == 0, result.output
+    masked = quotes(out.read_text(encoding="utf-8"))
+    assert len(masked) == len(plain)
+    assert not any(m.kinds for m in screen.mask(masked)), masked  # none left (a quote with one may be swapped)
 
 
 def test_a_table_without_codes_is_refused():

@@ -1,5 +1,5 @@
 """Personal data in what fritekst prints: fødselsnummer and D-nummer, phone numbers, e-mail,
-street addresses and person names, masked in outputs only.
+street addresses, person names and (when asked) places, masked in outputs only.
 
 >>> Screen(names=("list",)).mask_one("Kontakt Kari Nordmann, tlf 912 34 567.").text  # doctest: +SKIP
 'Kontakt [navn], tlf [telefon].'
@@ -8,6 +8,7 @@ Name detectors are a small protocol chosen by name (``list``, ``spacy``); other 
 add one with :func:`register_name_detector`.
 """
 
+from fritekst.privacy._entities import find_places, spacy_ner_available
 from fritekst.privacy._identifiers import (
     ADDRESS,
     DNR,
@@ -15,6 +16,7 @@ from fritekst.privacy._identifiers import (
     FNR,
     NAME,
     PHONE,
+    PLACE,
     Finding,
     find_addresses,
     find_birth_numbers,
@@ -28,11 +30,10 @@ from fritekst.privacy._names import (
     available_name_detectors,
     get_name_detectors,
     register_name_detector,
-    spacy_ner_available,
 )
 from fritekst.privacy._screen import DEFAULT_MASK_STYLE, MASK_STYLES, Masked, Screen, mask_template
 
-KINDS = (FNR, DNR, PHONE, EMAIL, ADDRESS, NAME)
+KINDS = (FNR, DNR, PHONE, EMAIL, ADDRESS, NAME, PLACE)
 
 __all__ = [
     "ADDRESS",
@@ -48,6 +49,7 @@ __all__ = [
     "NAME",
     "NameDetector",
     "PHONE",
+    "PLACE",
     "Screen",
     "SpacyNameDetector",
     "available_name_detectors",
@@ -55,6 +57,7 @@ __all__ = [
     "find_birth_numbers",
     "find_emails",
     "find_phone_numbers",
+    "find_places",
     "get_name_detectors",
     "mask_template",
     "register_name_detector",

@@ -17,6 +17,7 @@ PHONE = "telefon"
 EMAIL = "e-post"
 ADDRESS = "adresse"
 NAME = "navn"
+PLACE = "sted"
 
 
 @dataclass(frozen=True)

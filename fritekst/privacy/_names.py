@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from fritekst.errors import InputError
+from fritekst.privacy._entities import entity_findings, spacy_ner_available
 from fritekst.privacy._identifiers import NAME, Finding
 
 
@@ -191,27 +191,6 @@ def _merge(text: str, words, is_name: list[bool]) -> list[Finding]:
 # ---------------------------------------------------------------------------
 
 
-def spacy_ner_available() -> bool:
-    """True when the pipeline ``fritekst.nlp`` would load has an entity recogniser: an
-    installed ``nb_core_news_*`` has one, a directory under ``models/`` says so in its
-    ``config.cfg``, the blank fallback has none. Reads the config, not the model."""
-    from fritekst import nlp
-
-    source = nlp.pipeline_source()
-    if source == "blank":
-        return False
-    if isinstance(source, Path):
-        import spacy
-
-        if not (source / "meta.json").is_file():  # a training recipe, not a trained pipeline
-            return False
-        try:
-            return "ner" in spacy.util.load_config(source / "config.cfg", interpolate=False)["nlp"]["pipeline"]
-        except Exception:  # an unreadable config: fritekst.nlp will not load it either
-            return False
-    return True
-
-
 class SpacyNameDetector:
     """PER entities from the pipeline ``fritekst.nlp.load_pipeline`` returns."""
 
@@ -219,16 +198,7 @@ class SpacyNameDetector:
     labels = ("PER", "PERSON")
 
     def find(self, texts: Sequence[str]) -> list[list[Finding]]:
-        from fritekst.nlp import load_pipeline
-
-        pipeline = load_pipeline()
-        if "ner" not in pipeline.pipe_names:
-            return [[] for _ in texts]
-        return [
-            [Finding(ent.start_char, ent.end_char, NAME) for ent in doc.ents
-             if ent.label_ in self.labels and _plausible_name(ent.text)]
-            for doc in pipeline.pipe(texts)
-        ]
+        return entity_findings(texts, self.labels, NAME, keep=_plausible_name)
 
 
 def _plausible_name(text: str) -> bool:

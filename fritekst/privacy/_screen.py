@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fritekst.errors import InputError
+from fritekst.privacy._entities import find_places
 from fritekst.privacy._identifiers import IDENTIFIER_FINDERS, Finding
 from fritekst.privacy._names import NameDetector, get_name_detectors
 
@@ -53,7 +54,7 @@ class Masked:
 
 @dataclass(frozen=True)
 class Screen:
-    """Finds fødselsnummer/D-nummer, phone numbers, e-mail, addresses and person names.
+    """Finds fødselsnummer/D-nummer, phone numbers, e-mail, addresses, person names and, if asked, places.
 
     Parameters
     ----------
@@ -63,6 +64,9 @@ class Screen:
     names : str or tuple of str
         Name detectors by registered name: ``auto`` (every available one: the name list, and
         spaCy NER when a trained Norwegian pipeline is present), ``none``, or e.g. ``("list",)``.
+    places : bool
+        Also mask the places the entity recogniser finds, as ``[sted]`` (municipalities, towns,
+        regions; not organisations): for surveys where a place names the respondent.
 
     >>> Screen().mask_one("Ring Kari på 912 34 567").text  # doctest: +SKIP
     'Ring [navn] på [telefon]'
@@ -70,6 +74,7 @@ class Screen:
 
     style: str = DEFAULT_MASK_STYLE
     names: str | tuple[str, ...] = "auto"
+    places: bool = False
 
     def __post_init__(self) -> None:
         mask_template(self.style)  # a bad style fails here, not on the first text with a name
@@ -89,6 +94,9 @@ class Screen:
         for detector in self._name_detectors:
             for spans, names in zip(found, detector.find(texts)):
                 spans.extend(names)
+        if self.places:
+            for spans, places in zip(found, find_places(texts)):
+                spans.extend(places)
         return [_without_overlaps(spans) for spans in found]
 
     def mask(self, texts: Sequence[str]) -> list[Masked]:

@@ -52,7 +52,7 @@ def build_report(
         if question not in known:
             raise InputError(f"no question {question!r}; {suggest(question, known, 'questions')}", column="--question")
     segments, notes = harmonised(segments, codebook)
-    screen = Screen(style=config.mask_style, names=config.names)
+    screen = Screen(style=config.mask_style, names=config.names, places=config.mask_places)
     labels = Labels.from_codebook(codebook)
     reports = tuple(
         _question_report(segments[segments["question"] == q], q, embed, labels, attributes, config, screen, used, notes)

@@ -30,6 +30,8 @@ class ReportConfig:
         How many quotes per category (``k``, 2 by default) and how they are chosen.
     mask_style, names : str
         Passed to :class:`fritekst.privacy.Screen`.
+    mask_places : bool
+        Mask places in quotes too (``Screen(places=True)``).
     role_forms : dict
         Role -> (singular, plural, definite plural), for roles the built-in rules get wrong.
     role_order : tuple of str
@@ -45,6 +47,7 @@ class ReportConfig:
     quotes: QuoteConfig = field(default_factory=lambda: QuoteConfig(k=2))
     mask_style: str = "label"
     names: str | tuple[str, ...] = "auto"
+    mask_places: bool = False
     role_forms: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     role_order: tuple[str, ...] = ()
 

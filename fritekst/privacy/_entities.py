@@ -11,6 +11,7 @@ NAV, Husbanken) are not.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from fritekst.errors import InputError
@@ -40,18 +41,27 @@ def spacy_ner_available() -> bool:
     return True
 
 
+@lru_cache(maxsize=4)
+def _entities(pipeline, texts: tuple[str, ...]) -> tuple[tuple[tuple[int, int, str, str], ...], ...]:
+    """(start, end, label, text) of every entity, per text. Cached for the last few batches: a
+    screen's name detector and place finder read the same texts, and the pipeline is its
+    slowest part."""
+    if "ner" not in pipeline.pipe_names:
+        return tuple(() for _ in texts)
+    return tuple(
+        tuple((ent.start_char, ent.end_char, ent.label_, ent.text) for ent in doc.ents) for doc in pipeline.pipe(texts)
+    )
+
+
 def entity_findings(
     texts: Sequence[str], labels: Sequence[str], kind: str, keep: Callable[[str], bool] = lambda text: True
 ) -> list[list[Finding]]:
     """Spans of entities with one of ``labels`` (and ``keep(text)``), as findings of ``kind``."""
     from fritekst.nlp import load_pipeline
 
-    pipeline = load_pipeline()
-    if "ner" not in pipeline.pipe_names:
-        return [[] for _ in texts]
     return [
-        [Finding(ent.start_char, ent.end_char, kind) for ent in doc.ents if ent.label_ in labels and keep(ent.text)]
-        for doc in pipeline.pipe(texts)
+        [Finding(start, end, kind) for start, end, label, text in entities if label in labels and keep(text)]
+        for entities in _entities(load_pipeline(), tuple(texts))
     ]
 
 

@@ -131,6 +131,8 @@ def main(argv=None) -> None:
         run(python, "convert.py")
     vectors = args.vectors.resolve()
     if not (vectors / "vocab" / "vectors").is_file():
+        if args.checkpoint is not None:  # a table built now would not be the one it was trained with
+            parser.error(f"--vectors {args.vectors}: no vector table there (vectors.py writes one)")
         run(python, "vectors.py", "--out", str(vectors))
     seconds = None
     if args.checkpoint is None:

@@ -132,6 +132,27 @@ def test_places_are_masked_as_sted_only_when_asked():
     assert set(masked.kinds) == {"sted"}
 
 
+def test_every_municipality_name_is_a_place_wherever_the_recogniser_misses_it():
+    from fritekst.privacy import find_municipalities, municipality_names
+
+    assert {"Tydal", "Tromsø", "Nord-Fron", "Guovdageaidnu", "Kautokeino", "Haram"} <= municipality_names()
+    text = "Vi samarbeider med Frosta, Nord-Fron og Tromsø-regionen. Time er knapp. Vi bor i Time."
+    found = [text[f.start : f.end] for f in find_municipalities(text)]
+    # "Nord-Fron" whole; a compound's name part; "Time" only where its capital means a name
+    assert found == ["Frosta", "Nord-Fron", "Tromsø", "Time"], found
+    assert find_municipalities("Frostating og tromsø og Oslos") == []  # words, not names
+    masked = Screen(names="auto", places=True).mask_one("Vi bosetter ikke. Røst er en liten øykommune, som Frosta og Grong.")
+    assert masked.text == "Vi bosetter ikke. [sted] er en liten øykommune, som [sted] og [sted].", masked.text
+
+
+def test_a_municipality_the_recogniser_calls_a_person_is_not_a_name():
+    from fritekst.privacy._names import _plausible_name
+
+    assert not _plausible_name("Sauda") and not _plausible_name("Solund")
+    assert _plausible_name("Kari") and _plausible_name("Strand")  # a listed surname stays a name
+    assert _plausible_name("Sauda Hansen")
+
+
 def test_masking_places_without_an_entity_recogniser_is_refused(monkeypatch, tmp_path):
     from fritekst import nlp
 
@@ -163,8 +184,9 @@ def test_name_recall_and_no_false_alarms_in_the_example_survey():
     alarms = [m.text for m in screen.mask([row["tekst"] for row in answers]) if "[navn]" in m.text]
     assert alarms == [], alarms  # 404 answers without a name: nothing masked as one
     if "spacy" in available_name_detectors():
-        extra = [m for m in Screen(names="auto").mask([row["tekst"] for row in answers]) if "[navn]" in m.text]
+        extra = [m.text for m in Screen(names="auto").mask([row["tekst"] for row in answers]) if "[navn]" in m.text]
         print(f"answers without a name masked as having one (auto): {len(extra)}/{len(answers)}")
+        assert len(extra) <= 2, extra  # measured: 1 ("NAV Indre Namdal"); 7 before municipalities were known
 
 
 # --------------------------------------------------------------------------

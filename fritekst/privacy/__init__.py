@@ -8,7 +8,7 @@ Name detectors are a small protocol chosen by name (``list``, ``spacy``); other 
 add one with :func:`register_name_detector`.
 """
 
-from fritekst.privacy._entities import find_places, spacy_ner_available
+from fritekst.privacy._entities import spacy_ner_available
 from fritekst.privacy._identifiers import (
     ADDRESS,
     DNR,
@@ -31,6 +31,7 @@ from fritekst.privacy._names import (
     get_name_detectors,
     register_name_detector,
 )
+from fritekst.privacy._places import find_municipalities, find_places, municipality_names
 from fritekst.privacy._screen import DEFAULT_MASK_STYLE, MASK_STYLES, Masked, Screen, mask_template
 
 KINDS = (FNR, DNR, PHONE, EMAIL, ADDRESS, NAME, PLACE)
@@ -56,10 +57,12 @@ __all__ = [
     "find_addresses",
     "find_birth_numbers",
     "find_emails",
+    "find_municipalities",
     "find_phone_numbers",
     "find_places",
     "get_name_detectors",
     "mask_template",
+    "municipality_names",
     "register_name_detector",
     "spacy_ner_available",
 ]

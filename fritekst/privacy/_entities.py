@@ -1,12 +1,5 @@
-"""Named entities from the Norwegian pipeline ``fritekst.nlp`` loads: person names for the
-``spacy`` name detector, and places for a screen asked to mask them.
-
-Places are optional because a municipality's name is what a report is about, and usually
-harmless; in a survey of municipalities, though, "Tydal bosetter ikke flyktninger" names the
-respondent. NorNE's place types are masked: GPE_LOC (a municipality or country as a place),
-GPE_ORG (one acting as a body: "Levanger kommune") and LOC (other places); organisations (ORG:
-NAV, Husbanken) are not.
-"""
+"""Named entities from the Norwegian pipeline ``fritekst.nlp`` loads, one pass per batch of
+texts: person names for the ``spacy`` name detector, places for a screen asked to mask them."""
 
 from __future__ import annotations
 
@@ -14,10 +7,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from fritekst.errors import InputError
-from fritekst.privacy._identifiers import PLACE, Finding
-
-PLACE_LABELS = ("GPE_LOC", "GPE_ORG", "LOC", "GPE")  # GPE: pipelines trained on OntoNotes-style labels
+from fritekst.privacy._identifiers import Finding
 
 
 def spacy_ner_available() -> bool:
@@ -63,15 +53,3 @@ def entity_findings(
         [Finding(start, end, kind) for start, end, label, text in entities if label in labels and keep(text)]
         for entities in _entities(load_pipeline(), tuple(texts))
     ]
-
-
-def find_places(texts: Sequence[str]) -> list[list[Finding]]:
-    """Places per text; refused where no pipeline with an entity recogniser is found, since
-    masking nothing would look like masking done."""
-    if not spacy_ner_available():
-        raise InputError(
-            "masking places needs a Norwegian pipeline with an entity recogniser "
-            "(models/nb_fritekst or an installed nb_core_news_*); none was found",
-            column="--mask-places",
-        )
-    return entity_findings(texts, PLACE_LABELS, PLACE)

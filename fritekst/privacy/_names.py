@@ -22,8 +22,10 @@ from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from fritekst.errors import InputError
+from fritekst.privacy._capitals import capitalised, is_common_word, starts_sentence
 from fritekst.privacy._entities import entity_findings, spacy_ner_available
 from fritekst.privacy._identifiers import NAME, Finding
+from fritekst.privacy._places import PERSON_LABELS, municipality_names
 
 
 @runtime_checkable
@@ -69,13 +71,7 @@ def get_name_detectors(names: str | Sequence[str] = "auto") -> list[NameDetector
 # ---------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_SENTENCE_ENDS = ".!?:;\n•*»\"–"
 
-
-def _starts_sentence(text: str, start: int) -> bool:
-    """Capitals say nothing here: at the start of the text, a sentence, a line or a list item."""
-    before = text[:start].rstrip(" \t(«\"'-")
-    return not before or before[-1] in _SENTENCE_ENDS or bool(re.search(r"(?:^|\s)\d+[.)]$", before))
 # Words before a person's name in survey answers: family, job titles, "heter".
 PERSON_CUES = frozenset(
     """far faren mor moren mora sønn sønnen sonen datter datteren dottera kona kone mannen ektemannen
@@ -103,30 +99,6 @@ def surnames() -> frozenset[str]:
     return _names_file("surnames_nb.txt")
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Lower-case forms in Norsk Ordbank (spacy-lookups-data) and the stop words.
-
-    Ordbank writes its proper nouns with a capital ("Kari", "Hansen"), so the lower-case
-    forms are the common words: "liv", "berg" and "per" are there, "kari" is not. Built once
-    per process (about 1.5 s).
-    """
-    from fritekst.nlp import STOP_WORDS, _read_lookups
-
-    tables = _read_lookups("nb_lemma_exc.json.gz")
-    return frozenset(form for table in tables.values() for form in table if form == form.lower()) | STOP_WORDS
-
-
-def _is_common_word(word: str) -> bool:
-    """"Liv", "Berg" and "Per" may be names or words; "Kari" and "Hansen" are names."""
-    return word.lower() in common_words()
-
-
-def _capitalised(word: str) -> bool:
-    """Each part with an initial capital and no other: "Kari", "Anne-Lise" yes; "NAV", "IMDi", "nav" no."""
-    return all(part[:1].isupper() and not any(c.isupper() for c in part[1:]) for part in re.split(r"[-'’]", word))
-
-
 def _known_first_name(word: str) -> bool:
     return all(part in first_names() for part in re.split(r"-", word))  # Anne-Lise
 
@@ -141,28 +113,28 @@ class ListNameDetector:
 
     def find_one(self, text: str) -> list[Finding]:
         words = list(_WORD.finditer(text))
-        starts = [_starts_sentence(text, w.start()) for w in words]
+        starts = [starts_sentence(text, w.start()) for w in words]
         is_name = [self._single(words, starts, i) for i in range(len(words))]
         # A capitalised word right after a name (surname, middle name) belongs to it, and so
         # does an unknown capitalised word right before one ("Nasra Abdi", "Helga Myhre").
         for i in range(1, len(words)):
-            if is_name[i - 1] and _capitalised(words[i].group()) and _joined(text, words[i - 1].end(), words[i].start()):
+            if is_name[i - 1] and capitalised(words[i].group()) and _joined(text, words[i - 1].end(), words[i].start()):
                 is_name[i] = True
         for i in range(len(words) - 2, -1, -1):
             word = words[i].group()
-            if is_name[i + 1] and _capitalised(word) and not _is_common_word(word) and _joined(text, words[i].end(), words[i + 1].start()):
+            if is_name[i + 1] and capitalised(word) and not is_common_word(word) and _joined(text, words[i].end(), words[i + 1].start()):
                 is_name[i] = True
         return _merge(text, words, is_name)
 
     @staticmethod
     def _single(words, starts, i: int) -> bool:
         word = words[i].group()
-        if not _capitalised(word):
+        if not capitalised(word):
             return False
-        common = _is_common_word(word)
+        common = is_common_word(word)
         after_cue = i > 0 and words[i - 1].group().lower() in PERSON_CUES
         next_word = words[i + 1].group() if i + 1 < len(words) else ""
-        before_surname = next_word in surnames() or (_capitalised(next_word) and not _is_common_word(next_word))
+        before_surname = next_word in surnames() or (capitalised(next_word) and not is_common_word(next_word))
         if _known_first_name(word):
             return not common or not starts[i] or before_surname or after_cue
         if word in surnames():
@@ -195,21 +167,22 @@ class SpacyNameDetector:
     """PER entities from the pipeline ``fritekst.nlp.load_pipeline`` returns."""
 
     name = "spacy"
-    labels = ("PER", "PERSON")
 
     def find(self, texts: Sequence[str]) -> list[list[Finding]]:
-        return entity_findings(texts, self.labels, NAME, keep=_plausible_name)
+        return entity_findings(texts, PERSON_LABELS, NAME, keep=_plausible_name)
 
 
 def _plausible_name(text: str) -> bool:
-    """A one-word PER entity that is a common Norwegian word and no known name ("Bustad",
-    "Helse") is the model guessing from a capital letter; several words, a listed name or an
-    unknown word stay names."""
+    """A one-word PER entity that is a common Norwegian word or a municipality and no known
+    name ("Bustad", "Helse", "Sauda" at the start of a sentence) is the model guessing from a
+    capital letter; several words, a listed name or an unknown word stay names."""
     words = text.split()
     if len(words) != 1:
         return True
     word = words[0]
-    return word in first_names() or word in surnames() or not _is_common_word(word)
+    if word in first_names() or word in surnames():
+        return True
+    return not is_common_word(word) and word not in municipality_names()
 
 
 def _register_builtins() -> None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fritekst.errors import InputError
-from fritekst.privacy._entities import find_places
 from fritekst.privacy._identifiers import IDENTIFIER_FINDERS, Finding
 from fritekst.privacy._names import NameDetector, get_name_detectors
+from fritekst.privacy._places import find_places
 
 MASK_STYLES = {
     "label": "[{kind}]",  # [navn], [telefon], [e-post], [fødselsnummer], [d-nummer], [adresse]

@@ -1,0 +1,43 @@
+"""What a capital letter tells in Norwegian text, for the name and place finders.
+
+Norwegian capitalises little besides proper nouns and the first word of a sentence, so a
+capitalised word inside a sentence is a name, a place or an organisation, and one at the start
+of a sentence may be any word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_SENTENCE_ENDS = ".!?:;\n•*»\"–"
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Capitals say nothing here: at the start of the text, a sentence, a line or a list item."""
+    before = text[:start].rstrip(" \t(«\"'-")
+    return not before or before[-1] in _SENTENCE_ENDS or bool(re.search(r"(?:^|\s)\d+[.)]$", before))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case forms in Norsk Ordbank (spacy-lookups-data) and the stop words.
+
+    Ordbank writes its proper nouns with a capital ("Kari", "Hansen"), so the lower-case
+    forms are the common words: "liv", "berg" and "per" are there, "kari" is not. Built once
+    per process (about 1.5 s).
+    """
+    from fritekst.nlp import STOP_WORDS, _read_lookups
+
+    tables = _read_lookups("nb_lemma_exc.json.gz")
+    return frozenset(form for table in tables.values() for form in table if form == form.lower()) | STOP_WORDS
+
+
+def is_common_word(word: str) -> bool:
+    """"Liv", "Berg" and "Per" may be names or words; "Kari" and "Hansen" are names."""
+    return word.lower() in common_words()
+
+
+def capitalised(word: str) -> bool:
+    """Each part with an initial capital and no other: "Kari", "Anne-Lise" yes; "NAV", "IMDi", "nav" no."""
+    return all(part[:1].isupper() and not any(c.isupper() for c in part[1:]) for part in re.split(r"[-'’]", word))

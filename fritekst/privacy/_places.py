@@ -49,6 +49,12 @@ def find_municipalities(text: str) -> list[Finding]:
     ]
 
 
+def _not_an_acronym(text: str) -> bool:
+    """The recogniser sometimes calls an agency a place ("IMDi", "NAV Levanger"). A word with
+    a capital after its first letter names an organisation, and those identify no one."""
+    return not any(any(c.isupper() for c in part[1:]) for part in re.split(r"[\s\-'’]+", text))
+
+
 def find_places(texts: Sequence[str]) -> list[list[Finding]]:
     """Places per text; refused where no pipeline with an entity recogniser is found, since
     masking only the municipalities would look like masking every place."""
@@ -58,7 +64,7 @@ def find_places(texts: Sequence[str]) -> list[list[Finding]]:
             "(models/nb_fritekst or an installed nb_core_news_*); none was found",
             column="--mask-places",
         )
-    places = entity_findings(texts, PLACE_LABELS, PLACE)
+    places = entity_findings(texts, PLACE_LABELS, PLACE, keep=_not_an_acronym)
     # "Røst er en liten øykommune": the recogniser calls a sentence-initial municipality a
     # person, and the name detector drops it as one, so it is a place.
     taken_for_persons = entity_findings(texts, PERSON_LABELS, PLACE, keep=municipality_names().__contains__)

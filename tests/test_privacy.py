@@ -141,6 +141,8 @@ def test_every_municipality_name_is_a_place_wherever_the_recogniser_misses_it():
     # "Nord-Fron" whole; a compound's name part; "Time" only where its capital means a name
     assert found == ["Frosta", "Nord-Fron", "Tromsø", "Time"], found
     assert find_municipalities("Frostating og tromsø og Oslos") == []  # words, not names
+    text = "Bydel Søndre Nordstrand og St. Hanshaugen"  # Oslo's districts answer as municipalities
+    assert [text[f.start : f.end] for f in find_municipalities(text)] == ["Søndre Nordstrand", "St. Hanshaugen"]
     masked = Screen(names="auto", places=True).mask_one("Vi bosetter ikke. Røst er en liten øykommune, som Frosta og Grong.")
     assert masked.text == "Vi bosetter ikke. [sted] er en liten øykommune, som [sted] og [sted].", masked.text
 

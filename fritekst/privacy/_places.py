@@ -27,7 +27,8 @@ PERSON_LABELS = ("PER", "PERSON")
 
 @lru_cache(maxsize=1)
 def municipality_names() -> frozenset[str]:
-    """Official names of Norway's municipalities, Norwegian, Sami and Kven, as written."""
+    """Official names of Norway's municipalities (Norwegian, Sami and Kven; current and merged
+    away since 2018) and of Oslo's districts, as written."""
     from fritekst.nlp import _data_lines
 
     return frozenset(_data_lines("municipalities_no.txt"))

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in turn, results in bench/results/."""
 
-from bench import app_speed, coding, coding_example, keyword_lemmas, quality, speed
+from bench import app_speed, coding, coding_example, keyword_lemmas, privacy, quality, speed
 
 if __name__ == "__main__":
     quality.main([])
@@ -9,5 +9,6 @@ if __name__ == "__main__":
     coding_example.main([])
     keyword_lemmas.main([])
     keyword_lemmas.main(["--dataset", "example"])
+    privacy.main([])
     app_speed.main([])
     speed.main([])

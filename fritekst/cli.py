@@ -257,9 +257,10 @@ def codebook_import(
 
 
 _SOURCE_HELP = "A run directory written by `fritekst run --codebook …`, or a project store (its latest run, coders' codes winning)"
-_MASK_HELP = "How personal data is masked: label ([navn], [telefon] …), generic ([fjernet]), stars, or a template with {kind}"
+# Rich reads "[navn]" as markup and drops it from --help: the brackets are escaped.
+_MASK_HELP = "How personal data is masked: label (\\[navn], \\[telefon] …), generic (\\[fjernet]), stars, or a template with {kind}"
 _NAMES_HELP = "Name detectors: auto (name list, plus spaCy NER when a trained pipeline is present), list, spacy, none"
-_PLACES_HELP = "Mask places too, as [sted] (municipalities, towns, regions): when a place names the respondent"
+_PLACES_HELP = "Mask places too, as \\[sted] (municipalities, towns, regions): when a place names the respondent"
 
 
 @app.command()

@@ -276,3 +276,10 @@ def test_installed_command_prints_no_traceback(tmp_path):
 def test_help_is_fast_and_lists_run():
     done = subprocess.run([sys.executable, "-m", "fritekst.cli", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "run" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["quotes", "report"])
+def test_help_shows_the_masks_as_printed(command):
+    """Rich reads "[navn]" as markup; the help must still show the masks a report will print."""
+    shown = CliRunner().invoke(app, [command, "--help"], terminal_width=200).output
+    assert all(mask in shown for mask in ("[navn]", "[telefon]", "[fjernet]", "[sted]")), shown

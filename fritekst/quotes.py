@@ -24,6 +24,7 @@ import pandas as pd
 
 from fritekst.errors import InputError
 from fritekst.privacy import Screen
+from fritekst.results import group_attributes
 
 Embed = Callable[[list[str]], np.ndarray]
 """Texts in, L2-normalised rows out (see :func:`cached_embed`)."""
@@ -234,6 +235,8 @@ def quotes_for(
         members = members[members["role"] == role]
     if wave is not None:
         members = members[members["wave"].astype(str) == str(wave)]
+    if screen is not None and screen.places:  # a municipality masked in the quote is not printed beside it
+        attributes = group_attributes(segments, attributes)
     vectors = embed(members["text"].tolist()) if len(members) else np.zeros((0, 1), dtype=np.float32)
     return select_quotes(members, vectors, category=category, attributes=attributes, config=config, screen=screen, used=used)
 

@@ -111,6 +111,16 @@ def attribute_columns(run: RunResult) -> list[str]:
     return mapped_attributes(run.manifest, run.assignments.columns)
 
 
+MAX_GROUPS = 8
+"""More values than this (kommune, kommunenr) name respondents rather than sort them into groups."""
+
+
+def group_attributes(segments: pd.DataFrame, attributes) -> list[str]:
+    """The attributes that sort respondents into a few groups (size band, centrality, region),
+    not those that all but name each one (kommune, kommunenr)."""
+    return [a for a in attributes if a in segments and segments[a].replace("", pd.NA).nunique() <= MAX_GROUPS]
+
+
 def mapped_attributes(manifest: dict, columns) -> list[str]:
     """The attribute columns a run's ``manifest`` names that a table with ``columns`` has."""
     attrs = manifest.get("config", {}).get("mapping", {}).get("attrs") or []

@@ -58,6 +58,17 @@ def test_quotes_are_distinct_printable_from_the_category_and_traceable(run, embe
     assert "too short (under 6 words)" in set(rejects["reason"])  # "Boliger.", "boligmangel"
 
 
+def test_with_places_masked_a_quote_does_not_print_its_municipality_beside_it(run, embed):
+    attributes = attribute_columns(run)
+    assert {"kommune", "kommunenr", "storrelse"} <= set(attributes)
+    plain, _ = quotes_for(run.assignments, embed, category="bolig", attributes=attributes, screen=Screen(names="list"))
+    assert all("kommune" in quote for quote in plain["attributes"])
+    masked, _ = quotes_for(run.assignments, embed, category="bolig", attributes=attributes,
+                           screen=Screen(names="list", places=True))
+    for quote in masked["attributes"]:  # size band and region sort respondents into groups; they stay
+        assert "kommune" not in quote and "kommunenr" not in quote and "storrelse" in quote, quote
+
+
 def test_quotes_for_one_role_and_wave(run, embed):
     quotes, _ = quotes_for(run.assignments, embed, category="bolig", role="Kommunedirektør", wave="2025")
     assert len(quotes) and (quotes["role"] == "Kommunedirektør").all() and (quotes["wave"] == "2025").all()

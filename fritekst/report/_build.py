@@ -15,6 +15,7 @@ from fritekst.errors import InputError
 from fritekst.names import suggest
 from fritekst.privacy import Screen
 from fritekst.quotes import Embed, UsedQuotes, quotes_for
+from fritekst.results import group_attributes
 from fritekst.report._model import CategorySection, QuestionReport, Report, ReportConfig
 from fritekst.report._tables import (
     NOT_CODED,
@@ -29,9 +30,6 @@ from fritekst.report._tables import (
 )
 from fritekst.report._words import category_sentence, roles_sentence, who_answered
 from fritekst.report._numbers import format_change, format_percent
-
-MAX_GROUPS = 8
-
 
 def build_report(
     segments: pd.DataFrame,
@@ -98,7 +96,7 @@ def split_columns(segments: pd.DataFrame, attributes: Sequence[str], by: Sequenc
             if column not in segments:
                 raise InputError(f"no attribute {column!r}; {suggest(column, list(attributes), 'attributes')}", column="--by")
         return list(by)
-    return [a for a in attributes if a in segments and 2 <= segments[a].replace("", pd.NA).nunique() <= MAX_GROUPS]
+    return [a for a in group_attributes(segments, attributes) if segments[a].replace("", pd.NA).nunique() >= 2]
 
 
 def _question_report(all_waves, question, embed, labels, attributes, config, screen, used, notes) -> QuestionReport:

@@ -38,6 +38,15 @@ def is_common_word(word: str) -> bool:
     return word.lower() in common_words()
 
 
+def _parts(text: str) -> list[str]:
+    return re.split(r"[\s\-'’]+", text)
+
+
 def capitalised(word: str) -> bool:
     """Each part with an initial capital and no other: "Kari", "Anne-Lise" yes; "NAV", "IMDi", "nav" no."""
-    return all(part[:1].isupper() and not any(c.isupper() for c in part[1:]) for part in re.split(r"[-'’]", word))
+    return all(part[:1].isupper() for part in _parts(word)) and not has_inner_capital(word)
+
+
+def has_inner_capital(text: str) -> bool:
+    """A capital after a word's first letter, as acronyms and agency names have ("IMDi", "NAV")."""
+    return any(any(c.isupper() for c in part[1:]) for part in _parts(text))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from fritekst.errors import InputError
-from fritekst.privacy._capitals import is_common_word, starts_sentence
+from fritekst.privacy._capitals import has_inner_capital, is_common_word, starts_sentence
 from fritekst.privacy._entities import entity_findings, spacy_ner_available
 from fritekst.privacy._identifiers import PLACE, Finding
 
@@ -53,7 +53,7 @@ def find_municipalities(text: str) -> list[Finding]:
 def _not_an_acronym(text: str) -> bool:
     """The recogniser sometimes calls an agency a place ("IMDi", "NAV Levanger"). A word with
     a capital after its first letter names an organisation, and those identify no one."""
-    return not any(any(c.isupper() for c in part[1:]) for part in re.split(r"[\s\-'’]+", text))
+    return not has_inner_capital(text)
 
 
 def find_places(texts: Sequence[str]) -> list[list[Finding]]:

@@ -31,6 +31,7 @@ from fritekst.report._tables import (
 from fritekst.report._words import category_sentence, roles_sentence, who_answered
 from fritekst.report._numbers import format_change, format_percent
 
+
 def build_report(
     segments: pd.DataFrame,
     embed: Embed,

@@ -22,6 +22,14 @@ import pandas as pd
 MODEL = "model"
 
 
+def from_store(codings: pd.DataFrame) -> pd.DataFrame:
+    """The store's codings (``segment_id``, ``coder``, ``code_id``, …) as this module's input.
+
+    The store's own ``segment`` column is a sentence's number within its answer, not a key: using
+    it would pool every answer's first sentence into one unit."""
+    return codings[["segment_id", "coder", "code_id"]].rename(columns={"segment_id": "segment"})
+
+
 def coding_matrix(codings: pd.DataFrame) -> pd.DataFrame:
     """Coders × segments, the code in each cell, NaN where a coder did not code a segment."""
     latest = codings.drop_duplicates(["segment", "coder"], keep="last")

@@ -55,12 +55,13 @@ def test_themes_page_renames_merges_splits_and_accepts_a_theme(project):
     assert not at.exception, at.exception
     themes_before = at.dataframe[0].value
     first = int(themes_before["#"].iloc[0])
-    at.text_input(key="rename_label").input("Boligmarkedet")
+    rename_box(at).input("Boligmarkedet")
     at.button[[b.label for b in at.button].index("Lagre navnet")].click().run()
     assert not at.exception, at.exception
     with open_store(project) as store:
         assert "Boligmarkedet" in set(store.themes(question=QUESTION)["label"])
     size = int(themes_before.set_index("#").loc[first, "Svar"])
+    next(s for s in at.selectbox if s.key.startswith("accept_code")).select("bolig")
     accept = next(b for b in at.button if b.label.startswith("Kod alle"))
     accept.click().run()
     assert not at.exception, at.exception
@@ -80,6 +81,10 @@ def test_themes_page_renames_merges_splits_and_accepts_a_theme(project):
         assert {"rename_theme", "merge_themes", "split_theme"} <= set(store.audit_log()["action"])
 
 
+def rename_box(at):
+    return next(w for w in at.text_input if w.key and w.key.startswith("rename_label"))
+
+
 def click(at, label):
     return at.button[[b.label for b in at.button].index(label)].click().run()
 
@@ -93,13 +98,15 @@ def test_themes_page_refuses_a_rename_of_a_theme_another_coder_renamed_meanwhile
     first = int(at.dataframe[0].value["#"].iloc[0])
     with open_store(project) as store:  # ola renames it while kari's page shows it
         store.rename_theme(int(store.runs()["run_id"].iloc[-1]), QUESTION, first, "Ola sitt navn", actor="ola")
-    at.text_input(key="rename_label").input("Kari sitt navn")
+    rename_box(at).input("Kari sitt navn")
     click(at, "Lagre navnet")
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [WORKSPACE_TEXTS["nb"]["theme_changed"]]
     assert "Ola sitt navn" in set(at.dataframe[0].value["Navn"])  # the page shows the theme as it is now
     with open_store(project) as store:
         assert store.themes(question=QUESTION).set_index("theme_id")["label"][first] == "Ola sitt navn"
+    assert rename_box(at).value == "Ola sitt navn"  # the box shows the stored name, not the refused one
+    rename_box(at).input("Kari sitt navn")
     click(at, "Lagre navnet")  # made again from what the page shows now, the rename goes through
     assert not at.error
     with open_store(project) as store:
@@ -163,8 +170,8 @@ def test_coding_page_saves_a_coding_moves_on_and_filters(project):
 def test_codebook_page_saves_a_new_version_and_refuses_a_stale_edit(project):
     at = app(project, "codebook")
     assert not at.exception, at.exception
-    at.selectbox(key="edit_id").select("bolig")
-    at.text_input(key="edit_label").input("Mangel på egnede boliger")
+    at.selectbox(key="edit_id").select("bolig").run()
+    at.text_input(key="edit_label_bolig_v1").input("Mangel på egnede boliger")
     at.button[[b.label for b in at.button].index("Lagre som ny versjon")].click().run()
     assert not at.exception, at.exception
     with open_store(project) as store:
@@ -173,7 +180,7 @@ def test_codebook_page_saves_a_new_version_and_refuses_a_stale_edit(project):
         # another coder saves version 3 while this page still shows version 2
         store.save_codebook(codebook.model_copy(update={"description": "endret av ola"}), author="ola",
                             expected_version=2)
-    at.text_input(key="edit_label").input("Boliger")
+    at.text_input(key="edit_label_bolig_v2").input("Boliger")
     at.button[[b.label for b in at.button].index("Lagre som ny versjon")].click().run()
     assert any("version" in e.value for e in at.error), [e.value for e in at.error]
     with open_store(project) as store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fritekst.agreement import agreement_summary
+from fritekst.agreement import agreement_summary, from_store
 from fritekst.app.workspace import Workspace
 from fritekst.report import format_number, format_percent
 from fritekst.store import MODEL_CODER
@@ -18,7 +18,7 @@ def show(ws: Workspace) -> None:
     if (codings["coder"] != MODEL_CODER).sum() == 0:
         st.info(t["no_codings"])
         return
-    summary = agreement_summary(codings[["segment_id", "coder", "code_id"]].rename(columns={"segment_id": "segment"}))
+    summary = agreement_summary(from_store(codings))
     st.metric(t["alpha"], format_number(summary["alpha"], 2))
     st.caption(t["agreement_caption"])
     pair_headings = {"coder_a": t["coder_a"], "coder_b": t["coder_b"], "n_segments": t["n_segments"],

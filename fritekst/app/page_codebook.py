@@ -81,14 +81,18 @@ def _edit(ws: Workspace, codebook: Codebook) -> None:
         category = codebook.category(chosen)
         groups = [""] + [c.id for c in codebook.categories if c.parent is None and c.id != chosen and not c.special
                          and c.retired is None]
-        with st.form("edit_form"):
-            label = st.text_input(t["label"], category.label, key="edit_label")
-            description = st.text_area(t["description"], category.description, key="edit_description")
-            keywords = st.text_input(t["keywords"], ", ".join(category.keywords), key="edit_keywords")
-            examples = st.text_area(t["examples"], "\n".join(category.examples), key="edit_examples")
+        # Every field is keyed by the chosen category and the version shown: a widget's default is
+        # read once per key, so fixed keys would keep showing (and saving) the first category's fields.
+        key = f"{chosen}_v{codebook.version}"
+        with st.form(f"edit_form_{key}"):
+            label = st.text_input(t["label"], category.label, key=f"edit_label_{key}")
+            description = st.text_area(t["description"], category.description, key=f"edit_description_{key}")
+            keywords = st.text_input(t["keywords"], ", ".join(category.keywords), key=f"edit_keywords_{key}")
+            examples = st.text_area(t["examples"], "\n".join(category.examples), key=f"edit_examples_{key}")
             parent = st.selectbox(t["parent"], groups, index=groups.index(category.parent or ""),
-                                  format_func=lambda g: ws.category_label(g) if g else t["none"], key="edit_parent")
-            colour = st.color_picker(t["colour"], category.color or "#4C78A8", key="edit_colour")
+                                  format_func=lambda g: ws.category_label(g) if g else t["none"],
+                                  key=f"edit_parent_{key}")
+            colour = st.color_picker(t["colour"], category.color or "#4C78A8", key=f"edit_colour_{key}")
             if st.form_submit_button(t["save_version"]):
                 updated = category.model_copy(update={
                     "label": label.strip(), "description": description.strip(),

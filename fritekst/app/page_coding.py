@@ -92,15 +92,18 @@ def _answer(ws: Workspace, answer: pd.Series) -> None:
     current = answer["my_code"] or suggestion
     segment_id = int(answer["segment_id"])
     with st.form(f"code_{segment_id}", clear_on_submit=False):
-        code = st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else 0,
-                            format_func=ws.category_label, key=f"code_{segment_id}")
+        # Nothing is pre-filled without a confident suggestion: those are the answers that need judgement.
+        code = st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else None,
+                            format_func=ws.category_label, key=f"code_{segment_id}", placeholder=t["choose"])
         more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}", placeholder=t["choose"])
         quote = st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")
         memo = st.text_input(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}")
         save, save_next = st.columns(2)
         saved = save.form_submit_button(t["save"])
         saved_next = save_next.form_submit_button(t["save_next"], type="primary")
-    if saved or saved_next:
+    if (saved or saved_next) and code is None:
+        st.error(t["choose_code"])
+    elif saved or saved_next:
         ws.store.add_coding(segment_id, code, ws.coder, ws.codebook.version, codebook=ws.codebook.name,
                             memo=memo or None, quote_candidate=quote, extra_codes=more)
         if saved_next:

@@ -82,8 +82,10 @@ def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, 
     others = right.multiselect(t["merge"], [i for i in labels if i != theme_id], key="merge_with",
                                placeholder=t["choose"], format_func=lambda i: f"{i} · {labels[i]}")
     theme, others, seen = _as_seen(ws, theme_id, others, versions)
-    with left.form("rename_form"):
-        label = st.text_input(t["rename"], value=labels[theme_id], key="rename_label")
+    # Keyed by the theme and its stored name: a widget's default is read once per key, so a fixed
+    # key would keep showing the first theme's name (and a rename elsewhere would not show).
+    with left.form(f"rename_form_{theme_id}"):
+        label = st.text_input(t["rename"], value=labels[theme_id], key=f"rename_label_{theme_id}_{labels[theme_id]}")
         if st.form_submit_button(t["rename_button"]):
             ws.store.rename_theme(ws.run_id, ws.question, theme, label, actor=ws.coder, seen=seen)
             done(t["done_rename"].format(label=label.strip()))
@@ -97,10 +99,14 @@ def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, 
         return
     codable = [c.id for c in ws.codebook.codable()]
     suggested = row.get("suggested_code") or ""
-    with st.form("accept_form"):
-        code = st.selectbox(t["accept"], codable, index=codable.index(suggested) if suggested in codable else 0,
-                            format_func=ws.category_label, key="accept_code")
+    with st.form(f"accept_form_{theme_id}"):
+        # Keyed by theme, so each theme offers its own suggestion; none when it has none.
+        code = st.selectbox(t["accept"], codable, index=codable.index(suggested) if suggested in codable else None,
+                            format_func=ws.category_label, key=f"accept_code_{theme_id}", placeholder=t["choose"])
         if st.form_submit_button(t["accept_button"].format(n=len(members))):
+            if code is None:
+                st.error(t["choose_code"])
+                return
             n = accept_theme(ws.store, ws.run_id, ws.question, theme, code, ws.coder, ws.codebook.version,
                              codebook=ws.codebook.name, seen=seen)
             done(t["done_accept"].format(n=n, code=ws.category_label(code)))

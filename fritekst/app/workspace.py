@@ -117,8 +117,10 @@ def done(message: str) -> None:
 
 
 def _latest_codebook(store: Store, name) -> Codebook | None:
+    """The latest version of the run's codebook; for a run made without one, the store's own
+    codebook once one is saved (uploaded, or made from the themes in the app)."""
     if name is None or (isinstance(name, float) and pd.isna(name)):
-        return None
+        name = None
     try:
         return store.codebook(name)
     except InputError:

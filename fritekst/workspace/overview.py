@@ -7,7 +7,7 @@ import pandas as pd
 
 from fritekst.codebook import Codebook
 
-from fritekst.agreement import krippendorff_alpha
+from fritekst.agreement import from_store, krippendorff_alpha
 from fritekst.counts import answer_counts
 from fritekst.store import MODEL_CODER
 
@@ -31,7 +31,7 @@ def question_overview(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.DataF
             "segments": len(said),
             "coded_share": float(coded.mean()) if len(said) else 0.0,
             "coders": int(shared["coder"].nunique()),
-            "alpha": krippendorff_alpha(shared) if len(shared) else float("nan"),
+            "alpha": krippendorff_alpha(from_store(shared)) if len(shared) else float("nan"),
         })
     return pd.DataFrame(rows)
 

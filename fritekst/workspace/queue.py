@@ -45,6 +45,8 @@ def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str) -> p
                .groupby("segment_id")["pair"].agg("; ".join))
     queue["others"] = _lookup(queue["segment_id"], summary, "")
     queue.loc[queue["my_code"] == "", "others"] = ""
+    if "code_id" not in queue:  # a run without a codebook has no suggestions
+        queue["code_id"] = ""
     if "confidence" not in queue:
         queue["confidence"] = 0.0
     queue["confidence"] = pd.to_numeric(queue["confidence"], errors="coerce").fillna(0.0)

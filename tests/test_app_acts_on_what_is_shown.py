@@ -1,0 +1,237 @@
+"""Issue 13: every action in the coder workspace acts on exactly what the coder sees.
+
+Each test picks a non-first item (category, theme, answer), acts on it through the page, and
+checks in the store that exactly that item changed and nothing else did.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fritekst.app.workspace_texts import WORKSPACE_TEXTS
+from fritekst.store import MODEL_CODER, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+QUESTION = "q17_barrierer"
+SUGGESTED = "q23_samarbeid"  # with the TF-IDF example run, its later themes have suggested categories
+NB = WORKSPACE_TEXTS["nb"]
+
+
+def _script(target: str) -> None:
+    from fritekst.app.streamlit_main import run_from_argv
+
+    run_from_argv(["app", target])
+
+
+def app(project, page, coder="kari", question=QUESTION):
+    at = AppTest.from_function(_script, args=(str(project),), default_timeout=90)
+    at.run()
+    at.sidebar.text_input(key="coder").input(coder)
+    at.sidebar.selectbox(key="question").select(question)
+    at.sidebar.radio(key="page").set_value(page)
+    return at.run()
+
+
+def click(at, label):
+    return at.button[[b.label for b in at.button].index(label)].click().run()
+
+
+def people_codings(store, question=QUESTION):
+    codings = store.codings(question=question)
+    return codings[codings["coder"] != MODEL_CODER]
+
+
+def test_editing_a_later_category_shows_and_saves_that_category(example_project):
+    """Defect 1: the edit form showed the first category whatever was chosen, and saved its fields
+    over the chosen one."""
+    with open_store(example_project) as store:
+        before = store.codebook()
+    active = [c.id for c in before.categories if c.retired is None and not c.special]
+    chosen = before.category("tolk")
+    assert active.index("tolk") > 0
+    at = app(example_project, "codebook")
+    at.selectbox(key="edit_id").select("tolk").run()
+    label = next(w for w in at.text_input if w.key and w.key.startswith("edit_label"))
+    keywords = next(w for w in at.text_input if w.key and w.key.startswith("edit_keywords"))
+    assert label.value == chosen.label
+    assert keywords.value == ", ".join(chosen.keywords)
+    description = next(w for w in at.text_area if w.key and w.key.startswith("edit_description"))
+    description.input(chosen.description + " Også skriftlig oversettelse.")
+    click(at, NB["save_version"])
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        after = store.codebook()
+    assert after.version == before.version + 1
+    edited = after.category("tolk")
+    assert edited.description == chosen.description + " Også skriftlig oversettelse."
+    assert (edited.label, edited.keywords, edited.examples, edited.parent) == (
+        chosen.label, chosen.keywords, chosen.examples, chosen.parent)
+    others = lambda book: [c for c in book.categories if c.id != "tolk"]  # noqa: E731
+    assert others(after) == others(before)
+
+
+def _themes_with_different_suggestions(project):
+    with open_store(project) as store:
+        themes = store.themes(question=SUGGESTED)
+    first = themes.iloc[0]
+    suggested = themes["suggested_code"].fillna("")
+    other = themes[(themes["theme_id"] != first["theme_id"]) & (suggested != "")
+                   & (suggested != (first["suggested_code"] or ""))]
+    assert not other.empty, "the example run needs two themes with different suggestions"
+    return themes, other.iloc[-1]
+
+
+def test_accepting_a_later_theme_offers_and_codes_its_own_suggestion(example_project):
+    """Defect 2: "Kod alle" pre-selected the first drawn theme's category for every theme."""
+    themes, chosen = _themes_with_different_suggestions(example_project)
+    theme_id = int(chosen["theme_id"])
+    at = app(example_project, "themes", question=SUGGESTED)
+    at.selectbox(key="theme").select(theme_id).run()
+    accept = next(s for s in at.selectbox if s.key and s.key.startswith("accept_code"))
+    assert accept.value == chosen["suggested_code"]
+    next(b for b in at.button if b.label.startswith("Kod alle")).click().run()
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        segments = store.segments(question=SUGGESTED)
+        coded = people_codings(store, question=None)
+    members = segments[(segments["theme_id"] == theme_id) & ~segments["non_answer"]]["segment_id"]
+    assert set(coded["segment_id"]) == set(members)
+    assert set(coded["code_id"]) == {chosen["suggested_code"]} and set(coded["coder"]) == {"kari"}
+
+
+def test_an_answer_without_a_confident_suggestion_is_not_saved_as_the_first_category(example_project):
+    """Defect 3: with no suggestion the code box pre-filled the first category, and "Lagre og
+    neste" saved it as the coder's code."""
+    question = QUESTION
+    with open_store(example_project) as store:
+        segments = store.segments(question=question)
+    unsure = segments[~segments["non_answer"] & (segments["code_id"].fillna("") == "")]
+    assert len(unsure) >= 1
+    at = app(example_project, "coding", question=question)
+    at.checkbox(key="f_uncoded").check()
+    at.slider(key="f_confidence").set_range(0.0, 1.0)
+    # open an answer with no suggestion that is not the first in the queue
+    rows = segments[~segments["non_answer"]].reset_index(drop=True)
+    position = int(rows.index[rows["segment_id"] == unsure["segment_id"].iloc[-1]][0]) + 1
+    assert position > 1
+    at.number_input(key="position").set_value(position).run()
+    assert any(NB["no_suggestion"] in m.value for m in at.markdown)
+    code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    assert code.value is None
+    click(at, NB["save_next"])
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [NB["choose_code"]]
+    with open_store(example_project) as store:
+        assert people_codings(store).empty
+    code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    code.select("tolk")
+    click(at, NB["save_next"])
+    with open_store(example_project) as store:
+        coded = people_codings(store)
+    assert list(coded["segment_id"]) == [int(unsure["segment_id"].iloc[-1])]
+    assert list(coded["code_id"]) == ["tolk"]
+
+
+@pytest.fixture
+def project_without_codebook(tmp_path):
+    """The example survey run without --codebook into a project store, as a new user starts."""
+    from fritekst.run import run_survey
+    from fritekst.settings import build_run_config
+
+    path = tmp_path / "fritekst.db"
+    config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf")
+    result = run_survey(EXAMPLE, config)
+    with open_store(path) as store:
+        store.import_survey(EXAMPLE, config.mapping)
+        store.save_run(result)
+    return path
+
+
+def test_a_project_without_a_codebook_codes_once_one_is_uploaded(project_without_codebook):
+    """Defect 4: Koding crashed (KeyError code_id) on a run without a codebook, and an uploaded
+    codebook was saved but never picked up."""
+    at = app(project_without_codebook, "coding")
+    assert not at.exception, at.exception
+    assert any(NB["no_codebook"] in i.value for i in at.info)
+    at.sidebar.radio(key="page").set_value("codebook").run()
+    assert not at.exception, at.exception
+    data = (ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml").read_bytes()
+    uploaded = _upload(at, "kodebok.yaml", data)
+    assert not uploaded.exception, uploaded.exception
+    with open_store(project_without_codebook) as store:
+        assert store.codebook().version == 1
+    assert not any(NB["no_codebook"] in i.value for i in uploaded.info)
+    uploaded.sidebar.radio(key="page").set_value("coding").run()
+    assert not uploaded.exception, uploaded.exception
+    assert not any(NB["no_codebook"] in i.value for i in uploaded.info)
+    code = next(s for s in uploaded.selectbox if s.key and s.key.startswith("code_"))
+    code.select("tolk")
+    click(uploaded, NB["save"])
+    with open_store(project_without_codebook) as store:
+        coded = people_codings(store)
+    assert list(coded["code_id"]) == ["tolk"] and list(coded["codebook_version"]) == [1]
+
+
+def _upload(at, name, data):
+    at.file_uploader(key="upload").set_value((name, data, "application/x-yaml")).run()
+    return click(at, NB["save_version"])
+
+
+def test_overview_and_agreement_show_the_same_alpha(example_project):
+    """Defect 5: Oversikt showed alpha 0,00 where Enighet showed 0,51 for the same codings."""
+    from fritekst.agreement import krippendorff_alpha
+
+    with open_store(example_project) as store:
+        segments = store.segments(question=QUESTION)
+        ids = segments[~segments["non_answer"]]["segment_id"].tolist()[3:13]
+        codes = ["bolig", "tolk", "bolig", "arbeidsmarked", "tolk", "bolig", "arbeidsmarked", "tolk", "bolig", "tolk"]
+        for i, (segment, code) in enumerate(zip(ids, codes)):
+            store.add_coding(segment, code, "kari", 1)
+            store.add_coding(segment, code if i % 3 else "bolig", "ola", 1)
+        codings = store.current_codings(question=QUESTION)
+    people = codings[codings["coder"] != MODEL_CODER][["segment_id", "coder", "code_id"]]
+    people = people.rename(columns={"segment_id": "segment"})
+    expected = pd.Series([krippendorff_alpha(people)]).map(lambda a: f"{a:.2f}".replace(".", ","))[0]
+    assert expected not in ("0,00", "1,00", "nan")
+    overview = app(example_project, "overview")
+    row = overview.dataframe[0].value.set_index("Spørsmål").loc[QUESTION]
+    assert row["Krippendorffs alfa"] == expected
+    agreement = app(example_project, "agreement")
+    assert agreement.metric[0].value == expected
+
+
+def test_the_theme_worked_on_stays_chosen_through_a_rename_and_is_the_one_split(example_project):
+    """Defect 6: the rename box kept the first theme's name, the selector showed the old label
+    after a rename, and a split could hit theme 0."""
+    with open_store(example_project) as store:
+        themes = store.themes(question=QUESTION)
+    chosen = themes.iloc[-2]
+    theme_id = int(chosen["theme_id"])
+    at = app(example_project, "themes")
+    at.selectbox(key="theme").select(theme_id).run()
+    rename = next(w for w in at.text_input if w.key and w.key.startswith("rename_label"))
+    assert rename.value == chosen["label"]
+    rename.input("Språk og tolking")
+    click(at, NB["rename_button"])
+    assert not at.exception, at.exception
+    assert at.selectbox(key="theme").value == theme_id
+    assert "Språk og tolking" in at.selectbox(key="theme").options[list(themes["theme_id"]).index(theme_id)]
+    rename = next(w for w in at.text_input if w.key and w.key.startswith("rename_label"))
+    assert rename.value == "Språk og tolking"
+    with open_store(example_project) as store:
+        renamed = store.themes(question=QUESTION)
+        segments_before = store.segments(question=QUESTION)
+    changed = renamed.compare(themes)
+    assert list(changed.index) == [themes.index[themes["theme_id"] == theme_id][0]]
+    at.button(key="split").click().run()
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        segments_after = store.segments(question=QUESTION)
+    moved = segments_before.set_index("segment_id")["theme_id"] != segments_after.set_index("segment_id")["theme_id"]
+    assert moved.any()
+    assert set(segments_before.set_index("segment_id")["theme_id"][moved]) == {theme_id}

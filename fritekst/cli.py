@@ -173,7 +173,7 @@ def open_app(
     port: Annotated[int, typer.Option("--port", help="Local port")] = 8501,
 ) -> None:
     """Open the coder workspace (a project) or a run's themes in the browser (Streamlit, on this machine only)."""
-    import subprocess
+    import os
     import sys
 
     from fritekst.app import streamlit_main
@@ -195,7 +195,9 @@ def open_app(
     command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
                "--", target]
-    raise typer.Exit(subprocess.call(command))
+    # Become the server (exec, not a child): a SIGTERM to `fritekst app` then stops Streamlit
+    # itself instead of leaving it serving, reparented to PID 1.
+    os.execv(sys.executable, command)
 
 
 codebook_app = typer.Typer(no_args_is_help=True)

@@ -235,3 +235,31 @@ def test_the_theme_worked_on_stays_chosen_through_a_rename_and_is_the_one_split(
     moved = segments_before.set_index("segment_id")["theme_id"] != segments_after.set_index("segment_id")["theme_id"]
     assert moved.any()
     assert set(segments_before.set_index("segment_id")["theme_id"][moved]) == {theme_id}
+
+
+def test_an_answer_is_shown_as_text_never_as_markdown_or_html(tmp_path):
+    """An answer with a remote image is shown as written; the coder's browser fetches nothing."""
+    from fritekst.run import run_survey
+    from fritekst.settings import build_run_config
+
+    answers = ["Vi trenger flere boliger til flyktninger.", "Mangel på tolker i helsetjenesten.",
+               "Boligmangel gjør bosetting vanskelig.", "Tolk på telefon fungerer dårlig.",
+               "Se ![logo](http://evil.example/p.png) og <img src=http://evil.example/q.png> *her*",
+               "Det er for få utleieboliger."]
+    survey = tmp_path / "svar.csv"
+    survey.write_text("id;rolle;svar\n" + "".join(f"{i};rådmann;{a}\n" for i, a in enumerate(answers, 1)),
+                      encoding="utf-8")
+    config = build_run_config(text=["svar"], id="id", role="rolle", embedder="tfidf",
+                              codebook=ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml")
+    project = tmp_path / "fritekst.db"
+    with open_store(project) as store:
+        store.import_survey(survey, config.mapping)
+        store.save_run(run_survey(survey, config))
+    at = app(project, "coding", question="svar")
+    at.number_input(key="position").set_value(5).run()
+    assert not at.exception, at.exception
+    assert answers[4] in [t.value for t in at.text]
+    assert not any("evil.example" in m.value for m in at.markdown)
+    at.sidebar.radio(key="page").set_value("themes").run()
+    assert not at.exception, at.exception
+    assert not any("evil.example" in m.value for m in at.markdown)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from fritekst.app.answer_view import show_answer
 from fritekst.app.workspace import Workspace, done
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
@@ -69,11 +70,10 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
 
 def _answer(ws: Workspace, answer: pd.Series) -> None:
     t = ws.t
-    st.markdown(f"> {answer['text']}")
     attributes = [f"{c}: {answer[c]}" for c in mapped_attributes(ws.manifest, answer.index)
                   if pd.notna(answer[c]) and answer[c] != ""]
     who = [str(answer[c]) for c in ("id", "role", "wave") if pd.notna(answer.get(c)) and answer.get(c) != ""]
-    st.caption(" · ".join(who + attributes))
+    show_answer(answer["text"], " · ".join(who + attributes))
     suggestion = answer.get("code_id") if isinstance(answer.get("code_id"), str) else ""
     if suggestion:
         st.write(t["suggestion"].format(label=ws.category_label(suggestion),

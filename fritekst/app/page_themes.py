@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from fritekst.app.answer_view import show_answer
 from fritekst.app.workspace import Workspace, done
 from fritekst.embed import EmbeddingCache
 from fritekst.report import format_number, format_percent
@@ -48,7 +49,7 @@ def show(ws: Workspace) -> None:
     representatives = str(row.get("representative_ids") or "").split(";")
     for _, answer in members[members["id"].isin(representatives)].drop_duplicates("id").iterrows():
         who = " · ".join(str(answer[c]) for c in ("role", "wave") if pd.notna(answer.get(c)) and answer.get(c))
-        st.markdown(f"> {answer['text']}\n\n— {who or answer['id']}")
+        show_answer(answer["text"], who or answer["id"])
     with st.expander(f"{t['members']} ({format_number(len(members))})"):
         st.dataframe(members[["id", "role", "wave", "text"]], hide_index=True, width="stretch")
     if not ws.coder:

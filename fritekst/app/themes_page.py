@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from fritekst.app.answer_view import show_answer
 from fritekst.app.categories_view import show_categories
 from fritekst.app.texts import TEXTS
 from fritekst.results import filter_members, question_summary, question_text, questions, roles, theme_members
@@ -12,6 +13,7 @@ from fritekst.run import RunResult
 
 def main(run: RunResult | None, problem: str = "") -> None:
     """Draw the page for ``run`` (None: explain how to make one, and what was wrong)."""
+    st.set_page_config(page_title="fritekst", layout="wide")
     language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get, horizontal=True)
     t = TEXTS[language]
     st.title(t["title"])
@@ -26,7 +28,7 @@ def main(run: RunResult | None, problem: str = "") -> None:
     question = st.selectbox(t["question"], questions(run), key="question")
     asked = question_text(run, question)
     if asked:
-        st.markdown(f"*{asked}*")
+        st.text(asked)
 
     summary = question_summary(run, question)
     columns = st.columns(4)
@@ -53,7 +55,7 @@ def main(run: RunResult | None, problem: str = "") -> None:
     st.subheader(t["quotes"])
     for _, row in members[members["representative"]].iterrows():
         who = " · ".join(str(row[c]) for c in ("role", "wave") if c in row and row[c])
-        st.markdown(f"> {row['text']}\n\n— {who or row['id']}")
+        show_answer(row["text"], who or row["id"])
 
     st.subheader(t["answers_in_theme"])
     role_choices = roles(members)

@@ -71,6 +71,7 @@ def _codings(_store: Store, key: str, question: str | None, revision: int) -> pd
 
 def main(store: Store | None, problem: str = "") -> None:
     """Draw the workspace for ``store`` (None: say what was wrong opening it)."""
+    st.set_page_config(page_title="fritekst", layout="wide")  # the coder needs every column
     language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get,
                                 horizontal=True, key="language")
     t = WORKSPACE_TEXTS[language]

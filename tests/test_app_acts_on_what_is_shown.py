@@ -263,3 +263,49 @@ def test_an_answer_is_shown_as_text_never_as_markdown_or_html(tmp_path):
     at.sidebar.radio(key="page").set_value("themes").run()
     assert not at.exception, at.exception
     assert not any("evil.example" in m.value for m in at.markdown)
+
+
+def test_undo_withdraws_my_last_coding_and_a_whole_accepted_theme(example_project):
+    """Undo appends a withdrawal: the coding table grows, only my codings of those answers change."""
+    themes, chosen = _themes_with_different_suggestions(example_project)
+    with open_store(example_project) as store:
+        store.add_coding(int(store.segments(question=SUGGESTED)["segment_id"].iloc[-1]), "tolk", "ola", 1)
+        before = store.current_codings()
+        history = len(store.codings())
+    at = app(example_project, "themes", question=SUGGESTED)
+    at.selectbox(key="theme").select(int(chosen["theme_id"])).run()
+    next(b for b in at.button if b.label.startswith("Kod alle")).click().run()
+    with open_store(example_project) as store:
+        accepted = len(people_codings(store, question=None)[lambda c: c["coder"] == "kari"])
+    assert accepted > 1
+    at.button(key="undo").click().run()
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        pd.testing.assert_frame_equal(store.current_codings(), before)
+        assert len(store.codings()) == history + 2 * accepted
+
+    at.sidebar.radio(key="page").set_value("coding").run()
+    at.number_input(key="position").set_value(3).run()
+    code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    code.select("tolk")
+    click(at, NB["save_next"])
+    with open_store(example_project) as store:
+        assert len(store.current_codings()) == len(before) + 1
+    at.button(key="undo").click().run()
+    assert not at.exception, at.exception
+    assert any(NB["undone"].format(n=1) in s.value for s in at.success)
+    with open_store(example_project) as store:
+        pd.testing.assert_frame_equal(store.current_codings(), before)
+        assert set(store.audit_log()["action"]) >= {"withdraw"}
+
+
+def test_other_coders_codes_are_shown_by_their_labels(example_project):
+    with open_store(example_project) as store:
+        segment = int(store.segments(question=QUESTION)[lambda s: ~s["non_answer"]]["segment_id"].iloc[1])
+        store.add_coding(segment, "anmodning_dialog", "ola", 1)
+        store.add_coding(segment, "tolk", "kari", 1)
+        label = store.codebook().category("anmodning_dialog").label
+    at = app(example_project, "coding")
+    at.number_input(key="position").set_value(2).run()
+    others = [m.value for m in at.markdown if m.value.startswith("Andre koderes")]
+    assert others == [NB["others"].format(others=f"ola: {label}")]

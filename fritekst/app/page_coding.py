@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.app.answer_view import show_answer
-from fritekst.app.workspace import Workspace, done
+from fritekst.app.workspace import Workspace, done, undo_button
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
 from fritekst.workspace import CodingFilters, coding_queue, filter_queue
@@ -20,25 +20,39 @@ def show(ws: Workspace) -> None:
     t = ws.t
     st.header(t["pages"]["coding"])
     coder = ws.coder or "–"
-    queue = coding_queue(ws.segments(ws.question), ws.codings(ws.question), coder)
+    labels = {c.id: c.label for c in ws.codebook.categories} if ws.codebook else {}
+    queue = coding_queue(ws.segments(ws.question), ws.codings(ws.question), coder, labels)
+    asked = queue["question_text"].dropna()
+    if len(asked) and asked.iloc[0]:
+        st.text(asked.iloc[0])
     filters = _filters(ws, queue)
     shown = filter_queue(queue, filters).reset_index(drop=True)
-    st.caption(t["n_shown"].format(n=format_number(len(shown)), total=format_number(len(queue))))
+    mine = int((shown["my_code"] != "").sum())
+    st.caption(t["n_shown"].format(n=format_number(len(shown)), total=format_number(len(queue)))
+               + " · " + t["n_mine"].format(n=format_number(mine)))
     if shown.empty:
         st.info(t["nothing"])
         return
     # The position is the number input's own state; buttons and "save and next" move it through
-    # a callback or a pending step, since a widget's state cannot change after it is drawn.
+    # a callback or a pending step, since a widget's state cannot change after it is drawn. A
+    # coder opening the page starts at the first answer they have not coded.
     step = st.session_state.pop("pending_step", 0)
-    st.session_state["position"] = min(max(st.session_state.get("position", 1) + step, 1), len(shown))
+    if "position" not in st.session_state:
+        uncoded = shown.index[shown["my_code"] == ""]
+        st.session_state["position"] = int(uncoded[0]) + 1 if len(uncoded) else 1
+    st.session_state["position"] = min(max(st.session_state["position"] + step, 1), len(shown))
     position = st.number_input(t["position"], min_value=1, max_value=len(shown), key="position")
-    previous, following = st.columns(2)
+    previous, following, undo = st.columns(3)
     previous.button(t["previous"], key="previous", disabled=position <= 1, on_click=_move, args=(-1,))
     following.button(t["next"], key="next", disabled=position >= len(shown), on_click=_move, args=(1,))
+    undo_button(ws, undo)
     _answer(ws, shown.iloc[position - 1])
     with st.expander(t["list"]):
-        listing = shown[["id", "role", "wave", "text", "my_code", "code_id"]].rename(
-            columns={"role": t["roles"], "wave": t["waves"], "my_code": t["my_code"], "code_id": t["model_code"]})
+        listing = shown.assign(my_code=shown["my_code"].map(ws.category_label),
+                               code_id=shown["code_id"].fillna("").map(ws.category_label))
+        listing = listing[["id", "role", "wave", "text", "my_code", "code_id"]].rename(
+            columns={"role": t["roles"], "wave": t["waves"], "text": t["answer"], "my_code": t["my_code"],
+                     "code_id": t["model_code"]})
         st.dataframe(listing, hide_index=True, width="stretch")
 
 

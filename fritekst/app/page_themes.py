@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.app.answer_view import show_answer
-from fritekst.app.workspace import Workspace, done
+from fritekst.app.workspace import Workspace, done, undo_button
 from fritekst.embed import EmbeddingCache
 from fritekst.report import format_number, format_percent
 from fritekst.store import ThemeChanged, theme_versions
@@ -111,6 +111,7 @@ def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, 
             n = accept_theme(ws.store, ws.run_id, ws.question, theme, code, ws.coder, ws.codebook.version,
                              codebook=ws.codebook.name, seen=seen)
             done(t["done_accept"].format(n=n, code=ws.category_label(code)))
+    undo_button(ws)
 
 
 def _as_seen(ws: Workspace, theme_id: int, others: list[int],

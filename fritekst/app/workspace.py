@@ -15,6 +15,7 @@ import streamlit as st
 from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.codebook import Codebook
 from fritekst.errors import InputError
+from fritekst.report import format_number
 from fritekst.store import Store
 
 PAGES = ("overview", "themes", "coding", "codebook", "agreement")
@@ -115,6 +116,14 @@ def done(message: str) -> None:
     """After a change: redraw the page from the store, then say what was done."""
     st.session_state["flash"] = message
     st.rerun()
+
+
+def undo_button(ws: Workspace, where=st) -> None:
+    """"Undo my last coding": withdraws the coder's last save (one answer, or a whole theme) as a
+    new audited event in the store, never by deleting."""
+    if ws.coder and where.button(ws.t["undo"], key="undo"):
+        segments = ws.store.withdraw_last(ws.coder)
+        done(ws.t["undone"].format(n=format_number(len(segments))))
 
 
 def _latest_codebook(store: Store, name) -> Codebook | None:

@@ -44,12 +44,12 @@ def audit_table(connection: Connection, entity: str | None = None) -> pd.DataFra
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)
     rows = [
-        {**row, "before": _parse(row["before"]), "after": _parse(row["after"])}
+        {**row, "before": parse(row["before"]), "after": parse(row["after"])}
         for row in connection.execute(query).mappings()
     ]
     table = pd.DataFrame(rows, columns=[c.name for c in AuditEntry.__table__.c])
     return table.astype({"before": object, "after": object})
 
 
-def _parse(value: str | None):
+def parse(value: str | None):
     return None if value is None else json.loads(value)

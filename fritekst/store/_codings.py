@@ -18,6 +18,7 @@ from fritekst.store._codebooks import version_row
 from fritekst.store._engine import frame, now
 from fritekst.store._schema import (
     MODEL_CODER,
+    WITHDRAWN_CODE,
     Answer,
     CodebookVersion,
     Coding,
@@ -75,10 +76,11 @@ def add_codings(
         ).mappings()
     }
     ids = []
+    moment = now()  # one save, one moment: that is how an undo finds the whole save
     for segment_id in wanted:
         values = {
             "segment_id": segment_id, "code_id": code_id, "coder": coder, "codebook_version_id": version.id,
-            "created_at": now(), "memo": memo, "quote_candidate": bool(quote_candidate),
+            "created_at": moment, "memo": memo, "quote_candidate": bool(quote_candidate),
             "extra_codes": ";".join(extras) or None,
         }
         coding_id = connection.scalar(insert(Coding).values(**values).returning(Coding.id))
@@ -119,10 +121,7 @@ def codings_table(
         if value is not None:
             query = query.where(column == value)
     if current:
-        later = aliased(Coding)
-        query = query.where(~exists().where(and_(
-            later.segment_id == Coding.segment_id, later.coder == Coding.coder, later.id > Coding.id
-        )))
+        query = _current(query)
     table = frame(connection, query)
     table["wave"] = table["wave"].replace("", None)
     return table
@@ -132,13 +131,19 @@ def latest_human_codes(connection: Connection, run_id: int) -> pd.DataFrame:
     """For each segment of run ``run_id`` that a person has coded: the latest person's code
     (``segment_id, code_id, coder, codebook_version_id, extra_codes, quote_candidate``). This is what
     wins over the model in an export, the coder's quote-candidate flag with it."""
-    later = aliased(Coding)
-    query = (
-        select(Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id, Coding.extra_codes,
-               Coding.quote_candidate)
+    query = _current(
+        select(Coding.id, Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id,
+               Coding.extra_codes, Coding.quote_candidate)
         .join(RunSegment, and_(RunSegment.segment_id == Coding.segment_id, RunSegment.run_id == run_id))
         .where(Coding.coder != MODEL_CODER)
-        .where(~exists().where(and_(later.segment_id == Coding.segment_id, later.coder != MODEL_CODER,
-                                    later.id > Coding.id)))
     )
-    return frame(connection, query)
+    latest = frame(connection, query).sort_values("id").drop_duplicates("segment_id", keep="last")
+    return latest.drop(columns="id").reset_index(drop=True)
+
+
+def _current(query):
+    """Each coder's latest coding per segment, leaving out those that withdraw an earlier one."""
+    later = aliased(Coding)
+    return query.where(~exists().where(and_(
+        later.segment_id == Coding.segment_id, later.coder == Coding.coder, later.id > Coding.id
+    ))).where(Coding.code_id != WITHDRAWN_CODE)

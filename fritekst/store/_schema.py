@@ -27,6 +27,9 @@ NAMING = {
 
 MODEL_CODER = "model"
 """The coder name of suggestions saved with a run; every other coder is a person."""
+WITHDRAWN_CODE = ""
+"""The code of a coding that withdraws the coder's earlier one (undo): the segment is uncoded by
+them again. No category id can be empty, so it cannot be mistaken for one."""
 
 
 class Base(DeclarativeBase):

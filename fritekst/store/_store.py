@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from fritekst.codebook import Codebook, parse_codebook
 from fritekst.errors import InputError
-from fritekst.store import _audit, _codebooks, _codings, _imports, _runs, _themes
+from fritekst.store import _audit, _codebooks, _codings, _imports, _runs, _themes, _withdrawals
 from fritekst.store._engine import database_url, make_engine, reading, writing
 from fritekst.store._imports import ImportSummary
 from fritekst.store._migrate import upgrade
@@ -208,6 +208,13 @@ class Store:
         with writing(self.engine) as connection:
             return _codings.add_codings(connection, list(segment_ids), code_id, coder, codebook_version, codebook,
                                         memo, quote_candidate, self._codable, tuple(extra_codes))
+
+    def withdraw_last(self, coder: str) -> list[int]:
+        """Undo ``coder``'s last save (one coding, or a whole theme accepted at once) as a new,
+        audited event; each segment is back to the coder's coding before it. Repeated, it goes
+        further back. Returns the segment ids."""
+        with writing(self.engine) as connection:
+            return _withdrawals.withdraw_last(connection, coder)
 
     def codings(self, survey: str | None = None, question: str | None = None, coder: str | None = None,
                 segment_id: int | None = None) -> pd.DataFrame:

@@ -7,6 +7,7 @@ must show its result in well under a second.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,10 +30,12 @@ class CodingFilters:
     search: str = ""
 
 
-def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str) -> pd.DataFrame:
+def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str,
+                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``segments`` (store.segments of one question) without non-answers, plus ``my_code``,
-    ``my_memo``, ``my_quote`` (this coder's current coding) and ``others`` ("ola: bolig; per: tolk",
-    filled only where this coder has coded: each coder codes independently first)."""
+    ``my_memo``, ``my_quote`` (this coder's current coding) and ``others`` ("ola: Mangel på boliger;
+    per: Tolk og språk", codes by their ``labels`` where given; filled only where this coder has
+    coded: each coder codes independently first)."""
     queue = segments[~segments["non_answer"]].copy()
     people = codings[codings["coder"] != MODEL_CODER]
     mine = people[people["coder"] == coder].set_index("segment_id")
@@ -41,7 +44,7 @@ def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str) -> p
     queue["my_quote"] = _lookup(queue["segment_id"], mine["quote_candidate"].astype(bool), False)
     others = people[people["coder"] != coder]
     summary = (others.sort_values(["segment_id", "coder"])
-               .assign(pair=lambda t: t["coder"] + ": " + t["code_id"])
+               .assign(pair=lambda t: t["coder"] + ": " + t["code_id"].map(lambda c: (labels or {}).get(c, c)))
                .groupby("segment_id")["pair"].agg("; ".join))
     queue["others"] = _lookup(queue["segment_id"], summary, "")
     queue.loc[queue["my_code"] == "", "others"] = ""

@@ -309,3 +309,48 @@ def test_other_coders_codes_are_shown_by_their_labels(example_project):
     at.number_input(key="position").set_value(2).run()
     others = [m.value for m in at.markdown if m.value.startswith("Andre koderes")]
     assert others == [NB["others"].format(others=f"ola: {label}")]
+
+
+def test_a_first_time_coder_makes_the_themes_categories_and_codes_with_them(project_without_codebook):
+    """From a run without a codebook to coding, through the app alone: the themes become draft
+    categories; the coder leaves one out and renames another; version 1 holds exactly those."""
+    with open_store(project_without_codebook) as store:
+        themes = store.themes(question=QUESTION)
+    assert len(themes) >= 3
+    at = app(project_without_codebook, "codebook")
+    assert not at.exception, at.exception
+    includes = [c for c in at.checkbox if c.key and c.key.startswith("draft_include_")]
+    labels = [w for w in at.text_input if w.key and w.key.startswith("draft_label_")]
+    assert [w.value for w in labels] == list(themes["label"])
+    includes[1].uncheck()
+    labels[-1].input("Kapasitet i tjenestene")
+    click(at, NB["save_drafts"])
+    assert not at.exception, at.exception
+    with open_store(project_without_codebook) as store:
+        codebook = store.codebook()
+    assert codebook.version == 1
+    own = [c for c in codebook.categories if not c.special]
+    assert [c.label for c in own] == [*themes["label"].iloc[[0, *range(2, len(themes) - 1)]], "Kapasitet i tjenestene"]
+    assert all(c.keywords and c.examples for c in own)
+    last = own[-1]
+    assert list(last.keywords) == [k.strip() for k in themes["keywords"].iloc[-1].split(",")]
+
+    at.sidebar.radio(key="page").set_value("coding").run()
+    assert not at.exception, at.exception
+    code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    code.select(last.id)
+    click(at, NB["save"])
+    with open_store(project_without_codebook) as store:
+        coded = people_codings(store)
+    assert list(coded["code_id"]) == [last.id] and list(coded["codebook_version"]) == [1]
+
+
+def test_draft_ids_never_take_an_existing_or_retired_id():
+    from fritekst.workspace import draft_categories
+
+    themes = pd.DataFrame({"label": ["Bolig", "Språk og tolk", "Bolig"], "keywords": ["bolig", "tolk", "hus"],
+                           "representative_ids": ["2;1", "3", ""]})
+    segments = pd.DataFrame({"id": ["1", "2", "2", "3"], "text": ["En.", "To a.", "To b.", "Tre."]})
+    drafts = draft_categories(themes, segments, taken={"bolig"})
+    assert list(drafts["id"]) == ["bolig_2", "sprak_og_tolk", "bolig_3"]
+    assert list(drafts["examples"]) == ["To a. To b.\nEn.", "Tre.", ""]

@@ -21,7 +21,7 @@ from fritekst.codebook import (
     split_category,
     with_category,
 )
-from fritekst.workspace import category_overview
+from fritekst.workspace import category_overview, codebook_with_drafts, draft_categories
 
 
 def show(ws: Workspace) -> None:
@@ -29,7 +29,11 @@ def show(ws: Workspace) -> None:
     st.header(t["pages"]["codebook"])
     if ws.codebook is None:
         st.info(t["no_codebook"])
-        _upload(ws, None)
+        if ws.coder:
+            _from_themes(ws, None)
+            _upload(ws, None)
+        else:
+            st.info(t["need_coder"])
         return
     codebook = ws.codebook
     # An edit is made on the version the coder saw in the previous draw, not on whatever is
@@ -46,6 +50,7 @@ def show(ws: Workspace) -> None:
         st.info(t["need_coder"])
         return
     _edit(ws, ws.codebook)
+    _from_themes(ws, ws.codebook)
     _add(ws, ws.codebook)
     _merge(ws, ws.codebook)
     _split(ws, ws.codebook)
@@ -101,6 +106,33 @@ def _edit(ws: Workspace, codebook: Codebook) -> None:
                     "parent": parent or None, "color": colour if (category.color or colour != "#4C78A8") else None,
                 })
                 _save(ws, with_category(codebook, updated))
+
+
+def _from_themes(ws: Workspace, codebook: Codebook | None) -> None:
+    """The question's themes as draft categories the coder edits, saved as a codebook version."""
+    t = ws.t
+    themes = ws.themes()
+    if themes.empty:
+        return
+    drafts = draft_categories(themes, ws.segments(ws.question), taken=codebook.ids if codebook else ())
+    # Keyed by run, question, version and draft: each form shows the drafts of what is on screen.
+    key = f"{ws.run_id}_{ws.question}_v{codebook.version if codebook else 0}"
+    with st.expander(t["from_themes"], expanded=codebook is None), st.form(f"drafts_{key}"):
+        st.caption(t["from_themes_help"])
+        for i, draft in drafts.iterrows():
+            include, label, keywords = st.columns([1, 4, 6], vertical_alignment="bottom")
+            drafts.loc[i, "include"] = include.checkbox(t["include"], True, key=f"draft_include_{key}_{draft['id']}")
+            drafts.loc[i, "label"] = label.text_input(t["label"], draft["label"], key=f"draft_label_{key}_{draft['id']}")
+            drafts.loc[i, "keywords"] = keywords.text_input(t["keywords"], draft["keywords"],
+                                                            key=f"draft_keywords_{key}_{draft['id']}")
+            if draft["examples"]:
+                st.text(draft["examples"])
+        if st.form_submit_button(t["save_drafts"]):
+            name = codebook.name if codebook else t["new_codebook_name"].format(survey=ws.survey)
+            saved = ws.store.save_codebook(codebook_with_drafts(codebook, drafts, name), author=ws.coder,
+                                           expected_version=codebook.version if codebook else None)
+            st.session_state["codebook_seen"] = saved.version
+            done(t["version_saved"].format(version=saved.version))
 
 
 def _add(ws: Workspace, codebook: Codebook) -> None:

@@ -27,6 +27,7 @@ class Workspace:
 
     store: Store
     run_id: int
+    survey: str
     question: str
     coder: str
     t: dict
@@ -101,7 +102,7 @@ def main(store: Store | None, problem: str = "") -> None:
                                     codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
-    workspace = Workspace(store, run_id, question, coder, t, codebook, manifest)
+    workspace = Workspace(store, run_id, survey, question, coder, t, codebook, manifest)
     from fritekst.app import page_agreement, page_codebook, page_coding, page_overview, page_themes
 
     draw = {"overview": page_overview.show, "themes": page_themes.show, "coding": page_coding.show,

@@ -53,6 +53,12 @@ WORKSPACE_TEXTS = {
         "history": "Endringslogg", "download_yaml": "Last ned YAML", "download_qdc": "Last ned .qdc (NVivo, ATLAS.ti …)",
         "upload": "Importer kodebok (YAML eller .qdc)", "no_codebook": "Prosjektet har ingen kodebok ennå.",
         "none": "(ingen)",
+        "from_themes": "Gjør temaene til kategorier",
+        "from_themes_help": "Hvert tema i spørsmålet blir en kategori: navnet, nøkkelordene og de mest typiske "
+                            "svarene som eksempler. Rett navn og nøkkelord, fjern haken for temaer du ikke vil ha med, "
+                            "og lagre.",
+        "include": "Ta med", "examples_short": "Eksempler", "save_drafts": "Lagre som kategorier",
+        "new_codebook_name": "Kodebok – {survey}",
         # Enighet
         "agreement_caption": "Hver koder sin siste koding per svar. Alfa og kappa er nominale.",
         "pairs": "Par av kodere", "coder_a": "Koder A", "coder_b": "Koder B", "n_segments": "Felles svar",
@@ -109,6 +115,11 @@ WORKSPACE_TEXTS = {
         "history": "Change log", "download_yaml": "Download YAML", "download_qdc": "Download .qdc (NVivo, ATLAS.ti …)",
         "upload": "Import a codebook (YAML or .qdc)", "no_codebook": "The project has no codebook yet.",
         "none": "(none)",
+        "from_themes": "Make the themes categories",
+        "from_themes_help": "Each theme of the question becomes a category: its name, keywords and most typical "
+                            "answers as examples. Correct names and keywords, untick themes you do not want, and save.",
+        "include": "Include", "examples_short": "Examples", "save_drafts": "Save as categories",
+        "new_codebook_name": "Codebook – {survey}",
         "agreement_caption": "Each coder's latest coding per answer. Alpha and kappa are nominal.",
         "pairs": "Pairs of coders", "coder_a": "Coder A", "coder_b": "Coder B", "n_segments": "Shared answers",
         "agreement": "Agreement", "kappa": "Cohen's kappa", "per_category": "Per category (this category or not)",

@@ -25,12 +25,10 @@ in ``qdc_path``. Other programs' Sets are not imported: fritekst has no code gro
 
 from __future__ import annotations
 
-import itertools
 import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from unicodedata import normalize
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -38,6 +36,7 @@ import yaml
 from pydantic import ValidationError
 
 from fritekst.codebook._checks import SPECIAL_IDS, problems
+from fritekst.codebook._ids import slug, unique_id
 from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Codebook
 from fritekst.codebook._yaml import _line_for
 from fritekst.errors import InputError
@@ -48,7 +47,6 @@ MARKER = "--- fritekst ---"
 GUID_NAMESPACE = uuid.UUID("ac94bfa3-6f86-4803-bbdd-4a75e9abc192")
 GUID = re.compile(r"^(\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?(1)\})$")
 COLOR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-NORWEGIAN = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
 SPECIAL_BY_LABEL = {category.label.casefold(): category.id for category in SPECIAL_CATEGORIES}
 
 
@@ -185,20 +183,9 @@ def _assign_ids(categories: list[dict], names: list[str]) -> None:
     for category, name in zip(categories, names):
         if "id" in category:
             continue
-        base = category["id"] = SPECIAL_BY_LABEL.get(name.strip().casefold()) or _slug(name)
-        for number in itertools.count(2):
-            if category["id"] not in taken:
-                break
-            category["id"] = f"{base}_{number}"
-        taken.add(category["id"])
+        category["id"] = unique_id(SPECIAL_BY_LABEL.get(name.strip().casefold()) or slug(name), taken)
         if category["id"] in SPECIAL_IDS:
             category["special"] = True
-
-
-def _slug(name: str) -> str:
-    """``Språk og kultur`` -> ``sprak_og_kultur``; accents dropped, anything else becomes ``_``."""
-    ascii_name = normalize("NFKD", name.lower().translate(NORWEGIAN)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_name).strip("_") or "kode"
 
 
 def _parse_xml(source: str | bytes, file: str) -> tuple[ET.Element, dict[ET.Element, int]]:

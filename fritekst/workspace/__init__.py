@@ -1,5 +1,6 @@
 """What the coder workspace computes over a project store, apart from drawing it (house rule 1):
-per-question overview, the coding queue and its filters, theme edits, the answer map.
+per-question overview, the coding queue and its filters, theme edits, the answer map, themes
+offered as categories.
 
 The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 """
@@ -7,6 +8,7 @@ The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 from fritekst.workspace.answer_map import answer_map
 from fritekst.workspace.overview import category_overview, question_overview
 from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, segment_codes
+from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_categories
 from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
 
 __all__ = [
@@ -14,7 +16,9 @@ __all__ = [
     "accept_theme",
     "category_overview",
     "answer_map",
+    "codebook_with_drafts",
     "coding_queue",
+    "draft_categories",
     "filter_queue",
     "merge_themes",
     "question_overview",

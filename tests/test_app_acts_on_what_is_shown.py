@@ -354,3 +354,22 @@ def test_draft_ids_never_take_an_existing_or_retired_id():
     drafts = draft_categories(themes, segments, taken={"bolig"})
     assert list(drafts["id"]) == ["bolig_2", "sprak_og_tolk", "bolig_3"]
     assert list(drafts["examples"]) == ["To a. To b.\nEn.", "Tre.", ""]
+
+
+def test_a_reload_opens_the_same_coder_question_page_and_answer(example_project):
+    at = app(example_project, "coding", question="q23_samarbeid")
+    at.number_input(key="position").set_value(4).run()
+    address = dict(at.query_params)
+    assert address == {"coder": "kari", "question": "q23_samarbeid", "page": "coding", "position": "4"}
+    reloaded = AppTest.from_function(_script, args=(str(example_project),), default_timeout=90)
+    reloaded.query_params.update(address)
+    reloaded.run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.sidebar.text_input(key="coder").value == "kari"
+    assert reloaded.sidebar.selectbox(key="question").value == "q23_samarbeid"
+    assert reloaded.number_input(key="position").value == 4
+    unknown = AppTest.from_function(_script, args=(str(example_project),), default_timeout=90)
+    unknown.query_params.update({**address, "question": "finnes_ikke", "position": "x"})
+    unknown.run()
+    assert not unknown.exception, unknown.exception
+    assert unknown.sidebar.selectbox(key="question").value == "q12_bistand"

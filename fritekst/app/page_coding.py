@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.app.answer_view import show_answer
-from fritekst.app.workspace import Workspace, done, undo_button
+from fritekst.app.workspace import Workspace, done, remember, undo_button
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
 from fritekst.workspace import CodingFilters, coding_queue, filter_queue
@@ -37,11 +37,13 @@ def show(ws: Workspace) -> None:
     # a callback or a pending step, since a widget's state cannot change after it is drawn. A
     # coder opening the page starts at the first answer they have not coded.
     step = st.session_state.pop("pending_step", 0)
+    remember("position", range(1, len(shown) + 1), int)
     if "position" not in st.session_state:
         uncoded = shown.index[shown["my_code"] == ""]
         st.session_state["position"] = int(uncoded[0]) + 1 if len(uncoded) else 1
     st.session_state["position"] = min(max(st.session_state["position"] + step, 1), len(shown))
     position = st.number_input(t["position"], min_value=1, max_value=len(shown), key="position")
+    st.query_params["position"] = str(position)
     previous, following, undo = st.columns(3)
     previous.button(t["previous"], key="previous", disabled=position <= 1, on_click=_move, args=(-1,))
     following.button(t["next"], key="next", disabled=position >= len(shown), on_click=_move, args=(1,))

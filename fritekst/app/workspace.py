@@ -81,6 +81,7 @@ def main(store: Store | None, problem: str = "") -> None:
     if store is None:
         st.error(problem)
         return
+    remember("coder")
     coder = st.sidebar.text_input(t["coder"], key="coder", help=t["coder_help"]).strip()
     runs = store.runs()
     if runs.empty:
@@ -94,6 +95,8 @@ def main(store: Store | None, problem: str = "") -> None:
     segments = _segments(store, store.engine.url.render_as_string(hide_password=True), run_id, None, store.revision())
     questions = list(dict.fromkeys(segments["question"]))
     texts = segments.drop_duplicates("question").set_index("question")["question_text"].fillna("")
+    remember("question", questions)
+    remember("page", PAGES)
     question = st.sidebar.selectbox(t["question"], questions, key="question",
                                     format_func=lambda q: f"{q} – {texts[q][:60]}" if texts[q] else q)
     page = st.sidebar.radio(t["page"], PAGES, format_func=t["pages"].get, key="page")
@@ -102,6 +105,7 @@ def main(store: Store | None, problem: str = "") -> None:
                                     codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
+    st.query_params.update(coder=coder, question=question, page=page)
     workspace = Workspace(store, run_id, survey, question, coder, t, codebook, manifest)
     from fritekst.app import page_agreement, page_codebook, page_coding, page_overview, page_themes
 
@@ -117,6 +121,19 @@ def done(message: str) -> None:
     """After a change: redraw the page from the store, then say what was done."""
     st.session_state["flash"] = message
     st.rerun()
+
+
+def remember(key: str, options=None, cast=str) -> None:
+    """Start widget ``key`` from the page address (``?question=q17&page=coding``) on a fresh
+    session, so a reload or a shared link opens where the coder was; values not offered are ignored."""
+    if key in st.session_state or key not in st.query_params:
+        return
+    try:
+        value = cast(st.query_params[key])
+    except ValueError:
+        return
+    if options is None or value in options:
+        st.session_state[key] = value
 
 
 def undo_button(ws: Workspace, where=st) -> None:

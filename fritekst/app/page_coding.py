@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.app.answer_view import show_answer
+from fritekst.app.shortcuts import bind_shortcuts
 from fritekst.app.workspace import Workspace, done, remember, undo_button
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
-from fritekst.workspace import CodingFilters, coding_queue, filter_queue
+from fritekst.workspace import CodingFilters, coding_queue, filter_queue, quick_codes
 
 def show(ws: Workspace) -> None:
     t = ws.t
@@ -107,21 +108,33 @@ def _answer(ws: Workspace, answer: pd.Series) -> None:
     codable = [c.id for c in ws.codebook.codable()]
     current = answer["my_code"] or suggestion
     segment_id = int(answer["segment_id"])
+    quick = quick_codes(answer.get("codes"), codable)
     with st.form(f"code_{segment_id}", clear_on_submit=False):
         # Nothing is pre-filled without a confident suggestion: those are the answers that need judgement.
         code = st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else None,
                             format_func=ws.category_label, key=f"code_{segment_id}", placeholder=t["choose"])
+        st.caption(t["quick_codes"])
+        chosen = None
+        for number, (column, quick_code) in enumerate(zip(st.columns(len(quick)), quick), 1):
+            if column.form_submit_button(f"{number} · {ws.category_label(quick_code)}", key=f"quick_{segment_id}_{number}"):
+                chosen = quick_code
         more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}", placeholder=t["choose"])
         quote = st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")
-        memo = st.text_input(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}")
+        memo = st.text_area(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}", height=68)
         save, save_next = st.columns(2)
-        saved = save.form_submit_button(t["save"])
-        saved_next = save_next.form_submit_button(t["save_next"], type="primary")
+        saved = save.form_submit_button(t["save"], key=f"save_{segment_id}")
+        saved_next = save_next.form_submit_button(t["save_next"], type="primary", key=f"save_next_{segment_id}")
+    bind_shortcuts({"Enter": f"save_next_{segment_id}", "KeyQ": f"quote_{segment_id}", "ArrowRight": "next",
+                    "ArrowLeft": "previous", "KeyZ": "undo",
+                    **{f"Digit{n}": f"quick_{segment_id}_{n}" for n in range(1, len(quick) + 1)}})
+    st.caption(t["shortcuts"])
+    if chosen is not None:
+        code, saved_next = chosen, True
     if (saved or saved_next) and code is None:
         st.error(t["choose_code"])
     elif saved or saved_next:
         ws.store.add_coding(segment_id, code, ws.coder, ws.codebook.version, codebook=ws.codebook.name,
-                            memo=memo or None, quote_candidate=quote, extra_codes=more)
+                            memo=memo.strip() or None, quote_candidate=quote, extra_codes=more)
         if saved_next:
             st.session_state["pending_step"] = 1
         done(t["saved"].format(code=ws.category_label(code)))

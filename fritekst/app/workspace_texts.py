@@ -34,6 +34,9 @@ WORKSPACE_TEXTS = {
         "filters": "Filtre", "roles": "Roller", "waves": "Bølger", "codes": "Koder", "attribute": "Kjennetegn",
         "values": "Verdier", "confidence": "Sikkerhet i forslaget", "uncoded_only": "Bare svar jeg ikke har kodet",
         "search": "Søk i svarene", "n_shown": "{n} av {total} svar", "n_mine": "{n} kodet av deg",
+        "quick_codes": "Hurtigkoder (lagrer og går videre):",
+        "shortcuts": "Tastatur: Alt+Enter lagre og neste · Alt+1 … Alt+9 hurtigkode · Alt+Q sitatkandidat · "
+                     "Alt+→ / Alt+← neste / forrige · Alt+Z angre",
         "undo": "↶ Angre min siste koding", "undone": "Angret: {n} svar er tilbake slik de var før.", "position": "Svar nr.",
         "previous": "◀ Forrige", "next": "Neste ▶", "suggestion": "Forslag: {label} ({confidence})",
         "no_suggestion": "Ikke noe sikkert forslag – vurder selv.",
@@ -97,6 +100,9 @@ WORKSPACE_TEXTS = {
         "filters": "Filters", "roles": "Roles", "waves": "Waves", "codes": "Codes", "attribute": "Attribute",
         "values": "Values", "confidence": "Confidence of the suggestion", "uncoded_only": "Only answers I have not coded",
         "search": "Search the answers", "n_shown": "{n} of {total} answers", "n_mine": "{n} coded by you",
+        "quick_codes": "Quick codes (save and go on):",
+        "shortcuts": "Keyboard: Alt+Enter save and next · Alt+1 … Alt+9 quick code · Alt+Q quote candidate · "
+                     "Alt+→ / Alt+← next / previous · Alt+Z undo",
         "undo": "↶ Undo my last coding", "undone": "Undone: {n} answers are back as they were.", "position": "Answer no.",
         "previous": "◀ Previous", "next": "Next ▶", "suggestion": "Suggestion: {label} ({confidence})",
         "no_suggestion": "No confident suggestion – judge for yourself.",

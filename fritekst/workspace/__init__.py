@@ -7,7 +7,7 @@ The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 
 from fritekst.workspace.answer_map import answer_map
 from fritekst.workspace.overview import category_overview, question_overview
-from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, segment_codes
+from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, quick_codes, segment_codes
 from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_categories
 from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
 
@@ -22,6 +22,7 @@ __all__ = [
     "filter_queue",
     "merge_themes",
     "question_overview",
+    "quick_codes",
     "recount_themes",
     "segment_codes",
     "split_theme",

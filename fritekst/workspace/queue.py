@@ -89,3 +89,13 @@ def segment_codes(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.Series:
     latest = people.drop_duplicates("segment_id", keep="last").set_index("segment_id")["code_id"]
     suggested = segments["code_id"].fillna("") if "code_id" in segments else pd.Series("", index=segments.index)
     return pd.Series(_lookup(segments["segment_id"], latest, None), index=segments.index).fillna(suggested)
+
+
+QUICK_CODES = 9
+
+
+def quick_codes(suggested: str | None, codable: list[str]) -> list[str]:
+    """The codes a coder picks by number (Alt+1 … Alt+9) for one answer: the model's ranked
+    suggestions (``codes``, ";"-separated) first, then the codebook's order, nine at most."""
+    ranked = [c for c in (suggested or "").split(";") if c in codable] if isinstance(suggested, str) else []
+    return list(dict.fromkeys([*ranked, *codable]))[:QUICK_CODES]

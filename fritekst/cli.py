@@ -177,6 +177,7 @@ def open_app(
     import sys
 
     from fritekst.app import streamlit_main
+    from fritekst.codebook import MAX_CODEBOOK_BYTES
     from fritekst.errors import InputError
 
     target = target or streamlit_main.default_target()
@@ -193,7 +194,8 @@ def open_app(
     except InputError as error:
         _fail(error)
     command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+               "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20), "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "minimal",
                "--", target]
     raise typer.Exit(subprocess.call(command))
 

@@ -261,6 +261,43 @@ def test_a_coding_must_name_a_known_segment_and_category(loaded):
     assert table_counts(store) == before
 
 
+BAD_NAMES = {
+    "model": "the name 'model' is reserved for the model's suggestions",
+    " Model ": "the name 'Model' is reserved",
+    "MODEL": "reserved",
+    "  ": "empty",
+    "kari\x00": "control or invisible characters",
+    "kari\nola": "control or invisible characters",
+    "k" * 101: "101 characters, over the limit of 100",
+}
+
+
+def test_a_coder_may_not_take_the_model_s_name_nor_an_unprintable_one(loaded, monkeypatch):
+    """Codes by a person called "model" would be taken for the model's and left out of an export."""
+    store, run_id = loaded
+    segment = int(store.segments(run_id)["segment_id"][0])
+    themes = theme_view(store, run_id)
+    before, log = table_counts(store), store.audit_log()
+    for name, words in BAD_NAMES.items():
+        for change in (
+            lambda: store.add_coding(segment, "bolig", name, 1),
+            lambda: store.add_codings([segment], "bolig", name, 1),
+            lambda: store.save_codebook(store.codebook(), author=name, expected_version=1),
+            lambda: store.rename_theme(run_id, QUESTION, next(iter(themes)), "Nytt navn", actor=name, seen=themes),
+            lambda: store.import_survey(EXAMPLE, load_mapping(MAPPING), actor=name),
+        ):
+            with pytest.raises(InputError, match=words):
+                change()
+    monkeypatch.setenv("FRITEKST_USER", "model")  # the default actor is checked too
+    with pytest.raises(InputError, match="reserved"):
+        store.save_codebook(store.codebook().model_copy(update={"description": "ny"}), expected_version=1)
+    assert table_counts(store) == before
+    pd.testing.assert_frame_equal(store.audit_log(), log)
+    store.add_coding(segment, "bolig", "  kari ", 1)  # a name is stored as written, without the spaces
+    assert store.codings(coder="kari")["segment_id"].tolist() == [segment]
+    assert table_counts(store)["codings"] == before["codings"] + 1
+
+
 def test_four_processes_coding_at_the_same_moment_keep_all_2000_codings(loaded, tmp_path):
     """Four coders, each a process saving 500 codings one by one, on the same 100 segments."""
     store, run_id = loaded

@@ -18,15 +18,14 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from fritekst.coders import MODEL_CODER  # noqa: F401  (re-exported: codings by the model carry it)
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-MODEL_CODER = "model"
-"""The coder name of suggestions saved with a run; every other coder is a person."""
 
 
 class Base(DeclarativeBase):

@@ -122,7 +122,7 @@ def test_a_store_at_the_first_revision_is_upgraded_on_open(store_url):
         connection.execute(text("INSERT INTO surveys (name, created_at) VALUES ('bølge 2021', '2024-01-01T00:00:00')"))
     engine.dispose()
     with open_store(store_url) as store:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == "0003"
         with store.engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM surveys")).scalar() == "bølge 2021"
 
@@ -462,6 +462,41 @@ def test_codings_and_the_audit_log_cannot_be_changed_or_deleted(loaded):
             connection.execute(statement)
     assert list(store.audit_log()["action"]) == ["import", "save", "save", "code"]
     assert store.audit_log()["entity"].tolist() == ["survey", "codebook", "run", "segment"]
+
+
+def test_insert_or_replace_cannot_rewrite_a_coding_or_an_audit_row(loaded):
+    """SQLite's REPLACE deletes the row it collides with without firing DELETE triggers; the
+    PostgreSQL analogue, ON CONFLICT DO UPDATE, is an update. Both must be refused."""
+    store, run_id = loaded
+    segments = store.segments(run_id)["segment_id"]
+    coding_id = store.add_coding(int(segments[0]), "bolig", "kari", 1)
+    audit_id = int(store.audit_log()["id"].iloc[-1])
+    coding = ("(id, segment_id, code_id, coder, codebook_version_id, created_at, quote_candidate) "
+              "SELECT id, segment_id, 'arbeidsmarked', coder, codebook_version_id, created_at, quote_candidate "
+              "FROM codings WHERE id = :id")
+    audit = "(id, at, actor, action, entity) SELECT id, at, 'noen', action, entity FROM audit_log WHERE id = :id"
+    if store.engine.dialect.name == "sqlite":
+        statements = [(f"{verb} INTO {table} {columns}", key) for verb in ("INSERT OR REPLACE", "REPLACE")
+                      for table, columns, key in (("codings", coding, coding_id), ("audit_log", audit, audit_id))]
+    else:
+        statements = [(f"INSERT INTO codings {coding} ON CONFLICT (id) DO UPDATE SET code_id = excluded.code_id",
+                       coding_id),
+                      (f"INSERT INTO audit_log {audit} ON CONFLICT (id) DO UPDATE SET actor = excluded.actor",
+                       audit_id)]
+
+    def contents():
+        with store.engine.connect() as connection:
+            return {table: connection.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()
+                    for table in ("codings", "audit_log")}
+
+    before, counts = contents(), table_counts(store)
+    for statement, key in statements:
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
+            connection.execute(text(statement), {"id": key})
+    assert contents() == before and table_counts(store) == counts
+    assert store.current_codings(coder="kari")["code_id"].tolist() == ["bolig"]
+    store.add_coding(int(segments[1]), "bolig", "kari", 1)  # appending still works
+    assert table_counts(store)["codings"] == counts["codings"] + 1
 
 
 # --- speed for the coder workspace -------------------------------------------------------------

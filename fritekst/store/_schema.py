@@ -4,7 +4,8 @@ A survey has waves; a wave has questions and respondents (role, attributes); an 
 respondent's text to one question. A run cuts answers into segments and gives each a theme (and
 the model's code suggestion); coders code segments. Codings and the audit log are append-only:
 a coder's current coding of a segment is their latest, and nothing is ever updated in place (the
-migrations add triggers that refuse UPDATE and DELETE on both tables).
+migrations add triggers that refuse UPDATE and DELETE on both tables, and on SQLite an INSERT OR
+REPLACE over an existing row).
 
 Times are UTC ISO-8601 strings with microseconds (``2025-11-23T15:14:00.123456+00:00``): the
 same text on SQLite and PostgreSQL, and they sort as they read.

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from fritekst.clean import clean_answers
@@ -37,7 +38,7 @@ from fritekst.store import (
 from fritekst.store import _themes
 from fritekst.store._engine import make_engine, writing
 from fritekst.store._migrate import upgrade
-from fritekst.store._schema import Base
+from fritekst.store._schema import Base, Survey
 from fritekst.survey import SurveyMapping, load_answers, load_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -497,6 +498,27 @@ def test_insert_or_replace_cannot_rewrite_a_coding_or_an_audit_row(loaded):
     assert store.current_codings(coder="kari")["code_id"].tolist() == ["bolig"]
     store.add_coding(int(segments[1]), "bolig", "kari", 1)  # appending still works
     assert table_counts(store)["codings"] == counts["codings"] + 1
+
+
+def test_a_failing_statement_s_error_holds_none_of_its_values(store, tmp_path):
+    """Store errors reach a traceback; SQLAlchemy would print the statement's parameters in them,
+    and PostgreSQL's DETAIL the failing row: both would print respondents' answers."""
+    secret = "Naboen min Kari Nordmann på Hamar sier at"
+    with pytest.raises(DBAPIError) as caught, store.engine.begin() as connection:
+        connection.execute(insert(Survey).values(name=secret, created_at=None))  # NOT NULL: refused
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "NULL" in printed.upper() and secret not in printed, printed
+    answers = pd.DataFrame({"id": ["1"], "question": ["svar"], "question_text": ["Svar?"], "text": [secret + "\x00"],
+                            "role": [None], "wave": [None], "source_row": [2]})
+    (tmp_path / "svar.csv").write_text("svar\nx\n", encoding="utf-8")
+    counts = table_counts(store)
+    try:  # SQLite keeps a NUL; PostgreSQL cannot, and must say so without the answer
+        store.import_answers(answers, "s", tmp_path / "svar.csv", actor="kari")
+    except DBAPIError as error:
+        assert store.engine.dialect.name == "postgresql"
+        printed = "".join(traceback.format_exception(error))
+        assert "NUL" in printed and secret not in printed, printed
+        assert table_counts(store) == counts
 
 
 # --- speed for the coder workspace -------------------------------------------------------------

@@ -180,6 +180,7 @@ def _tabulate(
     rows = [(number, [cells[i] for i in keep]) for number, cells in rows]
     if not rows:
         raise InputError("there is a header row but no data rows; export the answers too", file=file)
+    _check_cells(path, names, rows, max_cell_chars)
     if questback_header is None:
         questback_header = fmt != "sav" and is_questback_row(names, rows[0][1])
     question_texts = {name: labels.get(name, name) for name in names}
@@ -193,16 +194,6 @@ def _tabulate(
             raise InputError(
                 "there is a header and a question-text row but no answers; export the answers too", file=file
             )
-    for number, cells in rows:
-        for name, cell in zip(names, cells, strict=True):
-            if cell is not None and len(cell) > max_cell_chars:
-                raise InputError(
-                    f"the cell has {len(cell):,} characters, over the limit of {max_cell_chars:,}; "
-                    "a missing closing quote can swallow the rest of a file, or raise max_cell_chars",
-                    file=file,
-                    row=number,
-                    column=name,
-                )
     data = pd.DataFrame([cells for _, cells in rows], columns=names, dtype="string")
     return SurveyTable(
         data=data,
@@ -215,6 +206,34 @@ def _tabulate(
     )
 
 
+def _check_cells(path: Path, names: list[str], rows: list[Row], max_cell_chars: int) -> None:
+    """Every cell, the question-text row too: not over ``max_cell_chars``, and no NUL character.
+
+    A NUL is in no typed text; it is a damaged or binary file, and PostgreSQL cannot store it (the
+    CSV reader's own test for NUL bytes looks at the first 64 KiB only).
+    """
+    for number, cells in rows:
+        for name, cell in zip(names, cells, strict=True):
+            if cell is None:
+                continue
+            if "\x00" in cell:
+                raise InputError(
+                    "the cell holds a NUL character (0x00), which no typed answer has: the file is damaged "
+                    "or not the export it looks like; export the survey again",
+                    file=str(path),
+                    row=number,
+                    column=name,
+                )
+            if len(cell) > max_cell_chars:
+                raise InputError(
+                    f"the cell has {len(cell):,} characters, over the limit of {max_cell_chars:,}; "
+                    "a missing closing quote can swallow the rest of a file, or raise max_cell_chars",
+                    file=str(path),
+                    row=number,
+                    column=name,
+                )
+
+
 def _column_names(
     path: Path, header: Sequence[str | None], header_row: int | None, rows: list[Row]
 ) -> list[str | None]:
@@ -222,6 +241,13 @@ def _column_names(
     names: list[str | None] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(header):
+        if cell and "\x00" in cell:
+            raise InputError(
+                f"the header of column {index + 1} holds a NUL character (0x00): the file is damaged or not "
+                "the export it looks like; export the survey again",
+                file=str(path),
+                row=header_row,
+            )
         name = cell.strip() if cell else ""
         if not name:
             has_data = any(cells[index] is not None for _, cells in rows)

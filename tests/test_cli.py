@@ -231,6 +231,8 @@ def test_unknown_column_suggests_the_closest(survey, tmp_path):
         (["--text", "Barrierer", "--segment", "ord"], "--segment"),
         (["--text", "Barrierer", "--embedder", "bert"], "unknown embedder"),
         (["--text", "Barrierer", "--min-themes", "5", "--max-themes", "2"], "--min-themes"),
+        (["--text", "Barrierer", "--max-rows", "0"], "--max-rows must be at least 1"),
+        (["--text", "Barrierer", "--max-rows", "20"], "more than 20 rows; if the survey is that large, raise --max-rows"),
     ],
 )
 def test_bad_flags(survey, tmp_path, args, expected):

@@ -56,6 +56,13 @@ def test_a_nul_byte_deep_in_a_csv_is_one_line_and_imports_nothing(tmp_path):
         assert store.answers().empty and store.audit_log().empty
 
 
+def test_import_reads_at_most_max_rows(tmp_path):
+    db = tmp_path / "prosjekt.db"
+    refused = invoke("import", SURVEY, "--config", MAPPING, "--db", db, "--max-rows", "100")
+    assert refused.exit_code == 2 and "more than 100 rows" in refused.stderr, refused.output
+    assert invoke("import", SURVEY, "--config", MAPPING, "--db", db, "--max-rows", "1000").exit_code == 0
+
+
 def test_run_needs_somewhere_to_write_and_a_bad_store_is_one_line(tmp_path):
     nowhere = invoke("run", SURVEY, "--config", MAPPING, "--embedder", "tfidf", "--no-cache")
     assert nowhere.exit_code == 2 and "--out DIR, --db STORE" in nowhere.stderr

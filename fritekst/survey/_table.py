@@ -12,6 +12,7 @@ import pandas as pd
 from fritekst.errors import InputError
 
 DEFAULT_MAX_CELL_CHARS = 100_000
+DEFAULT_MAX_ROWS = 1_000_000
 _FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -68,11 +69,14 @@ def read_table(
     *,
     questback_header: bool | None = None,
     max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
+    max_rows: int = DEFAULT_MAX_ROWS,
 ) -> SurveyTable:
     """Read a CSV, XLSX or SPSS .sav export into a :class:`SurveyTable`.
 
     ``questback_header`` forces (True) or forbids (False) reading the row after the
     header as question texts; None detects it (see :func:`is_questback_row`).
+    A file with more than ``max_rows`` rows (header and blank rows count; in .sav, cases) is refused;
+    a workbook or SPSS file is read no further than that.
     Any problem with the file is raised as :class:`~fritekst.errors.InputError`
     naming the file, row and column.
     """
@@ -92,13 +96,15 @@ def read_table(
     labels: dict[str, str] = {}
     header_row: int | None = None
     if fmt == "sav":
-        header, body, labels = read_sav(path)
+        header, body, labels = read_sav(path, max_rows + 1)
+        _check_row_count(path, len(body), max_rows, None)
     else:
         if fmt == "csv":
             records, meta["encoding"], meta["delimiter"] = read_delimited(path, _read_bytes(path))
             rows: list[Row] = [(number, list(cells)) for number, cells in enumerate(records, start=1)]
         else:
-            rows, meta["sheet"] = read_xlsx(path, sheet)
+            rows, meta["sheet"] = read_xlsx(path, sheet, max_rows + 1)
+        _check_row_count(path, len(rows), max_rows, meta.get("sheet"))
         header_row, header, body = _split_header(path, rows, meta.get("sheet"))
     return _tabulate(path, fmt, header, header_row, body, labels, questback_header, max_cell_chars, meta)
 
@@ -133,6 +139,17 @@ def _read_bytes(path: Path, size: int = -1) -> bytes:
         raise InputError("this is a folder, not a file", file=str(path)) from None
     except OSError as error:
         raise InputError(f"cannot read the file ({error.strerror or error})", file=str(path)) from None
+
+
+def _check_row_count(path: Path, rows: int, max_rows: int, sheet: str | None) -> None:
+    if rows > max_rows:
+        where = f"sheet {sheet!r}" if sheet else "the file"
+        raise InputError(
+            f"{where} has more than {max_rows:,} rows; if the survey is that large, raise --max-rows "
+            "(max_rows in the mapping file)",
+            file=str(path),
+            row=max_rows + 1,
+        )
 
 
 def _is_blank(cells: Sequence[str | None]) -> bool:

@@ -518,6 +518,34 @@ def test_rows_past_max_rows_are_refused_and_the_limit_can_be_raised(tmp_path, su
     assert len(load_answers(path, SurveyMapping(text=("Utfordringer",), max_rows=7))) == 6
 
 
+def rewrite_sheet(path, old: str, new: str) -> None:
+    """Replace text in the first sheet's XML, as another program would have written it."""
+    with zipfile.ZipFile(path) as source:
+        members = {item: source.read(item) for item in source.infolist()}
+    with zipfile.ZipFile(path, "w") as target:
+        for item, data in members.items():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            target.writestr(item, data)
+
+
+def test_a_formula_no_program_ever_calculated_is_refused_not_read_as_blank(tmp_path):
+    """openpyxl, pandas and other scripts write formulas without their values; read with the
+    stored values only, such a cell would come back empty: an answer silently lost."""
+    path = tmp_path / "svar.xlsx"
+    write_xlsx(path, [HEADER, ROWS[0], ["4601", "Bergen", "Skolesjef", '=B3&" mangler tolker"'], ROWS[2]])
+    error = error_of(read_table, path)
+    assert (error.file, error.row, error.column) == (str(path), 3, "Utfordringer")
+    assert "cell D3 holds a formula with no calculated value" in str(error) and "save it" in str(error)
+    # calculated by Excel: the value is read, and a formula whose value is "" is a blank cell
+    rewrite_sheet(path, '<c r="D3"><f>B3&amp;" mangler tolker"</f><v></v></c>',
+                  '<c r="D3" t="str"><f>B3&amp;" mangler tolker"</f><v>Bergen mangler tolker</v></c>')
+    assert read_table(path).data["Utfordringer"].tolist() == [ANSWER, "Bergen mangler tolker", pd.NA]
+    rewrite_sheet(path, "<v>Bergen mangler tolker</v>", "<v></v>")
+    assert read_table(path).data["Utfordringer"].isna().tolist() == [False, True, True]
+
+
 def test_corrupt_sav(tmp_path):
     path = tmp_path / "svar.sav"
     path.write_bytes(b"$FL2 broken")

@@ -77,8 +77,8 @@ def run(
     try:
         run_config = build_run_config(
             config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
-            max_rows=max_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
-            keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
+            max_rows=max_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes,
+            max_themes=max_themes, keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
             code_threshold=code_threshold,
         )
         if out is None and db is None:
@@ -197,9 +197,8 @@ def open_app(
     except InputError as error:
         _fail(error)
     command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20), "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "minimal",
-               "--", target]
+               "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20),
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--", target]
     raise typer.Exit(subprocess.call(command))
 
 

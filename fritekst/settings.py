@@ -46,8 +46,8 @@ def build_run_config(
         raise InputError("name the open-answer column(s) with --text COLUMN (or 'text:' in --config)", column="--text")
     overrides = {
         key: value
-        for key, value in {"text": tuple(text or ()), "id": id, "role": role, "attrs": tuple(attrs or ()), "wave": wave, "sheet": sheet,
-                           "max_rows": max_rows}.items()
+        for key, value in {"text": tuple(text or ()), "id": id, "role": role, "attrs": tuple(attrs or ()), "wave": wave,
+                           "sheet": sheet, "max_rows": max_rows}.items()
         if value
     }
     if max_rows is not None and max_rows < 1:

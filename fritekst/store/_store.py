@@ -25,7 +25,8 @@ from fritekst.store._migrate import upgrade
 
 
 def _actor(actor: str | None) -> str:
-    """Who makes a change: ``actor``, else ``$FRITEKST_USER``, else the login name; checked as a coder's name is."""
+    """Who makes a change: ``actor``, else ``$FRITEKST_USER``, else the login name; checked as a
+    coder's name is (:func:`fritekst.coders.check_name`)."""
     if actor:
         return check_name(actor, column="actor")
     try:

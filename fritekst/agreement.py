@@ -19,7 +19,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-MODEL = "model"
+from fritekst.coders import MODEL_CODER as MODEL
 
 
 def from_store(codings: pd.DataFrame) -> pd.DataFrame:

@@ -39,6 +39,7 @@ RoleOption = Annotated[Optional[str], typer.Option("--role", help="Respondent ro
 AttrOption = Annotated[Optional[list[str]], typer.Option("--attr", help="Respondent attribute column (repeatable)")]
 WaveOption = Annotated[Optional[str], typer.Option("--wave", help="Wave column, or a literal wave value for all rows")]
 SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")]
+MaxRowsOption = Annotated[Optional[int], typer.Option("--max-rows", help="Most rows read from the survey file (default 1 000 000)")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML file with the column mapping")]
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Project store: SQLite file or project folder (default ./fritekst.db), or postgresql://USER@HOST/DB")]
 
@@ -53,6 +54,7 @@ def run(
     attr: AttrOption = None,
     wave: WaveOption = None,
     sheet: SheetOption = None,
+    max_rows: MaxRowsOption = None,
     config: ConfigOption = None,
     embedder: Annotated[str, typer.Option("--embedder", "-e", help="e5-small (bundled), st:PATH_OR_NAME, or tfidf")] = DEFAULT_EMBEDDER,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same input, config and seed give the same themes")] = 0,
@@ -75,8 +77,8 @@ def run(
     try:
         run_config = build_run_config(
             config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
-            embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
-            keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
+            max_rows=max_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes,
+            max_themes=max_themes, keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
             code_threshold=code_threshold,
         )
         if out is None and db is None:
@@ -126,6 +128,7 @@ def import_survey(
     attr: AttrOption = None,
     wave: WaveOption = None,
     sheet: SheetOption = None,
+    max_rows: MaxRowsOption = None,
     config: ConfigOption = None,
     name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension)")] = None,
     db: DbOption = None,
@@ -137,7 +140,7 @@ def import_survey(
 
     try:
         mapping = build_run_config(config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave,
-                                   sheet=sheet).mapping
+                                   sheet=sheet, max_rows=max_rows).mapping
         with open_store(db) as store:
             summary = store.import_survey(survey, mapping, survey=name)
     except InputError as error:
@@ -177,6 +180,7 @@ def open_app(
     import sys
 
     from fritekst.app import streamlit_main
+    from fritekst.codebook import MAX_CODEBOOK_BYTES
     from fritekst.errors import InputError
 
     target = target or streamlit_main.default_target()
@@ -193,8 +197,8 @@ def open_app(
     except InputError as error:
         _fail(error)
     command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-               "--", target]
+               "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20),
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--", target]
     # Become the server (exec, not a child): a SIGTERM to `fritekst app` then stops Streamlit
     # itself instead of leaving it serving, reparented to PID 1.
     os.execv(sys.executable, command)

@@ -39,15 +39,19 @@ def build_run_config(
     codebook: Path | None = None,
     coded: Path | None = None,
     code_threshold: float | None = None,
+    max_rows: int | None = None,
 ) -> RunConfig:
     mapping = load_mapping(config_file) if config_file else None
     if mapping is None and not text:
         raise InputError("name the open-answer column(s) with --text COLUMN (or 'text:' in --config)", column="--text")
     overrides = {
         key: value
-        for key, value in {"text": tuple(text or ()), "id": id, "role": role, "attrs": tuple(attrs or ()), "wave": wave, "sheet": sheet}.items()
+        for key, value in {"text": tuple(text or ()), "id": id, "role": role, "attrs": tuple(attrs or ()), "wave": wave,
+                           "sheet": sheet, "max_rows": max_rows}.items()
         if value
     }
+    if max_rows is not None and max_rows < 1:
+        raise InputError("--max-rows must be at least 1", column="--max-rows")
     mapping = replace(mapping, **overrides) if mapping else SurveyMapping(**overrides)
     if segment not in SEGMENT_MODES:
         raise InputError(f"--segment must be one of {', '.join(SEGMENT_MODES)}, not {segment!r}", column="--segment")

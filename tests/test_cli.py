@@ -187,6 +187,12 @@ BAD_INPUTS = {
         lambda d: bad(d, "stor.csv", ("Kommunenr;Barrierer\r\n0301;" + "å" * 1_000_000 + "\r\n").encode()),
         ["stor.csv", "row 2", "'Barrierer'"],
     ),
+    "NUL after 64 KiB": (
+        lambda d: bad(d, "nul.csv", ("Kommunenr;Barrierer\r\n" + "".join(f"{i:04d};Mangel på boliger og tolker.\r\n"
+                                                                   for i in range(3000))).encode()
+                      + "3000;Hemmelig svar\x00 om naboen\r\n".encode()),
+        ["nul.csv", "row 3002", "'Barrierer'", "NUL"],
+    ),
     "binary renamed .csv": (lambda d: bad(d, "bilde.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))), ["bilde.csv"]),
     "corrupt xlsx": (lambda d: bad(d, "skadet.xlsx", b"PK\x03\x04 this is not a whole workbook"), ["skadet.xlsx"]),
     "missing file": (lambda d: d / "finnes_ikke.xlsx", ["finnes_ikke.xlsx"]),
@@ -202,6 +208,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(case, tmp_path):
     assert result.exit_code == 2
     message = result.stderr.strip()
     assert message.startswith("Error: ") and "\n" not in message and "Traceback" not in result.output
+    assert "Hemmelig" not in result.output  # never the answer
     for part in expected:
         assert part in message, (part, message)
     assert not out.exists()
@@ -224,6 +231,8 @@ def test_unknown_column_suggests_the_closest(survey, tmp_path):
         (["--text", "Barrierer", "--segment", "ord"], "--segment"),
         (["--text", "Barrierer", "--embedder", "bert"], "unknown embedder"),
         (["--text", "Barrierer", "--min-themes", "5", "--max-themes", "2"], "--min-themes"),
+        (["--text", "Barrierer", "--max-rows", "0"], "--max-rows must be at least 1"),
+        (["--text", "Barrierer", "--max-rows", "20"], "more than 20 rows; if the survey is that large, raise --max-rows"),
     ],
 )
 def test_bad_flags(survey, tmp_path, args, expected):

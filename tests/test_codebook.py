@@ -90,3 +90,79 @@ def test_the_shipped_imdi_codebook_is_valid_and_complete():
         assert category.parent and category.description and len(category.keywords) >= 3
         assert len(category.examples) == 1, category.id
     assert {"bolig", "tolk", "nav", "frivillig_sektor", "tilskudd", "mangfold_ansatte"} <= set(codebook.ids)
+
+
+# --- hostile or broken uploads -------------------------------------------------------------------
+
+# A "billion laughs" in YAML: 571 bytes whose aliases, nested eight deep, expand to 10^8 list items.
+LAUGHS = "name: x\ncategories: &l0 [{id: a, label: lol}]\n" + "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 9)
+)
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_yaml_anchors_and_aliases_are_refused_before_anything_is_expanded(tmp_path):
+    import time
+
+    assert len(LAUGHS.encode()) < 1024
+    path = tmp_path / "latter.yaml"
+    path.write_text(LAUGHS, encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_codebook(path)
+    assert time.perf_counter() - start < 1.0
+    message = str(caught.value)
+    assert message.startswith(f"{path}: line 2: ") and "\n" not in message
+    assert "anchors and aliases" in message
+    exported = _cli("codebook", "export", path, "--out", tmp_path / "ut.qdc")
+    assert exported.exit_code == 2 and exported.stderr.count("\n") == 1
+    assert exported.stderr.startswith(f"Error: {path}: line 2: ") and not (tmp_path / "ut.qdc").exists()
+    # a lone alias and a merge key are refused too, where they stand
+    merge = GOOD + "  - &b {id: jobb, label: Jobb}\n  - {<<: *b, id: jobb2}\n"
+    with pytest.raises(InputError, match="line 15: .*anchors and aliases"):
+        parse_codebook(merge, "kodebok.yaml")
+
+
+def test_a_codebook_written_by_fritekst_never_holds_an_anchor():
+    """Shared values in a codebook must be written out in full, or our own reader would refuse them."""
+    shared = ("bolig", "leilighet")
+    codebook = parse_codebook(GOOD)
+    bolig = codebook.category("bolig").model_copy(update={"keywords": shared, "synonyms": list(shared)})
+    again = codebook.model_copy(update={"categories": (codebook.category("barrierer"), bolig,
+                                                       bolig.model_copy(update={"id": "bolig2"})),
+                                        "tags": [shared, shared]})
+    from fritekst.codebook import dump_codebook
+
+    text = dump_codebook(again)
+    assert "&" not in text and "*" not in text
+    assert parse_codebook(text).category("bolig2").keywords == shared
+
+
+def test_uploaded_bytes_become_a_codebook_or_one_clear_line(tmp_path):
+    from fritekst.codebook import MAX_CODEBOOK_BYTES, dump_qdc, read_codebook_bytes
+
+    assert read_codebook_bytes(GOOD.encode("utf-8-sig"), "kodebok.yaml") == parse_codebook(GOOD)
+    assert read_codebook_bytes(dump_qdc(parse_codebook(GOOD)).encode(), "kodebok.QDC") == parse_codebook(GOOD)
+    cases = {
+        "latin-1": (GOOD.replace("–", "-").encode("latin-1"), "kodebok.yaml", "line 1: the codebook is not UTF-8"),
+        "laughs": (LAUGHS.encode(), "latter.yml", "line 2: YAML anchors and aliases"),
+        "too big": (b"#" * (MAX_CODEBOOK_BYTES + 1), "stor.yaml", "over the limit of 2 MB"),
+        "other type": (b"x", "kodebok.docx", "not a codebook file"),
+        "qdc block aliases": (dump_qdc(parse_codebook(GOOD)).replace(
+            "id: barrierer\n", "id: barrierer\nl0: &amp;l0 [lol]\nl1: [*l0, *l0]\n").encode(), "kodebok.qdc",
+            "line 4: the '--- fritekst ---' block in the description: YAML anchors and aliases"),
+        "qdc entities": (b'<?xml version="1.0"?><!DOCTYPE CodeBook [<!ENTITY a "lol">]>'
+                         b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>', "kodebok.qdc", "line 1: "),
+    }
+    for case, (data, name, words) in cases.items():
+        with pytest.raises(InputError) as caught:
+            read_codebook_bytes(data, name)
+        message = str(caught.value)
+        assert message.startswith(f"{name}: ") and words in message and "\n" not in message, (case, message)

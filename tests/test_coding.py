@@ -111,7 +111,9 @@ def test_run_with_codebook_adds_code_columns_and_keeps_coders_codes(tmp_path, ca
 @pytest.mark.parametrize(
     "content, expected",
     [("id,code_id\nk1,boligg\n", "row 2, column 'code_id': code 'boligg' is not in the codebook; did you mean 'bolig'?"),
-     ("id,kode\nk1,bolig\n", "no column 'code_id'")],
+     ("id,kode\nk1,bolig\n", "no column 'code_id'"),
+     ("id,code_id,coder\nk1,bolig,kari\nk2,bolig,Model\n",
+      "row 3, column 'coder': the name 'Model' is reserved for the model's suggestions")],
 )
 def test_a_bad_coded_file_is_one_line_and_writes_nothing(tmp_path, content, expected):
     survey = write_survey(tmp_path / "svar.csv")

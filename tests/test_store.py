@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from fritekst.clean import clean_answers
@@ -37,7 +38,7 @@ from fritekst.store import (
 from fritekst.store import _themes
 from fritekst.store._engine import make_engine, writing
 from fritekst.store._migrate import upgrade
-from fritekst.store._schema import Base
+from fritekst.store._schema import Base, Survey
 from fritekst.survey import SurveyMapping, load_answers, load_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +123,7 @@ def test_a_store_at_the_first_revision_is_upgraded_on_open(store_url):
         connection.execute(text("INSERT INTO surveys (name, created_at) VALUES ('bølge 2021', '2024-01-01T00:00:00')"))
     engine.dispose()
     with open_store(store_url) as store:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == "0003"
         with store.engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM surveys")).scalar() == "bølge 2021"
 
@@ -259,6 +260,43 @@ def test_a_coding_must_name_a_known_segment_and_category(loaded):
     with pytest.raises(InputError, match="has no version 7"):
         store.add_coding(segment, "bolig", "kari", 7)
     assert table_counts(store) == before
+
+
+BAD_NAMES = {
+    "model": "the name 'model' is reserved for the model's suggestions",
+    " Model ": "the name 'Model' is reserved",
+    "MODEL": "reserved",
+    "  ": "empty",
+    "kari\x00": "control or invisible characters",
+    "kari\nola": "control or invisible characters",
+    "k" * 101: "101 characters, over the limit of 100",
+}
+
+
+def test_a_coder_may_not_take_the_model_s_name_nor_an_unprintable_one(loaded, monkeypatch):
+    """Codes by a person called "model" would be taken for the model's and left out of an export."""
+    store, run_id = loaded
+    segment = int(store.segments(run_id)["segment_id"][0])
+    themes = theme_view(store, run_id)
+    before, log = table_counts(store), store.audit_log()
+    for name, words in BAD_NAMES.items():
+        for change in (
+            lambda: store.add_coding(segment, "bolig", name, 1),
+            lambda: store.add_codings([segment], "bolig", name, 1),
+            lambda: store.save_codebook(store.codebook(), author=name, expected_version=1),
+            lambda: store.rename_theme(run_id, QUESTION, next(iter(themes)), "Nytt navn", actor=name, seen=themes),
+            lambda: store.import_survey(EXAMPLE, load_mapping(MAPPING), actor=name),
+        ):
+            with pytest.raises(InputError, match=words):
+                change()
+    monkeypatch.setenv("FRITEKST_USER", "model")  # the default actor is checked too
+    with pytest.raises(InputError, match="reserved"):
+        store.save_codebook(store.codebook().model_copy(update={"description": "ny"}), expected_version=1)
+    assert table_counts(store) == before
+    pd.testing.assert_frame_equal(store.audit_log(), log)
+    store.add_coding(segment, "bolig", "  kari ", 1)  # a name is stored as written, without the spaces
+    assert store.codings(coder="kari")["segment_id"].tolist() == [segment]
+    assert table_counts(store)["codings"] == before["codings"] + 1
 
 
 def test_four_processes_coding_at_the_same_moment_keep_all_2000_codings(loaded, tmp_path):
@@ -425,6 +463,62 @@ def test_codings_and_the_audit_log_cannot_be_changed_or_deleted(loaded):
             connection.execute(statement)
     assert list(store.audit_log()["action"]) == ["import", "save", "save", "code"]
     assert store.audit_log()["entity"].tolist() == ["survey", "codebook", "run", "segment"]
+
+
+def test_insert_or_replace_cannot_rewrite_a_coding_or_an_audit_row(loaded):
+    """SQLite's REPLACE deletes the row it collides with without firing DELETE triggers; the
+    PostgreSQL analogue, ON CONFLICT DO UPDATE, is an update. Both must be refused."""
+    store, run_id = loaded
+    segments = store.segments(run_id)["segment_id"]
+    coding_id = store.add_coding(int(segments[0]), "bolig", "kari", 1)
+    audit_id = int(store.audit_log()["id"].iloc[-1])
+    coding = ("(id, segment_id, code_id, coder, codebook_version_id, created_at, quote_candidate) "
+              "SELECT id, segment_id, 'arbeidsmarked', coder, codebook_version_id, created_at, quote_candidate "
+              "FROM codings WHERE id = :id")
+    audit = "(id, at, actor, action, entity) SELECT id, at, 'noen', action, entity FROM audit_log WHERE id = :id"
+    if store.engine.dialect.name == "sqlite":
+        statements = [(f"{verb} INTO {table} {columns}", key) for verb in ("INSERT OR REPLACE", "REPLACE")
+                      for table, columns, key in (("codings", coding, coding_id), ("audit_log", audit, audit_id))]
+    else:
+        statements = [(f"INSERT INTO codings {coding} ON CONFLICT (id) DO UPDATE SET code_id = excluded.code_id",
+                       coding_id),
+                      (f"INSERT INTO audit_log {audit} ON CONFLICT (id) DO UPDATE SET actor = excluded.actor",
+                       audit_id)]
+
+    def contents():
+        with store.engine.connect() as connection:
+            return {table: connection.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()
+                    for table in ("codings", "audit_log")}
+
+    before, counts = contents(), table_counts(store)
+    for statement, key in statements:
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
+            connection.execute(text(statement), {"id": key})
+    assert contents() == before and table_counts(store) == counts
+    assert store.current_codings(coder="kari")["code_id"].tolist() == ["bolig"]
+    store.add_coding(int(segments[1]), "bolig", "kari", 1)  # appending still works
+    assert table_counts(store)["codings"] == counts["codings"] + 1
+
+
+def test_a_failing_statement_s_error_holds_none_of_its_values(store, tmp_path):
+    """Store errors reach a traceback; SQLAlchemy would print the statement's parameters in them,
+    and PostgreSQL's DETAIL the failing row: both would print respondents' answers."""
+    secret = "Naboen min Kari Nordmann på Hamar sier at"
+    with pytest.raises(DBAPIError) as caught, store.engine.begin() as connection:
+        connection.execute(insert(Survey).values(name=secret, created_at=None))  # NOT NULL: refused
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "NULL" in printed.upper() and secret not in printed, printed
+    answers = pd.DataFrame({"id": ["1"], "question": ["svar"], "question_text": ["Svar?"], "text": [secret + "\x00"],
+                            "role": [None], "wave": [None], "source_row": [2]})
+    (tmp_path / "svar.csv").write_text("svar\nx\n", encoding="utf-8")
+    counts = table_counts(store)
+    try:  # SQLite keeps a NUL; PostgreSQL cannot, and must say so without the answer
+        store.import_answers(answers, "s", tmp_path / "svar.csv", actor="kari")
+    except DBAPIError as error:
+        assert store.engine.dialect.name == "postgresql"
+        printed = "".join(traceback.format_exception(error))
+        assert "NUL" in printed and secret not in printed, printed
+        assert table_counts(store) == counts
 
 
 # --- speed for the coder workspace -------------------------------------------------------------

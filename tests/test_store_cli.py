@@ -41,6 +41,28 @@ def test_import_run_and_export_through_the_store(tmp_path):
     assert "q17_barrierer" in (tmp_path / "rapport.md").read_text(encoding="utf-8")
 
 
+def test_a_nul_byte_deep_in_a_csv_is_one_line_and_imports_nothing(tmp_path):
+    rows = "".join(f"{i:04d};Mangel på boliger og tolker.\r\n" for i in range(3000))  # past the first 64 KiB
+    survey = tmp_path / "svar.csv"
+    survey.write_bytes(f"kommunenr;svar\r\n{rows}3000;Hemmelig\x00 svar\r\n".encode())
+    db = tmp_path / "prosjekt.db"
+    result = invoke("import", survey, "--text", "svar", "--id", "kommunenr", "--db", db)
+    assert result.exit_code == 2 and result.stdout == "", result.output
+    assert result.stderr.startswith(f"Error: {survey}, row 3002, column 'svar': ") and result.stderr.count("\n") == 1
+    assert "NUL" in result.stderr and "Hemmelig" not in result.stderr
+    from fritekst.store import open_store
+
+    with open_store(db) as store:
+        assert store.answers().empty and store.audit_log().empty
+
+
+def test_import_reads_at_most_max_rows(tmp_path):
+    db = tmp_path / "prosjekt.db"
+    refused = invoke("import", SURVEY, "--config", MAPPING, "--db", db, "--max-rows", "100")
+    assert refused.exit_code == 2 and "more than 100 rows" in refused.stderr, refused.output
+    assert invoke("import", SURVEY, "--config", MAPPING, "--db", db, "--max-rows", "1000").exit_code == 0
+
+
 def test_run_needs_somewhere_to_write_and_a_bad_store_is_one_line(tmp_path):
     nowhere = invoke("run", SURVEY, "--config", MAPPING, "--embedder", "tfidf", "--no-cache")
     assert nowhere.exit_code == 2 and "--out DIR, --db STORE" in nowhere.stderr

@@ -301,10 +301,10 @@ def test_load_mapping_yaml(tmp_path):
 def test_load_mapping_toml(tmp_path):
     path = tmp_path / "mapping.toml"
     path.write_text(
-        'text = ["Q1", "Q2"]\nrole = "Rolle"\nsheet = "Svar"\nattrs = "Kommune"\n', encoding="utf-8"
+        'text = ["Q1", "Q2"]\nrole = "Rolle"\nsheet = "Svar"\nattrs = "Kommune"\nmax_rows = 2000000\n', encoding="utf-8"
     )
     assert load_mapping(path) == SurveyMapping(
-        text=("Q1", "Q2"), role="Rolle", sheet="Svar", attrs=("Kommune",)
+        text=("Q1", "Q2"), role="Rolle", sheet="Svar", attrs=("Kommune",), max_rows=2_000_000
     )
 
 
@@ -318,6 +318,8 @@ def test_load_mapping_toml(tmp_path):
         ("m.yaml", "", ["empty"]),
         ("m.toml", "text = \n", ["not valid TOML", "line 1"]),
         ("m.json", "{}", [".json"]),
+        ("m.yaml", "text: Svar\nmax_rows: 0\n", ["key 'max_rows' must be a whole number of at least 1"]),
+        ("m.yaml", "text: Svar\nmax_rows: mange\n", ["key 'max_rows'"]),
     ],
 )
 def test_load_mapping_errors(tmp_path, name, source, words):
@@ -474,6 +476,74 @@ def test_xlsx_with_damaged_sheet(tmp_path):
             target.writestr(item, data[:200] if item.filename.endswith("sheet1.xml") else data)
     error = error_of(read_table, path)
     assert error.file == str(path) and "save it again as .xlsx" in str(error)
+
+
+def declare_size(path, member: str, size: int) -> None:
+    """Rewrite the uncompressed size the zip's central directory declares for ``member``; the data
+    stays as it is (a zip bomb declares its true, huge size; a reader must look before unpacking)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + name_length] == member.encode():
+            data[at + 24:at + 28] = size.to_bytes(4, "little")
+            path.write_bytes(bytes(data))
+            return
+        at = data.find(b"PK\x01\x02", at + 46)
+    raise AssertionError(f"no {member} in {path}")
+
+
+def test_an_xlsx_that_unpacks_to_over_1_gb_is_refused_before_it_is_read(tmp_path):
+    path = write_xlsx(tmp_path / "svar.xlsx", [HEADER, *ROWS])
+    assert read_table(path).data.shape == (3, 4)
+    declare_size(path, "xl/worksheets/sheet1.xml", 4_000_000_000)
+    assert path.stat().st_size < 10_000
+    with zipfile.ZipFile(path) as archive:  # a zip reader takes the declared size as it is
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == 4_000_000_000
+    error = error_of(read_table, path)
+    assert error.file == str(path) and error.row is None
+    assert "unpacks to 4.0 GB, over the limit of 1 GB" in str(error)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_rows_past_max_rows_are_refused_and_the_limit_can_be_raised(tmp_path, suffix):
+    rows = [HEADER, *ROWS, *ROWS]  # 7 rows in the file
+    path = write_csv(tmp_path / "svar.csv", rows) if suffix == ".csv" else write_xlsx(tmp_path / "svar.xlsx", rows)
+    error = error_of(read_table, path, max_rows=6)
+    assert (error.file, error.row) == (str(path), 7)
+    assert "more than 6 rows" in str(error) and "--max-rows" in str(error)
+    assert len(read_table(path, max_rows=7).data) == 6
+    mapping = SurveyMapping(text=("Utfordringer",), max_rows=6)
+    assert "more than 6 rows" in str(error_of(load_answers, path, mapping))
+    assert len(load_answers(path, SurveyMapping(text=("Utfordringer",), max_rows=7))) == 6
+
+
+def rewrite_sheet(path, old: str, new: str) -> None:
+    """Replace text in the first sheet's XML, as another program would have written it."""
+    with zipfile.ZipFile(path) as source:
+        members = {item: source.read(item) for item in source.infolist()}
+    with zipfile.ZipFile(path, "w") as target:
+        for item, data in members.items():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            target.writestr(item, data)
+
+
+def test_a_formula_no_program_ever_calculated_is_refused_not_read_as_blank(tmp_path):
+    """openpyxl, pandas and other scripts write formulas without their values; read with the
+    stored values only, such a cell would come back empty: an answer silently lost."""
+    path = tmp_path / "svar.xlsx"
+    write_xlsx(path, [HEADER, ROWS[0], ["4601", "Bergen", "Skolesjef", '=B3&" mangler tolker"'], ROWS[2]])
+    error = error_of(read_table, path)
+    assert (error.file, error.row, error.column) == (str(path), 3, "Utfordringer")
+    assert "cell D3 holds a formula with no calculated value" in str(error) and "save it" in str(error)
+    # calculated by Excel: the value is read, and a formula whose value is "" is a blank cell
+    rewrite_sheet(path, '<c r="D3"><f>B3&amp;" mangler tolker"</f><v></v></c>',
+                  '<c r="D3" t="str"><f>B3&amp;" mangler tolker"</f><v>Bergen mangler tolker</v></c>')
+    assert read_table(path).data["Utfordringer"].tolist() == [ANSWER, "Bergen mangler tolker", pd.NA]
+    rewrite_sheet(path, "<v>Bergen mangler tolker</v>", "<v></v>")
+    assert read_table(path).data["Utfordringer"].isna().tolist() == [False, True, True]
 
 
 def test_corrupt_sav(tmp_path):

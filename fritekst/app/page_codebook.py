@@ -16,8 +16,7 @@ from fritekst.codebook import (
     dump_codebook,
     dump_qdc,
     merge_category,
-    parse_codebook,
-    parse_qdc,
+    read_codebook_bytes,
     split_category,
     with_category,
 )
@@ -171,9 +170,7 @@ def _upload(ws: Workspace, codebook: Codebook | None) -> None:
     upload = st.file_uploader(t["upload"], type=["yaml", "yml", "qdc"], key="upload")
     if upload is None or not ws.coder or not st.button(t["save_version"], key="upload_save"):
         return
-    data = upload.getvalue()
-    imported = parse_qdc(data, upload.name) if upload.name.endswith(".qdc") else parse_codebook(
-        data.decode("utf-8-sig"), upload.name)
+    imported = read_codebook_bytes(upload.getvalue(), upload.name)
     if codebook is None:
         saved = ws.store.save_codebook(imported, author=ws.coder, expected_version=None)
     else:

@@ -7,6 +7,7 @@
 
 from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Change, Codebook, Rename
 from fritekst.codebook._qdc import dump_qdc, load_qdc, parse_qdc, save_qdc
+from fritekst.codebook._upload import MAX_CODEBOOK_BYTES, read_codebook_bytes
 from fritekst.codebook._yaml import dump_codebook, load_codebook, parse_codebook, save_codebook
 from fritekst.codebook._versions import (
     CodebookDiff,
@@ -20,6 +21,7 @@ from fritekst.codebook._versions import (
 )
 
 __all__ = [
+    "MAX_CODEBOOK_BYTES",
     "SPECIAL_CATEGORIES",
     "Category",
     "Change",
@@ -36,6 +38,7 @@ __all__ = [
     "new_version",
     "parse_codebook",
     "parse_qdc",
+    "read_codebook_bytes",
     "render_diff",
     "save_codebook",
     "save_qdc",

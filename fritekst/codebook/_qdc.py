@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from fritekst.codebook._checks import SPECIAL_IDS, problems
 from fritekst.codebook._ids import slug, unique_id
 from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Codebook
-from fritekst.codebook._yaml import _line_for
+from fritekst.codebook._yaml import AnchorRefused, _Dumper, _line_for, load_yaml
 from fritekst.errors import InputError
 
 NS = "urn:QDA-XML:codebook:1.0"
@@ -200,9 +200,14 @@ def _parse_xml(source: str | bytes, file: str) -> tuple[ET.Element, dict[ET.Elem
     def start(tag: str, attributes: dict[str, str]) -> None:
         line_of[builder.start(_clark(tag), attributes)] = parser.CurrentLineNumber
 
+    def no_doctype(*_) -> None:
+        raise InputError(f"line {parser.CurrentLineNumber}: a .qdc codebook has no <!DOCTYPE> (its entities could "
+                         "expand a small file without bound); export the codebook again", file=file)
+
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda tag: builder.end(_clark(tag))
     parser.CharacterDataHandler = builder.data
+    parser.StartDoctypeDeclHandler = no_doctype
     try:
         parser.Parse(source, True)
     except expat.ExpatError as error:
@@ -220,7 +225,7 @@ def _split(text: str) -> tuple[str, str | None]:
     return "\n".join(lines[:at]).removesuffix("\n"), "\n".join(lines[at + 1:])
 
 
-class _BlockDumper(yaml.SafeDumper):
+class _BlockDumper(_Dumper):
     """One ``key: value`` line per field, lists on one line: short and readable in a description box."""
 
 
@@ -235,7 +240,9 @@ def _with_block(description: str, block: dict) -> str:
 
 def _load_block(text: str, line: int, file: str) -> dict:
     try:
-        block = yaml.safe_load(text)
+        block = load_yaml(text)[1]
+    except AnchorRefused as error:
+        raise InputError(f"line {line}: the '{MARKER}' block in the description: {error.problem}", file=file) from None
     except yaml.YAMLError:
         raise InputError(f"line {line}: the '{MARKER}' block in the description is not valid YAML", file=file) from None
     if not isinstance(block, dict | None):

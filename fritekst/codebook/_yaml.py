@@ -1,4 +1,10 @@
-"""YAML in and out, with errors that name the file and line a person must fix."""
+"""YAML in and out, with errors that name the file and line a person must fix.
+
+Anchors and aliases (``&name``, ``*name``, merge keys ``<<: *name``) are refused where they stand,
+before a node is built: a codebook has no use for them, and aliases nested a few deep make a few
+hundred bytes expand to gigabytes once walked ("billion laughs"). For the same reason fritekst
+never writes them, even when two fields hold the same value.
+"""
 
 from __future__ import annotations
 
@@ -12,26 +18,76 @@ from fritekst.codebook._model import Codebook
 from fritekst.errors import InputError
 
 
+NO_ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed in a codebook; write the values out in full"
+
+
+class AnchorRefused(yaml.MarkedYAMLError):
+    """An anchor or alias, refused where it stands (``problem_mark``)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing every anchor and alias as it meets it, before composing it."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:  # an AliasEvent, or a node with &anchor
+            raise AnchorRefused(problem=NO_ANCHORS, problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper writing a value shared by two fields twice, never as an alias."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def load_yaml(source: str) -> tuple[yaml.Node | None, object]:
+    """The document's node tree (for line numbers) and its data; raises :class:`yaml.YAMLError`,
+    :class:`AnchorRefused` for an anchor or alias."""
+    loader = _Loader(source)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _problem(error: yaml.YAMLError) -> str:
+    """``line N: what is wrong`` for a YAML error."""
+    mark = getattr(error, "problem_mark", None)
+    line = f"line {mark.line + 1}: " if mark is not None else ""
+    if isinstance(error, AnchorRefused):
+        return f"{line}{error.problem}"
+    return f"{line}not valid YAML ({getattr(error, 'problem', None) or error})"
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read, validate and complete (special categories) a codebook YAML file."""
     path = Path(path)
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("codebook file not found; check the path", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("the codebook is not UTF-8 text; save it as UTF-8", file=str(path)) from None
-    return parse_codebook(source, str(path))
+    return parse_codebook(decode_yaml(data, str(path)), str(path))
+
+
+def decode_yaml(data: bytes, file: str) -> str:
+    """YAML bytes as text: UTF-8, with or without a byte-order mark (as Windows editors save it)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"line {line}: the codebook is not UTF-8 text; save it as UTF-8", file=file) from None
 
 
 def parse_codebook(source: str, file: str = "<codebook>") -> Codebook:
+    """A validated codebook with the special categories, from YAML text; every problem is an
+    :class:`InputError` naming ``file`` and the line."""
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        root, data = load_yaml(source)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InputError(f"{line}not valid YAML ({getattr(error, 'problem', None) or error})", file=file) from None
+        raise InputError(_problem(error), file=file) from None
     if not isinstance(data, dict):
         raise InputError("line 1: a codebook is a mapping with 'name' and 'categories'", file=file)
     lines = _line_numbers(root)
@@ -81,7 +137,7 @@ def dump_codebook(codebook: Codebook) -> str:
     data["categories"] = [_plain(c.model_dump(exclude_defaults=True)) for c in codebook.categories if not c.special]
     if codebook.changes:
         data["changes"] = [_plain(change.model_dump(by_alias=True, exclude_defaults=True)) for change in codebook.changes]
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _plain(value):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from fritekst.codebook import Codebook, harmonise
+from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.names import suggest
 
@@ -38,6 +39,7 @@ def load_coded(path: str | Path, codebook: Codebook) -> pd.DataFrame:
     table["code_id"] = harmonise(table["code_id"], codebook)[0]
     if "coder" not in table.columns:
         table["coder"] = "coder"
-    table["coder"] = table["coder"].replace("", "coder")
+    table["coder"] = [check_name(name, file=str(path), row=row) if name.strip() else "coder"
+                      for row, name in enumerate(table["coder"], start=2)]
     keys = ["question", "id"] if "question" in table.columns else ["id"]
     return table[[*keys, "code_id", "coder"]].drop_duplicates(keys, keep="last")

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, exists, insert, select
 from sqlalchemy.orm import aliased
 
 from fritekst.codebook import parse_codebook
+from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.names import suggest
 from fritekst.store import _audit
@@ -50,8 +51,7 @@ def add_codings(
 ) -> list[int]:
     """Append one coding per segment (a theme accepted at once is many); ``codable`` caches each
     codebook version's codable ids (versions never change). Returns the coding ids in order."""
-    if not coder.strip():
-        raise InputError("the coder name is empty; every coding says who made it", column="coder")
+    coder = check_name(coder)
     version = version_row(connection, codebook, codebook_version)
     if version.id not in codable:
         parsed = parse_codebook(version.yaml, f"{version.name} version {version.version} (store)")

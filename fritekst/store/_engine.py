@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
 from fritekst.errors import InputError
@@ -64,15 +64,21 @@ def database_url(target: str | os.PathLike[str] | None = None) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors never quote the data: answers are personal data, and a store error
+    ends in a traceback. SQLAlchemy would print a failing statement's parameters in its message
+    (``hide_parameters`` stops that) and PostgreSQL's DETAIL quotes the failing row or key
+    (:func:`_without_detail` drops it; ``error.orig.diag`` still holds it for code)."""
     try:
         parsed = make_url(url)
     except ArgumentError as error:
         raise InputError(f"not a database URL ({error})", column="--db") from None
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+        event.listen(engine, "handle_error", _without_detail)
+        return engine
     if parsed.database in (None, "", ":memory:"):
         raise InputError("an in-memory SQLite database cannot be shared; give a file", column="--db")
-    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -88,6 +94,20 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITE) else "BEGIN")
 
     return engine
+
+
+def _without_detail(context: ExceptionContext) -> None:
+    """Cut a PostgreSQL error's text to its first line ("null value in column … violates …"): the
+    DETAIL after it can quote a whole row ("Failing row contains (…, answer text, …)")."""
+    import psycopg
+
+    error, wrapped = context.original_exception, context.sqlalchemy_exception
+    if not isinstance(error, psycopg.Error) or not error.diag.message_primary:
+        return
+    full, first = str(error), error.diag.message_primary
+    error.args = (first,)
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):  # SQLAlchemy copied the text
+        wrapped.args = (wrapped.args[0].replace(full, first, 1), *wrapped.args[1:])
 
 
 def is_sqlite(engine: Engine) -> bool:

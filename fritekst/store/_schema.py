@@ -4,7 +4,8 @@ A survey has waves; a wave has questions and respondents (role, attributes); an 
 respondent's text to one question. A run cuts answers into segments and gives each a theme (and
 the model's code suggestion); coders code segments. Codings and the audit log are append-only:
 a coder's current coding of a segment is their latest, and nothing is ever updated in place (the
-migrations add triggers that refuse UPDATE and DELETE on both tables).
+migrations add triggers that refuse UPDATE and DELETE on both tables, and on SQLite an INSERT OR
+REPLACE over an existing row).
 
 Times are UTC ISO-8601 strings with microseconds (``2025-11-23T15:14:00.123456+00:00``): the
 same text on SQLite and PostgreSQL, and they sort as they read.
@@ -18,6 +19,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from fritekst.coders import MODEL_CODER  # noqa: F401  (re-exported: codings by the model carry it)
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -25,8 +28,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-MODEL_CODER = "model"
-"""The coder name of suggestions saved with a run; every other coder is a person."""
 WITHDRAWN_CODE = ""
 """The code of a coding that withdraws the coder's earlier one (undo): the segment is uncoded by
 them again. No category id can be empty, so it cannot be mistaken for one."""

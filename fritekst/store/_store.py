@@ -16,6 +16,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from fritekst.codebook import Codebook, parse_codebook
+from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.store import _audit, _codebooks, _codings, _imports, _runs, _themes, _withdrawals
 from fritekst.store._engine import database_url, make_engine, reading, writing
@@ -24,12 +25,18 @@ from fritekst.store._migrate import upgrade
 
 
 def _actor(actor: str | None) -> str:
+    """Who makes a change: ``actor``, else ``$FRITEKST_USER``, else the login name; checked as a
+    coder's name is (:func:`fritekst.coders.check_name`)."""
     if actor:
-        return actor
+        return check_name(actor, column="actor")
     try:
-        return os.environ.get("FRITEKST_USER") or getpass.getuser()
+        actor = os.environ.get("FRITEKST_USER") or getpass.getuser()
     except (KeyError, OSError):  # a container user without a name
-        return "unknown"
+        actor = "unknown"
+    try:
+        return check_name(actor, column=None)
+    except InputError as error:
+        raise InputError(f"$FRITEKST_USER, else the login name: {error.message}") from None
 
 
 def open_store(target: str | os.PathLike[str] | None = None) -> Store:

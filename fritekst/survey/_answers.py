@@ -34,7 +34,8 @@ def load_answers(
     Ids, roles, waves and attributes are stripped of surrounding whitespace, so
     "Oslo " and "Oslo" are one group; answer text is not touched.
     """
-    table = read_table(path, mapping.sheet, questback_header=questback_header, max_cell_chars=max_cell_chars)
+    table = read_table(path, mapping.sheet, questback_header=questback_header, max_cell_chars=max_cell_chars,
+                       max_rows=mapping.max_rows)
     _check_mapping(table, mapping)
     data = table.data
     rows = pd.Series(table.source_rows, dtype="int64")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fritekst.errors import InputError
 from fritekst.names import suggest
+from fritekst.survey._table import DEFAULT_MAX_ROWS
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ class SurveyMapping:
         every row ("2021"), since most exports hold a single wave.
     sheet : str, optional
         Workbook sheet; default the first.
+    max_rows : int
+        The most rows read from the file (blank rows and the header count): a damaged or hostile
+        file cannot make a reader run on for millions of rows. The default, 1 000 000, is far
+        above any survey's respondents; raise it for a larger file.
     """
 
     text: tuple[str, ...]
@@ -37,6 +42,7 @@ class SurveyMapping:
     attrs: tuple[str, ...] = ()
     wave: str | None = None
     sheet: str | None = None
+    max_rows: int = DEFAULT_MAX_ROWS
 
     def __post_init__(self) -> None:
         # One name where a tuple is meant must mean one column, not one per character.
@@ -85,7 +91,8 @@ def load_mapping(path: str | os.PathLike[str]) -> SurveyMapping:
     if "text" not in content:
         raise InputError("missing key 'text': name the column(s) holding the answers", file=file)
     values = {
-        key: (_names(file, key, value) if key in _LISTS else _name(file, key, value))
+        key: (_names(file, key, value) if key in _LISTS else _count(file, key, value) if key == "max_rows"
+              else _name(file, key, value))
         for key, value in content.items()
     }
     if not values["text"]:
@@ -121,6 +128,12 @@ def _name(file: str, key: str, value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise InputError(f"key {key!r} must be a name, not {value!r}; put it in quotes if it is one", file=file)
+
+
+def _count(file: str, key: str, value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise InputError(f"key {key!r} must be a whole number of at least 1, not {value!r}", file=file)
 
 
 def _names(file: str, key: str, value: object) -> tuple[str, ...]:

@@ -8,15 +8,17 @@ from fritekst.errors import InputError
 from fritekst.survey._cells import cell_text
 
 
-def read_sav(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]], dict[str, str]]:
-    """Return the variable names, (case number, cells) for every case, and the variable labels.
+def read_sav(path: Path, row_limit: int) -> tuple[list[str], list[tuple[int, list[str | None]]], dict[str, str]]:
+    """Return the variable names, (case number, cells) for at most ``row_limit`` cases, and the
+    variable labels.
 
     Value labels are applied so that answers read "Kommunedirektør", not "1".
     """
     import pyreadstat
 
     try:
-        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False)
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False,
+                                          row_limit=row_limit)
     except Exception as error:  # pyreadstat raises its own errors and OSError alike
         raise InputError(
             f"cannot read this as an SPSS data file ({error}); export it from SPSS again",

@@ -12,6 +12,7 @@ import pandas as pd
 from fritekst.errors import InputError
 
 DEFAULT_MAX_CELL_CHARS = 100_000
+DEFAULT_MAX_ROWS = 1_000_000
 _FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -68,11 +69,14 @@ def read_table(
     *,
     questback_header: bool | None = None,
     max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
+    max_rows: int = DEFAULT_MAX_ROWS,
 ) -> SurveyTable:
     """Read a CSV, XLSX or SPSS .sav export into a :class:`SurveyTable`.
 
     ``questback_header`` forces (True) or forbids (False) reading the row after the
     header as question texts; None detects it (see :func:`is_questback_row`).
+    A file with more than ``max_rows`` rows (header and blank rows count; in .sav, cases) is refused;
+    a workbook or SPSS file is read no further than that.
     Any problem with the file is raised as :class:`~fritekst.errors.InputError`
     naming the file, row and column.
     """
@@ -92,13 +96,15 @@ def read_table(
     labels: dict[str, str] = {}
     header_row: int | None = None
     if fmt == "sav":
-        header, body, labels = read_sav(path)
+        header, body, labels = read_sav(path, max_rows + 1)
+        _check_row_count(path, len(body), max_rows, None)
     else:
         if fmt == "csv":
             records, meta["encoding"], meta["delimiter"] = read_delimited(path, _read_bytes(path))
             rows: list[Row] = [(number, list(cells)) for number, cells in enumerate(records, start=1)]
         else:
-            rows, meta["sheet"] = read_xlsx(path, sheet)
+            rows, meta["sheet"] = read_xlsx(path, sheet, max_rows + 1)
+        _check_row_count(path, len(rows), max_rows, meta.get("sheet"))
         header_row, header, body = _split_header(path, rows, meta.get("sheet"))
     return _tabulate(path, fmt, header, header_row, body, labels, questback_header, max_cell_chars, meta)
 
@@ -133,6 +139,17 @@ def _read_bytes(path: Path, size: int = -1) -> bytes:
         raise InputError("this is a folder, not a file", file=str(path)) from None
     except OSError as error:
         raise InputError(f"cannot read the file ({error.strerror or error})", file=str(path)) from None
+
+
+def _check_row_count(path: Path, rows: int, max_rows: int, sheet: str | None) -> None:
+    if rows > max_rows:
+        where = f"sheet {sheet!r}" if sheet else "the file"
+        raise InputError(
+            f"{where} has more than {max_rows:,} rows; if the survey is that large, raise --max-rows "
+            "(max_rows in the mapping file)",
+            file=str(path),
+            row=max_rows + 1,
+        )
 
 
 def _is_blank(cells: Sequence[str | None]) -> bool:
@@ -180,6 +197,7 @@ def _tabulate(
     rows = [(number, [cells[i] for i in keep]) for number, cells in rows]
     if not rows:
         raise InputError("there is a header row but no data rows; export the answers too", file=file)
+    _check_cells(path, names, rows, max_cell_chars)
     if questback_header is None:
         questback_header = fmt != "sav" and is_questback_row(names, rows[0][1])
     question_texts = {name: labels.get(name, name) for name in names}
@@ -193,16 +211,6 @@ def _tabulate(
             raise InputError(
                 "there is a header and a question-text row but no answers; export the answers too", file=file
             )
-    for number, cells in rows:
-        for name, cell in zip(names, cells, strict=True):
-            if cell is not None and len(cell) > max_cell_chars:
-                raise InputError(
-                    f"the cell has {len(cell):,} characters, over the limit of {max_cell_chars:,}; "
-                    "a missing closing quote can swallow the rest of a file, or raise max_cell_chars",
-                    file=file,
-                    row=number,
-                    column=name,
-                )
     data = pd.DataFrame([cells for _, cells in rows], columns=names, dtype="string")
     return SurveyTable(
         data=data,
@@ -215,6 +223,34 @@ def _tabulate(
     )
 
 
+def _check_cells(path: Path, names: list[str], rows: list[Row], max_cell_chars: int) -> None:
+    """Every cell, the question-text row too: not over ``max_cell_chars``, and no NUL character.
+
+    A NUL is in no typed text; it is a damaged or binary file, and PostgreSQL cannot store it (the
+    CSV reader's own test for NUL bytes looks at the first 64 KiB only).
+    """
+    for number, cells in rows:
+        for name, cell in zip(names, cells, strict=True):
+            if cell is None:
+                continue
+            if "\x00" in cell:
+                raise InputError(
+                    "the cell holds a NUL character (0x00), which no typed answer has: the file is damaged "
+                    "or not the export it looks like; export the survey again",
+                    file=str(path),
+                    row=number,
+                    column=name,
+                )
+            if len(cell) > max_cell_chars:
+                raise InputError(
+                    f"the cell has {len(cell):,} characters, over the limit of {max_cell_chars:,}; "
+                    "a missing closing quote can swallow the rest of a file, or raise max_cell_chars",
+                    file=str(path),
+                    row=number,
+                    column=name,
+                )
+
+
 def _column_names(
     path: Path, header: Sequence[str | None], header_row: int | None, rows: list[Row]
 ) -> list[str | None]:
@@ -222,6 +258,13 @@ def _column_names(
     names: list[str | None] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(header):
+        if cell and "\x00" in cell:
+            raise InputError(
+                f"the header of column {index + 1} holds a NUL character (0x00): the file is damaged or not "
+                "the export it looks like; export the survey again",
+                file=str(path),
+                row=header_row,
+            )
         name = cell.strip() if cell else ""
         if not name:
             has_data = any(cells[index] is not None for _, cells in rows)

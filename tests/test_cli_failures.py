@@ -192,6 +192,36 @@ def test_a_read_only_project_exports_and_reports(read_only_project, tmp_path_fac
     assert {p.name: p.read_bytes() for p in read_only_project.iterdir()} == before
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    """An empty SQLite file, or an empty PostgreSQL database."""
+    if request.param == "sqlite":
+        (tmp_path / "fritekst.db").touch()
+        yield str(tmp_path / "fritekst.db")
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database()
+    yield url
+    cluster.drop_database(url)
+
+
+def test_a_reader_finds_no_store_in_an_empty_database_and_cannot_write(empty_database):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from fritekst.store import StoreMissing, open_store
+
+    for options in ({"read_only": True}, {"create": False}):
+        with pytest.raises(StoreMissing):
+            open_store(empty_database, **options)
+    open_store(empty_database).close()
+    with open_store(empty_database, read_only=True) as store, pytest.raises(DBAPIError):
+        with store.engine.begin() as connection:
+            connection.execute(text("INSERT INTO surveys (name, created_at) VALUES ('bølge', '2025-01-01')"))
+    with open_store(empty_database, read_only=True) as store:
+        assert store.runs().empty
+
+
 def test_reading_a_store_from_an_older_fritekst_brings_it_up_to_date(tmp_path):
     from fritekst.store import current_revision, database_url, head_revision, open_store
     from fritekst.store._engine import make_engine

@@ -1,7 +1,8 @@
 """The ``fritekst`` command: a thin shell over the library.
 
-Each command parses options, makes one library call, and turns
-:class:`~fritekst.errors.InputError` into one line on stderr and exit code 2.
+Each command parses options and makes one library call. One error boundary, around every
+command, turns :class:`~fritekst.errors.InputError` and the operating system's errors (no
+permission, disk full) into one line on stderr and exit code 2.
 Heavy libraries are imported inside the commands so that ``--help`` is instant.
 """
 
@@ -11,10 +12,42 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from fritekst.embed.base import DEFAULT_EMBEDDER
+from fritekst.errors import InputError
 
-app = typer.Typer(
+
+def _fail(error: Exception) -> None:
+    typer.echo(f"Error: {error}", err=True)
+    raise typer.Exit(code=2)
+
+
+class _Command(TyperCommand):
+    """A command inside the error boundary: an error a user can act on is one line, not a traceback.
+
+    An OSError that names no file (a full disk while a file is written) is told as the command's
+    ``--out``, the only place such a command writes.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            _fail(error)
+        except OSError as error:
+            _fail(InputError.from_os_error(error, ctx.params.get("out")))
+
+
+class _Typer(typer.Typer):
+    """Typer whose commands all stand inside the error boundary."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
     help="fritekst: themes in Norwegian open-ended survey answers.",
     no_args_is_help=True,
     add_completion=False,
@@ -27,9 +60,9 @@ def main() -> None:
     """fritekst: themes in Norwegian open-ended survey answers."""
 
 
-def _fail(error: Exception) -> None:
-    typer.echo(f"Error: {error}", err=True)
-    raise typer.Exit(code=2)
+def _note_personal_data(where: str) -> None:
+    typer.echo(f"Note: the answers are kept as written in {where}, with unmasked personal data; keep and share "
+               "them as personal data (quotes and reports are masked).", err=True)
 
 
 # The column mapping, shared by `run` and `import`.
@@ -68,55 +101,34 @@ def run(
     codebook: Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML: suggest a category for every answer")] = None,
     coded: Annotated[Optional[Path], typer.Option("--coded", help="CSV of coders' codes (id, code_id[, coder, question]) to learn from")] = None,
     code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder (default: from the codebook's size)")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported first")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported with it")] = None,
 ) -> None:
     """Find themes in open answers; write manifest.json, themes.csv and assignments.csv to OUT and/or save them in a store."""
-    from fritekst.errors import InputError
-    from fritekst.settings import build_run_config
-
-    try:
-        run_config = build_run_config(
-            config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
-            max_rows=max_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes,
-            max_themes=max_themes, keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
-            code_threshold=code_threshold,
-        )
-        if out is None and db is None:
-            raise InputError("say where the results go: --out DIR, --db STORE, or both", column="--out")
-        _run(survey, out, db, run_config, cache, no_cache)
-    except InputError as error:
-        _fail(error)
-
-
-def _run(survey: Path, out: Optional[Path], db: Optional[str], run_config, cache_path: Optional[Path],
-         no_cache: bool) -> None:
-    from contextlib import nullcontext
-
     from rich.console import Console
 
     from fritekst.embed import EmbeddingCache
     from fritekst.progress import rich_progress
-    from fritekst.run import check_output_dir, run_survey, write_run
-    from fritekst.store import open_store
+    from fritekst.run import run_and_save
+    from fritekst.settings import build_run_config
 
-    cache = None if no_cache else EmbeddingCache(cache_path)
+    run_config = build_run_config(
+        config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
+        max_rows=max_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
+        keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
+        code_threshold=code_threshold,
+    )
     console = Console(stderr=True)
-    if out is not None:
-        check_output_dir(out)  # a bad path fails before minutes of work
-    with (open_store(db) if db is not None else nullcontext()) as store, rich_progress(console) as on_progress:
-        result = run_survey(survey, run_config, cache=cache, on_progress=on_progress)
-        if out is not None:
-            write_run(result, out)
-        if store is not None:
-            store.import_survey(survey, run_config.mapping)
-            run_id = store.save_run(result, on_progress=on_progress)
+    with rich_progress(console) as on_progress:
+        result, run_id = run_and_save(survey, run_config, out=out, db=db, on_progress=on_progress,
+                                      cache=None if no_cache else EmbeddingCache(cache))
     counts = result.manifest["counts"]
-    where = " and ".join(([str(out)] if out is not None else []) + ([f"run {run_id} in {db}"] if db is not None else []))
+    folders, stores = [str(out)] if out is not None else [], [db] if db is not None else []
     console.print(
         f"[bold]{counts['answered']}[/] answered, {counts['non_answers']} non-answers, {counts['blank']} blank; "
         f"{len(result.themes)} themes in {len(counts['questions'])} question(s), "
-        f"{counts['unassigned_segments']} unassigned -> {where}"
+        f"{counts['unassigned_segments']} unassigned -> {' and '.join(folders + [f'run {run_id} in {db}' for db in stores])}"
     )
+    _note_personal_data(" and ".join(folders + stores))
 
 
 @app.command("import")
@@ -134,17 +146,12 @@ def import_survey(
     db: DbOption = None,
 ) -> None:
     """Load a survey's answers and respondent attributes into a project store (again: changes nothing)."""
-    from fritekst.errors import InputError
     from fritekst.settings import build_run_config
-    from fritekst.store import open_store
+    from fritekst.store import import_into
 
-    try:
-        mapping = build_run_config(config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave,
-                                   sheet=sheet, max_rows=max_rows).mapping
-        with open_store(db) as store:
-            summary = store.import_survey(survey, mapping, survey=name)
-    except InputError as error:
-        _fail(error)
+    mapping = build_run_config(config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave,
+                               sheet=sheet, max_rows=max_rows).mapping
+    summary = import_into(db, survey, mapping, survey=name)
     if summary.already_imported:
         typer.echo(f"{survey} is already in survey {summary.survey!r} ({summary.answers_total} answers); nothing changed")
     else:
@@ -159,15 +166,12 @@ def export_run(
     name: Annotated[Optional[str], typer.Option("--survey", help="Survey name, when the store holds several")] = None,
 ) -> None:
     """Write a stored run with the coders' codes as manifest.json, themes.csv and assignments.csv."""
-    from fritekst.errors import InputError
     from fritekst.store import open_store
 
-    try:
-        with open_store(db) as store:
-            written = store.export_run(out, run_id=run_id, survey=name)
-    except InputError as error:
-        _fail(error)
+    with open_store(db, read_only=True) as store:
+        written = store.export_run(out, run_id=run_id, survey=name)
     typer.echo(f"wrote {written}")
+    _note_personal_data(str(written))
 
 
 @app.command("app")
@@ -181,21 +185,17 @@ def open_app(
 
     from fritekst.app import streamlit_main
     from fritekst.codebook import MAX_CODEBOOK_BYTES
-    from fritekst.errors import InputError
 
     target = target or streamlit_main.default_target()
-    try:
-        streamlit_main.check_target(target)
-        if streamlit_main.is_run_dir(target):
-            from fritekst.results import load_run
+    streamlit_main.check_target(target)
+    if streamlit_main.is_run_dir(target):
+        from fritekst.results import load_run
 
-            load_run(target)
-        else:
-            from fritekst.store import open_store
+        load_run(target)
+    else:
+        from fritekst.store import open_store
 
-            open_store(target).close()
-    except InputError as error:
-        _fail(error)
+        open_store(target, create=False).close()
     command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
                "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20),
                "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--", target]
@@ -215,26 +215,17 @@ def codebook_diff(
 ) -> None:
     """Show what changed from OLD to NEW; exit 0 when identical, 1 when they differ (like diff)."""
     from fritekst.codebook import diff_codebooks, load_codebook, render_diff
-    from fritekst.errors import InputError
 
-    try:
-        diff = diff_codebooks(load_codebook(old), load_codebook(new))
-    except InputError as error:
-        _fail(error)
+    diff = diff_codebooks(load_codebook(old), load_codebook(new))
     typer.echo(render_diff(diff))
     raise typer.Exit(code=1 if diff else 0)
 
 
 def _convert(source: Path, out: Path, force: bool, read, write) -> None:
     """Read a codebook in one format and write it in the other; never replace a file unasked."""
-    from fritekst.errors import InputError
-
-    try:
-        if out.exists() and not force:
-            raise InputError("exists already; choose another name or add --force to replace it", file=str(out))
-        written = write(read(source), out)
-    except InputError as error:
-        _fail(error)
+    if out.exists() and not force:
+        raise InputError("exists already; choose another name or add --force to replace it", file=str(out))
+    written = write(read(source), out)
     typer.echo(f"wrote {written}")
 
 
@@ -285,19 +276,15 @@ def quotes(
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
 ) -> None:
     """Print the K answers that best represent a category or theme, masked, with id, role, wave and attributes."""
-    from fritekst.errors import InputError
     from fritekst.privacy import Screen
     from fritekst.quotes import QuoteConfig, describe_quote, quotes_from_run
 
-    try:
-        if (category is None) == (theme is None):
-            raise InputError("give --category ID or --theme N (with --question)")
-        chosen, rejects = quotes_from_run(
-            source, category=category, theme=theme, question=question, role=role, wave=wave, config=QuoteConfig(k=k),
-            screen=Screen(style=mask_style, names=names, places=mask_places), used_quotes=used_quotes, cache=cache,
-        )
-    except InputError as error:
-        _fail(error)
+    if (category is None) == (theme is None):
+        raise InputError("give --category ID or --theme N (with --question)")
+    chosen, rejects = quotes_from_run(
+        source, category=category, theme=theme, question=question, role=role, wave=wave, config=QuoteConfig(k=k),
+        screen=Screen(style=mask_style, names=names, places=mask_places), used_quotes=used_quotes, cache=cache,
+    )
     for number, (_, quote) in enumerate(chosen.iterrows(), start=1):
         typer.echo(f"{number}. {describe_quote(quote)}")
     reasons = ", ".join(f"{n} {reason}" for reason, n in rejects["reason"].value_counts().items())
@@ -321,16 +308,12 @@ def report(
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
 ) -> None:
     """Write a draft of the report's "åpne svar" section: counts by role, attribute and wave, charts, masked quotes."""
-    from fritekst.errors import InputError
     from fritekst.quotes import QuoteConfig
     from fritekst.report import ReportConfig, report_from_run
 
     config = ReportConfig(wave=wave, by=tuple(by) if by else None, small_cell=small_cell, suppress_small=suppress_small,
                           quotes=QuoteConfig(k=k), mask_style=mask_style, names=names, mask_places=mask_places)
-    try:
-        written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache)
-    except InputError as error:
-        _fail(error)
+    written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache)
     masked = sum(len(q.masked) for q in written.questions)
     typer.echo(f"wrote {out}: {len(written.questions)} question(s), {masked} quote(s) with personal data masked")
 

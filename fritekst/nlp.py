@@ -286,6 +286,38 @@ def _processes(n_texts: int) -> int:
     return 2 if n_texts >= 4000 and (os.cpu_count() or 1) >= 2 else 1
 
 
+_CHUNK = 1000  # texts per task for a worker process: small enough to share the work evenly
+
+
+def _trained_pairs(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[tuple[str, str]]]:
+    """`_pairs_of` for every text, in worker processes for big inputs.
+
+    Not ``nlp.pipe(n_process=…)``: spaCy's workers outlive a parent killed with SIGKILL, half a
+    gigabyte each; those of :func:`fritekst.workers.process_pool` die with it. They also send
+    back only (form, lemma) pairs, not whole Docs.
+    """
+    processes = _processes(len(texts))
+    if processes == 1:
+        return _pairs_of(texts, disable, ordbank_nouns)
+    from fritekst.workers import process_pool
+
+    if ordbank_nouns:
+        lemma_table()  # built once here, so that forked workers share it
+    chunks = [texts[start:start + _CHUNK] for start in range(0, len(texts), _CHUNK)]
+    with process_pool(processes) as pool:
+        done = pool.map(_pairs_of, chunks, [disable] * len(chunks), [ordbank_nouns] * len(chunks))
+        return [pairs for chunk in done for pairs in chunk]
+
+
+def _pairs_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[tuple[str, str]]]:
+    """(lower-case form, lemma) of every non-space token, lemmatised in context by the trained
+    pipeline; with ``ordbank_nouns`` a tagged noun Norsk Ordbank lists takes Ordbank's lemma."""
+    nlp = load_pipeline()
+    table = lemma_table() if ordbank_nouns else None
+    return [[(t.lower_, _trained_lemma(t, table)) for t in doc if not t.is_space]
+            for doc in nlp.pipe(texts, disable=disable, batch_size=256)]
+
+
 def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
     """(lower-case form, lemma) for every non-space token of every text.
 
@@ -302,7 +334,7 @@ def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
         # Edit trees miss compound stems Norsk Ordbank knows ("introduksjonsprogrammet" ->
         # "introduksjonsprogramm"), so a tagged noun Ordbank lists takes Ordbank's lemma:
         # UD Bokmål dev nouns 0.927 -> 0.948 correct, Nynorsk unchanged (models/README.md).
-        table = lemma_table() if _edit_tree_lemmatizer(nlp) else None
+        ordbank_nouns = _edit_tree_lemmatizer(nlp)
         unique = list(dict.fromkeys(texts))  # repeated answers are lemmatised once
         from fritekst.word_vectors import FACTORY
 
@@ -311,8 +343,7 @@ def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
             # lemmas 0.965 -> 0.970 on UD Bokmål dev (NER is what it is for): words outside the
             # table keep a zero vector here, as the pipeline without it (models/README.md).
             disable.append(FACTORY)
-        lemmas = {text: [(t.lower_, _trained_lemma(t, table)) for t in doc if not t.is_space]
-                  for text, doc in zip(unique, nlp.pipe(unique, disable=disable, batch_size=256, n_process=_processes(len(unique))))}
+        lemmas = dict(zip(unique, _trained_pairs(unique, disable, ordbank_nouns)))
         yield from (lemmas[text] for text in texts)
         return
     # Tokenizer plus a dict lookup: the blank pipeline's component does the

@@ -136,5 +136,5 @@ def _load_stored_run(target: str) -> RunResult:
 
     from fritekst.store import open_store
 
-    with tempfile.TemporaryDirectory() as folder, open_store(target) as store:
+    with tempfile.TemporaryDirectory() as folder, open_store(target, read_only=True) as store:
         return load_run(store.export_run(Path(folder) / "run"))

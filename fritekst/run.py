@@ -2,8 +2,8 @@
 
 ``run_survey`` computes everything in memory and ``write_run`` writes the three
 files into a fresh directory that replaces ``out`` only when complete, so a
-failure never leaves half-written output. ``run_to_dir`` is both, as the CLI
-calls it.
+failure never leaves half-written output. ``run_and_save`` is both, and saves the
+run in a project store too, as the CLI calls it.
 """
 
 from __future__ import annotations
@@ -69,8 +69,13 @@ def run_survey(
     config: RunConfig,
     cache: EmbeddingCache | None = None,
     on_progress: ProgressCallback | None = None,
+    answers: pd.DataFrame | None = None,
 ) -> RunResult:
-    """Load, clean, embed and theme every mapped open question of ``survey``."""
+    """Load, clean, embed and theme every mapped open question of ``survey``.
+
+    ``answers`` is the survey as :func:`fritekst.survey.load_answers` read it, when the caller
+    has read it already.
+    """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -86,7 +91,8 @@ def run_survey(
 
     codebook = load_codebook(config.codebook) if config.codebook else None
     coded = load_coded(config.coded, codebook) if codebook is not None and config.coded else None
-    answers = load_answers(survey, config.mapping)
+    if answers is None:
+        answers = load_answers(survey, config.mapping)
     lap("load")
     detector = NonAnswerDetector(extra_phrases=config.extra_non_answers)
     segments = clean_answers(answers, segment_mode=config.segment, detector=detector)
@@ -330,6 +336,53 @@ def write_run(result: RunResult, out: str | Path) -> Path:
     return out
 
 
+def run_and_save(
+    survey: str | Path,
+    config: RunConfig,
+    *,
+    out: str | Path | None = None,
+    db: str | Path | None = None,
+    cache: EmbeddingCache | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[RunResult, int | None]:
+    """Run, write the run to ``out`` and/or save it in the project store ``db`` (importing the
+    survey into it); returns the result and the stored run's id.
+
+    In the order that leaves nothing behind on failure: the output path, the survey file and an
+    existing store (and whether it would take the survey) are checked before minutes of work; a
+    new store or project folder is made only once the run is done; the import and the run are
+    saved in one transaction; ``out`` is written last, so a store that refuses the run leaves
+    no output either.
+    """
+    from fritekst.store import StoreMissing, open_store
+
+    if out is None and db is None:
+        raise InputError("say where the results go: --out DIR, --db STORE, or both", column="--out")
+    if out is not None:
+        check_output_dir(out)
+    answers = load_answers(survey, config.mapping)
+    store = None
+    try:
+        if db is not None:
+            try:
+                store = open_store(db, create=False)
+            except StoreMissing:  # made below, once there is something to save
+                pass
+            else:
+                store.check_import(answers, survey)
+        result = run_survey(survey, config, cache=cache, on_progress=on_progress, answers=answers)
+        run_id = None
+        if db is not None:
+            store = store or open_store(db)
+            run_id = store.import_and_save_run(answers, survey, result, on_progress=on_progress)[1]
+    finally:
+        if store is not None:
+            store.close()
+    if out is not None:
+        write_run(result, out)
+    return result, run_id
+
+
 def run_to_dir(
     survey: str | Path,
     out: str | Path,
@@ -338,7 +391,4 @@ def run_to_dir(
     on_progress: ProgressCallback | None = None,
 ) -> RunResult:
     """Check ``out`` first (so a bad path fails before minutes of work), run, write."""
-    check_output_dir(out)
-    result = run_survey(survey, config, cache=cache, on_progress=on_progress)
-    write_run(result, out)
-    return result
+    return run_and_save(survey, config, out=out, cache=cache, on_progress=on_progress)[0]

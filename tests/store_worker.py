@@ -3,6 +3,7 @@ killed while it is being saved.
 
     python store_worker.py code URL CODER GATE N SEGMENT_ID,SEGMENT_ID,... CODE,CODE,... WORKERS
     python store_worker.py save-run URL RUN_PICKLE MARKER
+    python store_worker.py run-db STORE SURVEY_CSV MARKER
 """
 
 from __future__ import annotations
@@ -50,6 +51,23 @@ def save_run(url: str, run_pickle: str, marker: str) -> None:
     store.save_run(result, on_progress=on_progress)
 
 
+def run_db(target: str, survey: str, marker: str) -> None:
+    """``fritekst run SURVEY --db STORE`` as the CLI calls it (a survey written by
+    ``test_cli.write_survey``); once the save has written its first assignment rows, write
+    ``marker`` and wait to be killed."""
+    from fritekst.run import run_and_save
+    from fritekst.settings import build_run_config
+
+    config = build_run_config(text=["Barrierer"], id="Kommunenr", role="Rolle", embedder="tfidf")
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage == "assignments":
+            Path(marker).write_text(f"{stage} {done}/{total}")
+            time.sleep(600)
+
+    run_and_save(survey, config, db=target, on_progress=on_progress)
+
+
 if __name__ == "__main__":
     command, url, *args = sys.argv[1:]
     if command == "code":
@@ -57,5 +75,7 @@ if __name__ == "__main__":
         code(url, coder, Path(gate), int(n), [int(s) for s in segments.split(",")], codes.split(","), int(workers))
     elif command == "save-run":
         save_run(url, *args)
+    elif command == "run-db":
+        run_db(url, *args)
     else:
         raise SystemExit(f"unknown command {command!r}")

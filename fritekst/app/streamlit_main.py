@@ -54,7 +54,7 @@ def _open_store(target: str):
 
     from fritekst.store import open_store
 
-    return st.cache_resource(open_store, show_spinner=False)(target)
+    return st.cache_resource(open_store, show_spinner=False)(target, create=False)
 
 
 def check_target(target: str) -> None:

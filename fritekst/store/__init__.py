@@ -11,11 +11,11 @@ See ``docs/decisions/005-project-store.md`` for why it is shaped as it is.
 >>> store.export_run("ut/", run_id)  # doctest: +SKIP
 """
 
-from fritekst.store._engine import DEFAULT_FILE, database_url, is_store_target
+from fritekst.store._engine import DEFAULT_FILE, StoreMissing, database_url, is_store_target
 from fritekst.store._imports import ImportSummary
 from fritekst.store._migrate import current_revision, head_revision
 from fritekst.store._schema import MODEL_CODER
-from fritekst.store._store import Store, open_store
+from fritekst.store._store import Store, import_into, open_store
 from fritekst.store._themes import ThemeChanged, theme_versions
 
 __all__ = [
@@ -23,10 +23,12 @@ __all__ = [
     "MODEL_CODER",
     "ImportSummary",
     "Store",
+    "StoreMissing",
     "ThemeChanged",
     "current_revision",
     "database_url",
     "head_revision",
+    "import_into",
     "is_store_target",
     "open_store",
     "theme_versions",

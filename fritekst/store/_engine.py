@@ -5,12 +5,17 @@ busy timeout, so that a second writer waits for the first instead of failing. Wr
 ``BEGIN IMMEDIATE``: a transaction that first reads and then writes could otherwise find, at its
 first write, that another writer committed in between, and fail at once without waiting.
 PostgreSQL needs none of this; plain ``postgresql://`` URLs get the psycopg 3 driver.
+
+Commands that only read open the store so that it cannot be written (SQLite's ``query_only``,
+PostgreSQL's read-only transactions), and a project in a folder the user may not write can
+still be exported.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +32,14 @@ BUSY_TIMEOUT_S = 60.0
 _WRITE = "fritekst_write"
 
 
+class StoreMissing(InputError):
+    """There is no store at ``where`` yet (no file, or a database without tables)."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__("no fritekst store here; make one with `fritekst import … --db` or `fritekst run … --db`",
+                         file=where)
+
+
 def is_store_target(target: str | os.PathLike[str]) -> bool:
     """A database URL, an existing file, or a folder holding ``fritekst.db``: what ``--db`` and the
     commands that read a project accept (a run directory is none of these)."""
@@ -38,19 +51,18 @@ def is_store_target(target: str | os.PathLike[str]) -> bool:
 def database_url(target: str | os.PathLike[str] | None = None) -> str:
     """The SQLAlchemy URL for a project folder, a database file, or a URL a user typed.
 
-    ``None`` is ``fritekst.db`` in the current folder; a folder holds ``fritekst.db``, and a
-    new name without a file extension (``--db prosjekt``) is a new project folder, created here;
-    ``postgresql://`` and ``postgres://`` get the psycopg driver.
+    ``None`` is ``fritekst.db`` in the current folder; a folder holds ``fritekst.db``, and so
+    does a new name without a file extension (``--db prosjekt``): a new project folder, made only
+    when a store is created in it (:func:`~fritekst.store.open_store`). ``postgresql://`` and
+    ``postgres://`` get the psycopg driver.
     """
     text = str(target) if target is not None else DEFAULT_FILE
     if "://" not in text:
         path = Path(text).expanduser()
-        if not path.exists() and not path.suffix and path.parent.is_dir():
-            path.mkdir()
-        if path.is_dir():
-            path = path / DEFAULT_FILE
         if not path.parent.is_dir():
             raise InputError("the folder of the database file does not exist; create it first", file=str(path))
+        if path.is_dir() or not (path.exists() or path.suffix):  # a project folder, or a new one
+            path = path / DEFAULT_FILE
         return f"sqlite:///{path.resolve()}"
     scheme, rest = text.split("://", 1)
     if scheme in ("postgresql", "postgres"):
@@ -63,7 +75,16 @@ def database_url(target: str | os.PathLike[str] | None = None) -> str:
     )
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for other databases)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # make_engine says what is wrong with it
+        return None
+    return Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database else None
+
+
+def make_engine(url: str, read_only: bool = False) -> Engine:
     """An engine whose errors never quote the data: answers are personal data, and a store error
     ends in a traceback. SQLAlchemy would print a failing statement's parameters in its message
     (``hide_parameters`` stops that) and PostgreSQL's DETAIL quotes the failing row or key
@@ -73,18 +94,22 @@ def make_engine(url: str) -> Engine:
     except ArgumentError as error:
         raise InputError(f"not a database URL ({error})", column="--db") from None
     if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+        options = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=options, hide_parameters=True)
         event.listen(engine, "handle_error", _without_detail)
         return engine
     if parsed.database in (None, "", ":memory:"):
         raise InputError("an in-memory SQLite database cannot be shared; give a file", column="--db")
-    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True)
+    if read_only:
+        path = Path(parsed.database)
+        engine = create_engine(parsed, creator=lambda: _connect_read_only(path), hide_parameters=True)
+    else:
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun below, not by sqlite3
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.close()
@@ -110,6 +135,51 @@ def _without_detail(context: ExceptionContext) -> None:
         wrapped.args = (wrapped.args[0].replace(full, first, 1), *wrapped.args[1:])
 
 
+def use_wal(engine: Engine) -> None:
+    """Put a SQLite store in WAL mode, which the file keeps: done once the file has shown it is a
+    store (or empty), so that another program's database is not changed by being looked at."""
+    if is_sqlite(engine):
+        connection = engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA journal_mode=WAL")
+        finally:
+            connection.close()
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write (``query_only``); ``immutable`` where SQLite cannot open the
+    store otherwise.
+
+    Not ``mode=ro``: a read-only connection cannot remove the ``-wal`` and ``-shm`` files it makes,
+    so every export would leave two files in the project folder. A WAL database needs its
+    shared-memory file (``-shm``), which SQLite cannot make in a folder the user may not write;
+    there the file is opened as immutable, which is right as long as no write waits in a
+    ``-wal`` file (none can be added in such a folder).
+    """
+    uri = path.as_uri()
+    try:
+        return _query_only(sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
+                                           check_same_thread=False))
+    except sqlite3.Error as error:
+        if getattr(error, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
+            raise
+    wal = path.with_name(f"{path.name}-wal")
+    if wal.is_file() and wal.stat().st_size:
+        raise InputError(f"the store has changes not yet merged into it ({wal.name}), and its folder cannot be "
+                         "written; open it once where it can be written, or copy the folder", file=str(path))
+    return _query_only(sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False))
+
+
+def _query_only(connection: sqlite3.Connection) -> sqlite3.Connection:
+    try:
+        connection.execute("PRAGMA query_only=ON")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file and its WAL
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -121,6 +191,18 @@ def writing(engine: Engine) -> Iterator[Connection]:
         connection.execution_options(**{_WRITE: True})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def rehearsing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that is always rolled back: to learn whether a change would be refused."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITE: True})
+        transaction = connection.begin()
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
 
 
 @contextmanager

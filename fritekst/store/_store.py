@@ -8,20 +8,30 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from fritekst.codebook import Codebook, parse_codebook
 from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.store import _audit, _codebooks, _codings, _imports, _runs, _themes, _withdrawals
-from fritekst.store._engine import database_url, make_engine, reading, writing
+from fritekst.store._engine import (
+    StoreMissing,
+    database_url,
+    make_engine,
+    reading,
+    rehearsing,
+    sqlite_file,
+    use_wal,
+    writing,
+)
 from fritekst.store._imports import ImportSummary
-from fritekst.store._migrate import upgrade
+from fritekst.store._migrate import check_store, damaged, head_revision, upgrade
 
 
 def _actor(actor: str | None) -> str:
@@ -39,27 +49,76 @@ def _actor(actor: str | None) -> str:
         raise InputError(f"$FRITEKST_USER, else the login name: {error.message}") from None
 
 
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """Open (and create or upgrade) the store at a path, a project folder or a database URL.
+def _survey_name(source_file: str | os.PathLike[str], survey: str | None) -> str:
+    return survey or Path(source_file).stem
 
-    ``None`` is ``fritekst.db`` in the current folder. The schema is brought to this fritekst's
-    newest revision first, so a project made with an older version opens in a newer one.
+
+def open_store(target: str | os.PathLike[str] | None = None, *, create: bool = True,
+               read_only: bool = False) -> Store:
+    """Open the store at a path, a project folder or a database URL; create it if there is none.
+
+    ``None`` is ``fritekst.db`` in the current folder. The database must first show that it is a
+    fritekst store SQLite can read whole (:func:`~fritekst.store._migrate.check_store`): a
+    damaged file, or another program's database, is refused with one line, never written to.
+    The schema is then brought to this fritekst's newest revision, so a project made with an
+    older version opens in a newer one.
+
+    ``create=False`` refuses a missing store (:class:`StoreMissing`) instead of making one, for
+    commands that work on an existing project. ``read_only=True`` (which implies it) writes
+    nothing, for commands that only read: SQLite is opened read-only, so a project in a folder
+    the user may not write can still be exported. Only a store from an older fritekst is written
+    to then, to bring it up to date, which needs write access once.
 
     >>> store = open_store("prosjekt/")  # doctest: +SKIP
     >>> store.import_survey("svar.xlsx", mapping)  # doctest: +SKIP
     """
     url = database_url(target)
-    engine = make_engine(url)
+    file = sqlite_file(url)
+    if file is not None and not file.is_file():
+        if read_only or not create:
+            raise StoreMissing(str(file))
+        file.parent.mkdir(exist_ok=True)  # a new project folder
+    engine = make_engine(url, read_only=read_only)
+    where = str(file) if file is not None else engine.url.render_as_string(hide_password=True)
     try:
-        upgrade(engine)
-    except DatabaseError as error:  # not a database, no server, no such database, no access
+        revision = check_store(engine, where, create=create and not read_only)
+        if not read_only:
+            use_wal(engine)
+            upgrade(engine)
+        elif revision != head_revision():
+            _bring_up_to_date(target, where)
+    except DatabaseError as error:  # not a database, damaged, no server, no such database, no access
         engine.dispose()
-        where = make_url(url).render_as_string(hide_password=True)
-        raise InputError(f"cannot open the store ({str(error.orig).strip()})", file=where) from None
+        reason = str(error.orig).strip()
+        if getattr(error.orig, "sqlite_errorname", "").startswith("SQLITE_CORRUPT"):
+            raise damaged(where, reason) from None
+        raise InputError(f"cannot open the store ({reason})", file=where) from None
     except BaseException:
         engine.dispose()
         raise
     return Store(engine)
+
+
+def _bring_up_to_date(target, where: str) -> None:
+    try:
+        open_store(target, create=False).close()
+    except InputError as error:
+        raise InputError(f"the store was made by an older fritekst and must be brought up to date once, which needs "
+                         f"write access to it ({error.message})", file=where) from None
+
+
+def import_into(target: str | os.PathLike[str] | None, path: str | os.PathLike[str], mapping,
+                survey: str | None = None, actor: str | None = None) -> ImportSummary:
+    """Read a survey file and import it into the store at ``target``, made if there is none
+    (``fritekst import``). The file is read first, so bad input makes no store and no folder."""
+    from fritekst.survey import load_answers
+
+    answers = load_answers(path, mapping)
+    with open_store(target) as store:
+        return store.import_answers(answers, _survey_name(path, survey), path, actor)
+
+
+T = TypeVar("T")
 
 
 class Store:
@@ -83,6 +142,19 @@ class Store:
 
     # --- surveys and answers -------------------------------------------------------------
 
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """``work(connection)`` in one write transaction, tried once more after an IntegrityError:
+        a concurrent writer added the same new rows (a survey, an import, segments) first, and
+        now they are there."""
+        def once() -> T:
+            with writing(self.engine) as connection:
+                return work(connection)
+
+        try:
+            return once()
+        except IntegrityError:
+            return once()
+
     def import_answers(
         self, answers: pd.DataFrame, survey: str, source_file: str | os.PathLike[str], actor: str | None = None
     ) -> ImportSummary:
@@ -90,21 +162,23 @@ class Store:
 
         Importing the same file again changes nothing; answers already stored must not differ.
         """
-        def once() -> ImportSummary:
-            with writing(self.engine) as connection:
-                return _imports.import_answers(connection, answers, survey, source_file, _actor(actor))
+        return self._write(lambda connection: _imports.import_answers(connection, answers, survey, source_file,
+                                                                      _actor(actor)))
 
-        try:
-            return once()
-        except IntegrityError:  # a concurrent first import of the same survey or file won the race
-            return once()
+    def check_import(self, answers: pd.DataFrame, source_file: str | os.PathLike[str],
+                     survey: str | None = None) -> ImportSummary:
+        """What importing ``answers`` would do, without doing it: an import the store refuses (a
+        changed answer, a respondent with another role) fails here, before a long run."""
+        with rehearsing(self.engine) as connection:
+            return _imports.import_answers(connection, answers, _survey_name(source_file, survey), source_file,
+                                           _actor(None))
 
     def import_survey(self, path: str | os.PathLike[str], mapping, survey: str | None = None,
                       actor: str | None = None) -> ImportSummary:
         """Read a survey file with its column mapping and import it (survey name: the file's stem)."""
         from fritekst.survey import load_answers
 
-        return self.import_answers(load_answers(path, mapping), survey or Path(path).stem, path, actor)
+        return self.import_answers(load_answers(path, mapping), _survey_name(path, survey), path, actor)
 
     def answers(self, survey: str | None = None, question: str | None = None) -> pd.DataFrame:
         """Stored answers in the survey reader's columns, plus survey, answer_id, respondent_id."""
@@ -120,14 +194,21 @@ class Store:
         The run's survey file must be imported; ``survey`` is needed only when the same file was
         imported into several surveys. ``on_progress(stage, done, total)`` follows the writing.
         """
-        def once() -> int:
-            with writing(self.engine) as connection:
-                return _runs.save_run(connection, result, survey, _actor(actor), on_progress)
+        return self._write(lambda connection: _runs.save_run(connection, result, survey, _actor(actor), on_progress))
 
-        try:
-            return once()
-        except IntegrityError:  # a concurrent save added the same new segments first; now they are there
-            return once()
+    def import_and_save_run(self, answers: pd.DataFrame, source_file: str | os.PathLike[str], result,
+                            survey: str | None = None, actor: str | None = None,
+                            on_progress=None) -> tuple[ImportSummary, int]:
+        """Import the survey a run read (as :meth:`import_answers`) and save the run (as
+        :meth:`save_run`) in one transaction, as ``fritekst run --db`` does: a run killed or
+        refused while it is saved leaves no import behind either."""
+        name = _survey_name(source_file, survey)
+
+        def work(connection: Connection) -> tuple[ImportSummary, int]:
+            summary = _imports.import_answers(connection, answers, name, source_file, _actor(actor))
+            return summary, _runs.save_run(connection, result, name, _actor(actor), on_progress)
+
+        return self._write(work)
 
     def runs(self) -> pd.DataFrame:
         with reading(self.engine) as connection:

@@ -39,10 +39,10 @@ class Workspace:
         return self.store.engine.url.render_as_string(hide_password=True)
 
     def segments(self, question: str | None = None) -> pd.DataFrame:
-        return _segments(self.store, self.key, self.run_id, question, self.store.revision())
+        return _segments(self.store, self.key, self.run_id, question, self.store.runs_revision())
 
     def themes(self) -> pd.DataFrame:
-        return _themes(self.store, self.key, self.run_id, self.question, self.store.revision())
+        return _themes(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
 
     def codings(self, question: str | None = None) -> pd.DataFrame:
         return _codings(self.store, self.key, question, self.store.revision())
@@ -92,7 +92,8 @@ def main(store: Store | None, problem: str = "") -> None:
     run = runs[runs["survey"] == survey].iloc[-1]
     run_id = int(run["run_id"])
     codebook = _latest_codebook(store, run["codebook"])
-    segments = _segments(store, store.engine.url.render_as_string(hide_password=True), run_id, None, store.revision())
+    segments = _segments(store, store.engine.url.render_as_string(hide_password=True), run_id, None,
+                         store.runs_revision())
     questions = list(dict.fromkeys(segments["question"]))
     texts = segments.drop_duplicates("question").set_index("question")["question_text"].fillna("")
     remember("question", questions)

@@ -31,11 +31,15 @@ def _json(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def latest_id(connection: Connection) -> int:
-    """The newest log row's id: it moves with every change, so it tells a reader its data is stale."""
+def latest_id(connection: Connection, entities: tuple[str, ...] | None = None) -> int:
+    """The newest log row's id (of changes to ``entities`` only, when given): it moves with every
+    such change, so it tells a reader its data is stale."""
     from sqlalchemy import func
 
-    return connection.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
+    query = select(func.coalesce(func.max(AuditEntry.id), 0))
+    if entities is not None:
+        query = query.where(AuditEntry.entity.in_(entities))
+    return connection.scalar(query)
 
 
 def audit_table(connection: Connection, entity: str | None = None) -> pd.DataFrame:

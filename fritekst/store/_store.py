@@ -323,6 +323,13 @@ class Store:
         with reading(self.engine) as connection:
             return _audit.latest_id(connection)
 
+    def runs_revision(self) -> int:
+        """A number that changes when surveys, runs or themes change, and not with a coding: what
+        the app's copy of a run's segments and themes depends on (a coder's save must not reload
+        10 000 segments)."""
+        with reading(self.engine) as connection:
+            return _audit.latest_id(connection, ("survey", "run"))
+
     def audit_log(self, entity: str | None = None) -> pd.DataFrame:
         """Every change, oldest first: at, actor, action, entity, entity_id, before, after."""
         with reading(self.engine) as connection:

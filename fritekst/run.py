@@ -30,6 +30,7 @@ from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
+from fritekst.spreadsheet import neutral_table
 from fritekst.survey import SurveyMapping, load_answers
 from fritekst.themes import UNASSIGNED, ThemeConfig, content_text, discover_themes, keyword_tokens
 
@@ -294,7 +295,8 @@ def check_output_dir(out: str | Path) -> Path:
 
 
 def write_run(result: RunResult, out: str | Path) -> Path:
-    """Write manifest.json, themes.csv and assignments.csv; swap them in for ``out`` only when all are written.
+    """Write manifest.json, themes.csv and assignments.csv (text cells neutral for spreadsheets,
+    see :mod:`fritekst.spreadsheet`); swap them in for ``out`` only when all are written.
 
     An earlier run in ``out`` is moved aside first and put back if the swap fails.
     """
@@ -305,9 +307,9 @@ def write_run(result: RunResult, out: str | Path) -> Path:
     except OSError as error:
         raise InputError(f"cannot write there ({error.strerror or error})", file=str(out)) from None
     try:
-        with_quote_flags(result.assignments).to_csv(staging / "assignments.csv", index=False, encoding="utf-8",
-                                                    lineterminator="\n")
-        result.themes.to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
+        neutral_table(with_quote_flags(result.assignments)).to_csv(staging / "assignments.csv", index=False,
+                                                                   encoding="utf-8", lineterminator="\n")
+        neutral_table(result.themes).to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
         (staging / "manifest.json").write_text(
             json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

@@ -129,6 +129,112 @@ def formula_like(value: str) -> bool:
     return value.startswith(TRIGGERS) and not re.fullmatch(r"[-+]?(\d+([.,]\d+)*)?", value)
 
 
+# --- 1. formulas ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    (HYPERLINK, "'" + HYPERLINK),
+    ("+47 912 34 567", "'+47 912 34 567"),
+    ("-ingen boliger", "'-ingen boliger"),
+    (DDE, "'" + DDE),
+    ("\tinnrykk", "'\tinnrykk"),
+    ("\rlinje", "'\rlinje"),
+    ("'=1+1", "''=1+1"),  # so that reading back gives what was written
+    ("'sitat'", "'sitat'"),
+    ("Bolig er mangelvare", "Bolig er mangelvare"),
+    ("-", "-"),
+    ("-12", "-12"),
+    ("-1,5", "-1,5"),
+    ("", ""),
+    (-3, -3),
+    (-0.25, -0.25),
+    (None, None),
+])
+def test_the_neutraliser_follows_owasp_and_reads_back(value, written):
+    from fritekst.spreadsheet import neutral, restore
+
+    assert neutral(value) == written
+    assert restore(neutral(value)) == value
+
+
+def test_a_table_is_neutralised_cell_by_cell_and_headers_too():
+    import pandas as pd
+
+    from fritekst.spreadsheet import neutral_table, restored_table
+
+    table = pd.DataFrame({"id": ["1", "=2"], "=kolonne": ["a", "+b"], "theme_id": [-1, 3], "confidence": [-0.5, 0.9]})
+    written = neutral_table(table)
+    assert list(written.columns) == ["id", "'=kolonne", "theme_id", "confidence"]
+    assert written["id"].tolist() == ["1", "'=2"] and written["'=kolonne"].tolist() == ["a", "'+b"]
+    assert written["theme_id"].tolist() == [-1, 3] and written["confidence"].tolist() == [-0.5, 0.9]  # numbers stay numbers
+    assert restored_table(written.astype(str)).equals(table.astype(str))
+
+
+def test_assignments_csv_keeps_no_formula_from_run_or_export(hostile, tmp_path):
+    exported = tmp_path / "eksport"
+    result = invoke("export", "--db", hostile["db"], "--out", exported)
+    assert result.exit_code == 0, result.output
+    for folder in (hostile["run"], exported):
+        rows = csv_rows(folder / "assignments.csv")
+        second = next(r for r in rows if r["id"] == hostile["second"] and r["question"] == QUESTION)
+        assert second["text"] == "'" + HYPERLINK
+        assert {r["role"] for r in rows if r["id"] in hostile["role_ids"]} == {"'" + ROLE}
+        assert {r[QUOTED_HEADER] for r in rows if r["id"] == hostile["dde_id"]} == {"'" + DDE}
+        for name in ("assignments.csv", "themes.csv"):
+            with (folder / name).open(encoding="utf-8", newline="") as file:
+                cells = [cell for row in csv.reader(file) for cell in row]
+            assert [c for c in cells if formula_like(c)] == [], (folder, name)
+
+
+def test_a_coders_theme_label_is_neutral_in_themes_csv_and_reads_back(hostile, tmp_path):
+    db = tmp_path / "fritekst.db"
+    db.write_bytes(hostile["db"].read_bytes())
+    with open_store(db) as store:
+        store.rename_theme(1, QUESTION, 1, HYPERLINK, actor="kari")
+    exported = tmp_path / "eksport"
+    assert invoke("export", "--db", db, "--out", exported).exit_code == 0
+    labels = {(r["question"], r["theme_id"]): r["label"] for r in csv_rows(exported / "themes.csv")}
+    assert labels[(QUESTION, "1")] == "'" + HYPERLINK
+    themes = load_run(exported).themes
+    assert themes.loc[(themes["question"] == QUESTION) & (themes["theme_id"] == 1), "label"].item() == HYPERLINK
+
+
+def test_reading_a_run_back_gives_the_answers_as_written(hostile):
+    for source in (hostile["run"], hostile["db"]):
+        segments = load_run(source).assignments
+        second = segments[(segments["id"] == hostile["second"]) & (segments["question"] == QUESTION)]
+        assert second["text"].item() == HYPERLINK
+        assert set(segments.loc[segments["id"].isin(hostile["role_ids"]), "role"]) == {ROLE}
+        assert set(segments.loc[segments["id"] == hostile["dde_id"], QUOTED_HEADER]) == {DDE}
+
+
+def test_coded_ids_that_excel_kept_neutral_are_read_back(tmp_path):
+    coded = tmp_path / "kodet.csv"
+    coded.write_text("id,code_id\n'=7,bolig\n8,tolk\n", encoding="utf-8")
+    table = load_coded(coded, load_codebook(CODEBOOK))
+    assert table["id"].tolist() == ["=7", "8"]
+
+
+def excel_accepts(title: str) -> bool:
+    """Excel's rules for a sheet name (it repairs the file otherwise)."""
+    return (0 < len(title) <= 31 and not any(c in title for c in "[]:*?/\\") and not title.startswith("'")
+            and not title.endswith("'") and title.lower() != "history" and title.isprintable())
+
+
+def test_the_excel_report_holds_formulas_as_text(hostile, tmp_path):
+    book = load_workbook(report(hostile["run"], tmp_path / "rapport.xlsx"))
+    assert all(excel_accepts(title) for title in book.sheetnames), book.sheetnames
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    hostile_cells = [c for c in cells if isinstance(c.value, str) and formula_like(c.value)]
+    texts = {c.value for c in hostile_cells}
+    assert any(t.startswith(f"{ROLE} (N = 3)") for t in texts), texts  # the table by role's heading
+    assert any(t.startswith(f"{DDE} (N = 1)") for t in texts), texts  # the table by size band's heading
+    quotes = [c.value for c in book["Sitater"]["C"][1:]]
+    assert any(q.startswith(("=", "+", "-", "@")) for q in quotes), quotes  # as written, no quote added
+    assert all(c.data_type == "s" and c.quotePrefix for c in hostile_cells)  # Excel keeps them text when edited
+
+
 # --- 2. control characters -----------------------------------------------------------------
 
 

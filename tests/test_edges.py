@@ -266,3 +266,57 @@ def test_a_report_of_an_older_run_with_control_characters_is_written(hostile, tm
         path = write_report(built, tmp_path / f"rapport{suffix}")
         assert path.stat().st_size > 0
     assert "\x1b" not in (tmp_path / "rapport.md").read_text(encoding="utf-8")
+
+
+# --- 3. written whole ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def disk_full_after(size: int):
+    """Writes past ``size`` bytes of any file fail with EFBIG, as a full disk fails them with ENOSPC."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    ignored = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, ignored)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".md"])
+def test_a_report_cut_off_by_a_full_disk_leaves_the_earlier_file_intact(hostile, tmp_path, suffix):
+    out = report(hostile["run"], tmp_path / f"rapport{suffix}")
+    before = out.read_bytes()
+    assert len(before) > 2048
+    with disk_full_after(2048):
+        replaced = invoke("report", hostile["run"], "--question", QUESTION, "--out", out, "--force")
+        new = invoke("report", hostile["run"], "--question", QUESTION, "--out", tmp_path / f"ny{suffix}")
+    for result in (replaced, new):
+        assert result.exit_code == 2 and "File too large" in result.stderr and result.stderr.count("\n") == 1, result.output
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no partial file, no temporary file
+
+
+def test_a_run_cut_off_by_a_full_disk_keeps_the_earlier_run(hostile, tmp_path):
+    """`fritekst run` and `fritekst export` both write through write_run."""
+    result = load_run(hostile["run"])
+    out = write_run(result, tmp_path / "ut")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with disk_full_after(4096), pytest.raises(InputError, match="File too large.*unchanged"):
+        write_run(result, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["ut"]  # no staging or old copy left
+
+
+# --- 4. replacing unasked, HTML in Markdown --------------------------------------------------
+
+
+def test_report_refuses_to_replace_a_file_without_force(hostile, tmp_path):
+    out = tmp_path / "rapport.md"
+    out.write_text("Mine notater\n", encoding="utf-8")
+    refused = invoke("report", hostile["run"], "--question", QUESTION, "--out", out)
+    assert refused.exit_code == 2 and "--force" in refused.stderr and refused.stderr.count("\n") == 1, refused.output
+    assert out.read_text(encoding="utf-8") == "Mine notater\n"
+    report(hostile["run"], out, "--force")
+    assert QUESTION in out.read_text(encoding="utf-8")

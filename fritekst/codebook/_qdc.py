@@ -41,6 +41,7 @@ from fritekst.codebook._checks import SPECIAL_IDS, problems
 from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Codebook
 from fritekst.codebook._yaml import _line_for
 from fritekst.errors import InputError
+from fritekst.files import written_whole
 
 NS = "urn:QDA-XML:codebook:1.0"
 MARKER = "--- fritekst ---"
@@ -95,7 +96,8 @@ def dump_qdc(codebook: Codebook) -> str:
 
 def save_qdc(codebook: Codebook, path: str | Path) -> Path:
     path = Path(path)
-    path.write_bytes(dump_qdc(codebook).encode("utf-8"))  # bytes: no newline translation on Windows
+    with written_whole(path) as temporary:
+        temporary.write_bytes(dump_qdc(codebook).encode("utf-8"))  # bytes: no newline translation on Windows
     return path
 
 

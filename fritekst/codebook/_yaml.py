@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from fritekst.codebook._checks import problems
 from fritekst.codebook._model import Codebook
 from fritekst.errors import InputError
+from fritekst.files import written_whole
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -95,5 +96,6 @@ def _plain(value):
 
 def save_codebook(codebook: Codebook, path: str | Path) -> Path:
     path = Path(path)
-    path.write_text(dump_codebook(codebook), encoding="utf-8")
+    with written_whole(path) as temporary:
+        temporary.write_text(dump_codebook(codebook), encoding="utf-8")
     return path

@@ -320,3 +320,12 @@ def test_report_refuses_to_replace_a_file_without_force(hostile, tmp_path):
     assert out.read_text(encoding="utf-8") == "Mine notater\n"
     report(hostile["run"], out, "--force")
     assert QUESTION in out.read_text(encoding="utf-8")
+
+
+def test_html_and_images_in_answers_show_as_text_in_the_markdown_report(hostile, tmp_path):
+    markdown = report(hostile["run"], tmp_path / "rapport.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "evil.example/a.png" in html and "evil.example/kart.png" in html  # the words remain ...
+    assert "<img" not in html and "<a " not in html  # ... as text: no image loaded, no link
+    assert "&lt;img src=http://evil.example/a.png&gt;" in html
+    assert "![kart](http://evil.example/kart.png)" in html

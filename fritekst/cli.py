@@ -16,6 +16,7 @@ from typer.core import TyperCommand
 
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
+from fritekst.files import refuse_existing
 
 
 def _fail(error: Exception) -> None:
@@ -223,8 +224,7 @@ def codebook_diff(
 
 def _convert(source: Path, out: Path, force: bool, read, write) -> None:
     """Read a codebook in one format and write it in the other; never replace a file unasked."""
-    if out.exists() and not force:
-        raise InputError("exists already; choose another name or add --force to replace it", file=str(out))
+    refuse_existing(out, force)
     written = write(read(source), out)
     typer.echo(f"wrote {written}")
 
@@ -306,6 +306,7 @@ def report(
     names: Annotated[str, typer.Option("--names", help=_NAMES_HELP)] = "auto",
     mask_places: Annotated[bool, typer.Option("--mask-places", help=_PLACES_HELP)] = False,
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache file (as for `fritekst run`)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists")] = False,
 ) -> None:
     """Write a draft of the report's "åpne svar" section: counts by role, attribute and wave, charts, masked quotes."""
     from fritekst.quotes import QuoteConfig
@@ -313,7 +314,8 @@ def report(
 
     config = ReportConfig(wave=wave, by=tuple(by) if by else None, small_cell=small_cell, suppress_small=suppress_small,
                           quotes=QuoteConfig(k=k), mask_style=mask_style, names=names, mask_places=mask_places)
-    written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache)
+    written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache,
+                              force=force)
     masked = sum(len(q.masked) for q in written.questions)
     typer.echo(f"wrote {out}: {len(written.questions)} question(s), {masked} quote(s) with personal data masked")
 

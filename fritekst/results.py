@@ -11,6 +11,7 @@ from fritekst.codebook import load_codebook
 from fritekst.counts import answer_counts
 from fritekst.errors import InputError
 from fritekst.run import ASSIGNMENT_COLUMNS, REQUIRED_OUTPUT_FILES, THEME_COLUMNS, RunResult
+from fritekst.spreadsheet import restored_table
 
 
 def load_run(directory: str | Path) -> RunResult:
@@ -56,8 +57,9 @@ def load_run(directory: str | Path) -> RunResult:
 
 
 def _read_table(path: Path, required: list[str]) -> pd.DataFrame:
+    """A table of the run as text, as it was before formula-like cells were neutralised."""
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table = restored_table(pd.read_csv(path, dtype=str, keep_default_na=False))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read it ({error})", file=str(path)) from None
     absent = [column for column in required if column not in table.columns]

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -30,6 +28,8 @@ from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
+from fritekst.files import written_whole
+from fritekst.spreadsheet import neutral_table
 from fritekst.survey import SurveyMapping, load_answers
 from fritekst.themes import UNASSIGNED, ThemeConfig, content_text, discover_themes, keyword_tokens
 
@@ -300,39 +300,23 @@ def check_output_dir(out: str | Path) -> Path:
 
 
 def write_run(result: RunResult, out: str | Path) -> Path:
-    """Write manifest.json, themes.csv and assignments.csv; swap them in for ``out`` only when all are written.
-
-    An earlier run in ``out`` is moved aside first and put back if the swap fails.
-    """
+    """Write manifest.json, themes.csv and assignments.csv (text cells neutral for spreadsheets,
+    see :mod:`fritekst.spreadsheet`); swap them in for ``out`` only when all are written, an
+    earlier run in ``out`` staying until then (:func:`fritekst.files.written_whole`)."""
     out = check_output_dir(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     except OSError as error:
         raise InputError(f"cannot write there ({error.strerror or error})", file=str(out)) from None
-    try:
-        with_quote_flags(result.assignments).to_csv(staging / "assignments.csv", index=False, encoding="utf-8",
-                                                    lineterminator="\n")
-        result.themes.to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
+    with written_whole(out, directory=True) as staging:
+        neutral_table(with_quote_flags(result.assignments)).to_csv(staging / "assignments.csv", index=False,
+                                                                   encoding="utf-8", lineterminator="\n")
+        neutral_table(result.themes).to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
         (staging / "manifest.json").write_text(
             json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         if result.codebook is not None:
             (staging / "codebook.yaml").write_text(dump_codebook(result.codebook), encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    previous = staging.with_name(staging.name.replace("-new-", "-old-"))
-    if out.exists():
-        out.rename(previous)
-    try:
-        staging.rename(out)
-    except BaseException:
-        if previous.exists():
-            previous.rename(out)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
     return out
 
 

@@ -40,6 +40,7 @@ from fritekst.codebook._ids import slug, unique_id
 from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Codebook
 from fritekst.codebook._yaml import AnchorRefused, _Dumper, _line_for, load_yaml
 from fritekst.errors import InputError
+from fritekst.files import written_whole
 
 NS = "urn:QDA-XML:codebook:1.0"
 MARKER = "--- fritekst ---"
@@ -93,7 +94,8 @@ def dump_qdc(codebook: Codebook) -> str:
 
 def save_qdc(codebook: Codebook, path: str | Path) -> Path:
     path = Path(path)
-    path.write_bytes(dump_qdc(codebook).encode("utf-8"))  # bytes: no newline translation on Windows
+    with written_whole(path) as temporary:
+        temporary.write_bytes(dump_qdc(codebook).encode("utf-8"))  # bytes: no newline translation on Windows
     return path
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from fritekst.codebook._checks import problems
 from fritekst.codebook._model import Codebook
 from fritekst.errors import InputError
+from fritekst.files import written_whole
 
 
 NO_ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed in a codebook; write the values out in full"
@@ -151,5 +152,6 @@ def _plain(value):
 
 def save_codebook(codebook: Codebook, path: str | Path) -> Path:
     path = Path(path)
-    path.write_text(dump_codebook(codebook), encoding="utf-8")
+    with written_whole(path) as temporary:
+        temporary.write_text(dump_codebook(codebook), encoding="utf-8")
     return path

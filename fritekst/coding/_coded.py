@@ -10,16 +10,20 @@ from fritekst.codebook import Codebook, harmonise
 from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.names import suggest
+from fritekst.spreadsheet import restored_table
 
 
 def load_coded(path: str | Path, codebook: Codebook) -> pd.DataFrame:
     """Columns ``id, code_id, coder`` (coder defaults to "coder") and, when the file has it,
     ``question`` (a survey with several open questions needs it); one row per coded answer.
     Codes from an earlier codebook version are harmonised: a merged category's code becomes
-    the category it was merged into; split or retired codes stay as the coder wrote them."""
+    the category it was merged into; split or retired codes stay as the coder wrote them.
+
+    The file is often cut from a run's ``assignments.csv``, where an id that looks like a
+    formula carries a leading quote (:mod:`fritekst.spreadsheet`); it is read without it."""
     path = Path(path)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        table = restored_table(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError("coded file not found; check the path", file=str(path), column="--coded") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fritekst.errors import InputError
+from fritekst.files import refuse_existing, written_whole
 from fritekst.report._build import build_report, described_wave, harmonised
 from fritekst.report._charts import grouped_bars, question_charts
 from fritekst.report._model import CategorySection, QuestionReport, Report, ReportConfig
@@ -62,26 +63,30 @@ __all__ = [
 ]
 
 
-def check_output(path: str | Path) -> Path:
-    """The output file, refused before any work when its format is unknown or its folder missing."""
+def check_output(path: str | Path, *, force: bool = False) -> Path:
+    """The output file, refused before any work when its format is unknown, its folder missing,
+    or (without ``force``) when it exists already."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise InputError(f"unknown report format {path.suffix or '(none)'!r}; end the name in .docx, .xlsx or .md",
                          file=str(path), column="--out")
     if not path.parent.is_dir():
         raise InputError("the folder does not exist; create it first", file=str(path.parent), column="--out")
+    refuse_existing(path, force)
     return path
 
 
 def write_report(report: Report, path: str | Path) -> Path:
-    """Write ``report`` in the format its name ends in (.docx, .xlsx, .md)."""
+    """Write ``report`` in the format its name ends in (.docx, .xlsx, .md), whole: an earlier
+    file of that name is replaced only once the new one is complete."""
     from fritekst.report._docx import write_docx
     from fritekst.report._markdown import write_markdown
     from fritekst.report._xlsx import write_xlsx
 
-    path = check_output(path)
+    path = check_output(path, force=True)
     writer = {".docx": write_docx, ".xlsx": write_xlsx, ".md": write_markdown}[path.suffix.lower()]
-    writer(report, path)
+    with written_whole(path) as temporary:
+        writer(report, temporary)
     return path
 
 
@@ -94,12 +99,14 @@ def report_from_run(
     used_quotes: str | Path | None = None,
     cache: str | Path | None = None,
     embedder: str | None = None,
+    force: bool = False,
 ) -> Report:
-    """Read a run directory, build its report and write it to ``out``."""
+    """Read a run directory, build its report and write it to ``out``; an existing ``out`` is
+    refused before any work unless ``force``."""
     from fritekst.quotes import UsedQuotes, cached_embed, load_used_quotes
     from fritekst.results import attribute_columns, load_run
 
-    check_output(out)
+    check_output(out, force=force)
     run = load_run(run_dir)
     used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
     embed = cached_embed(embedder or run.manifest.get("embedder", "e5-small"), cache)

@@ -30,6 +30,7 @@ from fritekst.report._tables import (
 )
 from fritekst.report._words import category_sentence, roles_sentence, who_answered
 from fritekst.report._numbers import format_change, format_percent
+from fritekst.xml_text import xml_table
 
 
 def build_report(
@@ -43,7 +44,11 @@ def build_report(
     used: UsedQuotes = UsedQuotes(),
     title: str | None = None,
 ) -> Report:
-    """The report for ``questions`` (default: all) of a segment table with code columns."""
+    """The report for ``questions`` (default: all) of a segment table with code columns.
+
+    Characters XML cannot hold are dropped from the segments first: a run or store made before
+    the survey reader dropped them may still have them, and Word and Excel refuse the report."""
+    segments = xml_table(segments)
     if "code_id" not in segments:
         raise InputError("the answers have no codes; run `fritekst run … --codebook FILE` first")
     known = list(dict.fromkeys(segments["question"]))

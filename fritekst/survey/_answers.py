@@ -26,10 +26,11 @@ def load_answers(
     """Read a survey export and return its answers, one row per (respondent, text column).
 
     Columns: ``id``, ``question`` (column name), ``question_text``, ``text`` (the
-    cell untouched, "" when empty), ``role``, ``wave``, one column per attribute
-    (named as in the file), ``source_row`` (file row, header is row 1). Rows come in
-    the order of ``mapping.text``, then file order. Empty answers are kept: deciding
-    what is a non-answer belongs to a later stage, which must also count who was asked.
+    cell as read, "" when empty; see :class:`SurveyTable` for the one thing dropped),
+    ``role``, ``wave``, one column per attribute (named as in the file), ``source_row``
+    (file row, header is row 1). Rows come in the order of ``mapping.text``, then file
+    order. Empty answers are kept: deciding what is a non-answer belongs to a later
+    stage, which must also count who was asked.
 
     Ids, roles, waves and attributes are stripped of surrounding whitespace, so
     "Oslo " and "Oslo" are one group; answer text is not touched.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from fritekst.errors import InputError
+from fritekst.xml_text import xml_text
 
 DEFAULT_MAX_CELL_CHARS = 100_000
 DEFAULT_MAX_ROWS = 1_000_000
@@ -34,7 +35,9 @@ class SurveyTable:
     ----------
     data : DataFrame
         One column per file column (header names, stripped), cells as strings
-        (dtype ``string``), ``<NA>`` for empty cells. No cleaning: whitespace is kept.
+        (dtype ``string``), ``<NA>`` for empty cells. No cleaning: whitespace is kept; only
+        control characters XML cannot hold are dropped (:func:`fritekst.xml_text.xml_text`),
+        so that neither a run nor the store carries one into a Word or Excel report.
     question_texts : dict
         Column name -> question text: Questback's second row, SPSS variable labels,
         else the column name.
@@ -177,10 +180,12 @@ def _tabulate(
     meta: dict[str, str | None],
 ) -> SurveyTable:
     file = str(path)
+    header = [_xml_text(cell) for cell in header]
+    labels = {name: _xml_text(label) for name, label in labels.items()}
     width = len(header)
     rows: list[Row] = []
     for number, cells in body:
-        cells = [cell or None for cell in cells]  # CSV gives "" where a spreadsheet gives None
+        cells = [_xml_text(cell) or None for cell in cells]  # CSV gives "" where a spreadsheet gives None
         extra = next((i for i, cell in enumerate(cells[width:], start=width + 1) if cell is not None), None)
         if extra is not None:
             raise InputError(
@@ -249,6 +254,12 @@ def _check_cells(path: Path, names: list[str], rows: list[Row], max_cell_chars: 
                     row=number,
                     column=name,
                 )
+
+
+def _xml_text(cell: str | None) -> str | None:
+    """A cell without the characters XML forbids; one holding a NUL is kept as it is, for
+    :func:`_check_cells` to refuse (a NUL is a damaged file, not a stray control character)."""
+    return xml_text(cell) if cell and "\x00" not in cell else cell
 
 
 def _column_names(

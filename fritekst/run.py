@@ -299,6 +299,11 @@ def check_output_dir(out: str | Path) -> Path:
     return out
 
 
+def assignments_csv(result: RunResult) -> str:
+    """``assignments.csv`` as ``run`` and ``export`` write it (the app's download is the same file)."""
+    return neutral_table(with_quote_flags(result.assignments)).to_csv(index=False, lineterminator="\n")
+
+
 def write_run(result: RunResult, out: str | Path) -> Path:
     """Write manifest.json, themes.csv and assignments.csv (text cells neutral for spreadsheets,
     see :mod:`fritekst.spreadsheet`); swap them in for ``out`` only when all are written, an
@@ -309,8 +314,7 @@ def write_run(result: RunResult, out: str | Path) -> Path:
     except OSError as error:
         raise InputError(f"cannot write there ({error.strerror or error})", file=str(out)) from None
     with written_whole(out, directory=True) as staging:
-        neutral_table(with_quote_flags(result.assignments)).to_csv(staging / "assignments.csv", index=False,
-                                                                   encoding="utf-8", lineterminator="\n")
+        (staging / "assignments.csv").write_text(assignments_csv(result), encoding="utf-8")
         neutral_table(result.themes).to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
         (staging / "manifest.json").write_text(
             json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

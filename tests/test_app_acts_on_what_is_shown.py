@@ -114,7 +114,7 @@ def test_an_answer_without_a_confident_suggestion_is_not_saved_as_the_first_cate
     assert len(unsure) >= 1
     at = app(example_project, "coding", question=question)
     at.checkbox(key="f_uncoded").check()
-    at.slider(key="f_confidence").set_range(0.0, 1.0)
+    assert at.select_slider(key="f_confidence").value == (0.0, 1.0)
     # open an answer with no suggestion that is not the first in the queue
     rows = segments[~segments["non_answer"]].reset_index(drop=True)
     position = int(rows.index[rows["segment_id"] == unsure["segment_id"].iloc[-1]][0]) + 1
@@ -373,3 +373,38 @@ def test_a_reload_opens_the_same_coder_question_page_and_answer(example_project)
     unknown.run()
     assert not unknown.exception, unknown.exception
     assert unknown.sidebar.selectbox(key="question").value == "q12_bistand"
+
+
+def test_memos_are_listed_per_question_and_the_export_is_the_cli_export(example_project, tmp_path):
+    from fritekst.run import assignments_csv
+
+    with open_store(example_project) as store:
+        segments = store.segments(question=QUESTION)[lambda s: ~s["non_answer"]]
+        second, last = int(segments["segment_id"].iloc[1]), int(segments["segment_id"].iloc[-1])
+        store.add_coding(second, "tolk", "ola", 1, memo="Nevner tolk.\nSjekk også bolig.")
+        store.add_coding(last, "bolig", "kari", 1, memo="Typisk sitat")
+        store.add_coding(int(segments["segment_id"].iloc[2]), "bolig", "kari", 1)
+        labels = [store.codebook().category(c).label for c in ("bolig", "tolk")]
+        exported = (store.export_run(tmp_path / "ut") / "assignments.csv").read_text(encoding="utf-8")
+        assert assignments_csv(store.run_result()) == exported
+    at = app(example_project, "coding")
+    memos = next(d.value for d in at.dataframe if "Notat" in d.value.columns)
+    assert list(memos["Notat"]) == ["Typisk sitat", "Nevner tolk.\nSjekk også bolig."]
+    assert list(memos["Kode"]) == labels
+    overview = app(example_project, "overview")
+    overview.button(key="export_prepare").click().run()
+    assert not overview.exception, overview.exception
+    assert overview.get("download_button")
+
+
+def test_the_answer_map_names_themes_in_its_legend_and_shows_answers_on_hover(example_project):
+    import json
+
+    at = app(example_project, "themes")
+    assert not at.exception, at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["encoding"]["color"]["field"] == "theme" and spec["encoding"]["color"]["title"] == NB["theme"]
+    assert [t["field"] for t in spec["encoding"]["tooltip"]] == ["answer", "theme", "code"]
+    assert charts[0].proto.selection_mode == ["chosen"]

@@ -15,7 +15,8 @@ from fritekst.app.shortcuts import bind_shortcuts
 from fritekst.app.workspace import Workspace, done, remember, undo_button
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
-from fritekst.workspace import CodingFilters, coding_queue, filter_queue, quick_codes
+from fritekst.spreadsheet import neutral_table
+from fritekst.workspace import CodingFilters, coding_queue, filter_queue, memo_table, quick_codes
 
 def show(ws: Workspace) -> None:
     t = ws.t
@@ -57,6 +58,23 @@ def show(ws: Workspace) -> None:
             columns={"role": t["roles"], "wave": t["waves"], "text": t["answer"], "my_code": t["my_code"],
                      "code_id": t["model_code"]})
         st.dataframe(listing, hide_index=True, width="stretch")
+    _memos(ws)
+
+
+def _memos(ws: Workspace) -> None:
+    """Every memo on this question's answers, to read and to download."""
+    t = ws.t
+    memos = memo_table(ws.codings(ws.question))
+    with st.expander(t["memos"].format(n=format_number(len(memos)))):
+        if memos.empty:
+            return
+        shown = memos.assign(code_id=memos["code_id"].map(ws.category_label))
+        headings = {"id": "ID", "coder": t["coder_column"], "code_id": t["code"], "memo": t["memo"],
+                    "created_at": t["when"], "text": t["answer"]}
+        st.dataframe(shown[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
+        st.download_button(t["memos_download"], neutral_table(memos).to_csv(index=False, lineterminator="\n"),
+                           file_name=f"notater_{ws.question}.csv", mime="text/csv", key="memos_download",
+                           on_click="ignore")
 
 
 def _move(step: int) -> None:
@@ -77,7 +95,10 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
                                    format_func=lambda a: a or t["none"])
         values = right.multiselect(t["values"], sorted(queue[attribute].dropna().astype(str).unique()) if attribute else [],
                                    key="f_values", placeholder=t["choose"])
-        low, high = st.slider(t["confidence"], 0.0, 1.0, (0.0, 1.0), 0.05, key="f_confidence")
+        # A select slider, so the values show with the Norwegian decimal comma (st.slider cannot).
+        steps = [round(i / 20, 2) for i in range(21)]
+        low, high = st.select_slider(t["confidence"], steps, value=(0.0, 1.0), key="f_confidence",
+                                     format_func=lambda v: format_number(v, 2))
         uncoded = st.checkbox(t["uncoded_only"], key="f_uncoded")
     search = st.text_input(t["search"], key="f_search")
     return CodingFilters(roles=tuple(roles), waves=tuple(waves), themes=tuple(themes), codes=tuple(codes),

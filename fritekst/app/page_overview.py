@@ -6,6 +6,7 @@ import streamlit as st
 
 from fritekst.app.workspace import Workspace
 from fritekst.report import format_number, format_percent
+from fritekst.run import assignments_csv
 from fritekst.workspace import question_overview
 
 
@@ -29,3 +30,8 @@ def show(ws: Workspace) -> None:
                 "coders": t["coders"], "alpha": t["alpha"]}
     st.dataframe(table[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
     st.caption(t["overview_caption"])
+    st.subheader(t["export"])
+    st.caption(t["export_help"])
+    if st.button(t["export_prepare"], key="export_prepare"):
+        st.download_button(t["export_download"], assignments_csv(ws.store.run_result(ws.run_id)),
+                           file_name="assignments.csv", mime="text/csv", key="export_download", on_click="ignore")

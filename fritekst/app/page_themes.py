@@ -39,9 +39,9 @@ def show(ws: Workspace) -> None:
 
     embedder = ws.manifest.get("embedder", "e5-small")
     vectors_of = lambda texts: _vectors(tuple(texts), embedder)  # noqa: E731
-    _map(ws, answered, vectors_of)
-
     labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
+    _map(ws, answered, vectors_of, labels)
+
     theme_id = st.selectbox(t["theme"], list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="theme")
     row = themes[themes["theme_id"] == theme_id].iloc[0]
     members = answered[answered["theme_id"] == theme_id]
@@ -61,18 +61,33 @@ def show(ws: Workspace) -> None:
         st.error(t["theme_changed"])
 
 
-def _map(ws: Workspace, answered: pd.DataFrame, vectors_of) -> None:
+def _map(ws: Workspace, answered: pd.DataFrame, vectors_of, labels: dict[int, str]) -> None:
+    """The answers as points, coloured and named by theme (or code); hovering shows the answer,
+    clicking a point shows it in full under the map."""
+    import altair as alt
+
     t = ws.t
     st.subheader(t["map"])
     colour = st.radio(t["colour_by"], ["theme", "code"], horizontal=True, key="map_colour",
                       format_func={"theme": t["by_theme"], "code": t["by_code"]}.get)
-    points = answer_map(vectors_of(answered["text"].fillna("").tolist()))
-    if colour == "theme":
-        points["farge"] = answered["theme_id"].astype(str).to_numpy()
-    else:
-        code = segment_codes(answered, ws.codings(ws.question))
-        points["farge"] = code.map(ws.category_label).replace("", "–").to_numpy()
-    st.scatter_chart(points, x="x", y="y", color="farge", height=360)
+    points = answer_map(vectors_of(answered["text"].fillna("").tolist())).assign(
+        segment_id=answered["segment_id"].to_numpy(),
+        answer=answered["text"].fillna("").str.slice(0, 300).to_numpy(),
+        theme=answered["theme_id"].astype(int).map(lambda i: f"{i} · {labels.get(i, '')}").to_numpy(),
+        code=segment_codes(answered, ws.codings(ws.question)).map(ws.category_label).replace("", "–").to_numpy(),
+    )
+    chosen = alt.selection_point(name="chosen", fields=["segment_id"])
+    chart = alt.Chart(points).mark_circle(size=70, opacity=0.8).encode(
+        x=alt.X("x", axis=None), y=alt.Y("y", axis=None),
+        color=alt.Color(f"{colour}:N", title=t["theme"] if colour == "theme" else t["code"]),
+        tooltip=[alt.Tooltip("answer", title=t["answer"]), alt.Tooltip("theme", title=t["theme"]),
+                 alt.Tooltip("code", title=t["code"])],
+    ).add_params(chosen).properties(height=380)
+    event = st.altair_chart(chart, on_select="rerun", key="answer_map", width="stretch")
+    for picked in event.selection.get("chosen", []) if event else []:
+        row = answered[answered["segment_id"] == picked.get("segment_id")]
+        if len(row):
+            show_answer(row["text"].iloc[0], " · ".join(str(v) for v in (row["id"].iloc[0], row["role"].iloc[0]) if pd.notna(v)))
 
 
 def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, row: pd.Series, vectors_of,

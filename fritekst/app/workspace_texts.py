@@ -16,6 +16,11 @@ WORKSPACE_TEXTS = {
         # Oversikt
         "answered": "Besvart", "non_answers": "Ikke-svar", "blank": "Tomme", "per_role": "Besvart per rolle",
         "segments": "Svar å kode", "coded_share": "Andel kodet", "coders": "Kodere", "alpha": "Krippendorffs alfa",
+        "export": "Eksport", "export_help": "Alle svar med gjeldende kode (personers koder foran modellens), som "
+                                             "`fritekst export` skriver assignments.csv. Filen har svarene uten maskering.",
+        "export_prepare": "Lag eksport", "export_download": "Last ned assignments.csv",
+        "memos": "Notater i spørsmålet ({n})", "memos_download": "Last ned notatene (CSV)", "coder_column": "Koder",
+        "when": "Tidspunkt",
         "overview_caption": "Andel kodet: svar (segmenter) med minst én koding av en person. Alfa: nominal, blant personer, på svar to eller flere har kodet.",
         # Temaer
         "themes": "Temaer", "theme": "Tema", "label": "Navn", "size": "Svar", "keywords": "Nøkkelord",
@@ -84,6 +89,11 @@ WORKSPACE_TEXTS = {
         "run_info": "Run {run} · {embedder} · codebook {codebook}",
         "answered": "Answered", "non_answers": "Non-answers", "blank": "Blank", "per_role": "Answered per role",
         "segments": "Answers to code", "coded_share": "Share coded", "coders": "Coders", "alpha": "Krippendorff's alpha",
+        "export": "Export", "export_help": "Every answer with its current code (people's codes before the model's), "
+                                           "as `fritekst export` writes assignments.csv. The file holds the answers unmasked.",
+        "export_prepare": "Prepare export", "export_download": "Download assignments.csv",
+        "memos": "Memos on this question ({n})", "memos_download": "Download the memos (CSV)", "coder_column": "Coder",
+        "when": "When",
         "overview_caption": "Share coded: answers (segments) with at least one coding by a person. Alpha: nominal, among people, on answers two or more have coded.",
         "themes": "Themes", "theme": "Theme", "label": "Name", "size": "Answers", "keywords": "Keywords",
         "suggested": "Suggested category", "share": "Share",

@@ -255,9 +255,13 @@ class Store:
         from fritekst.run import check_output_dir, write_run
 
         check_output_dir(out)
+        return write_run(self.run_result(run_id, survey), out)
+
+    def run_result(self, run_id: int | None = None, survey: str | None = None):
+        """A run (latest when ``run_id`` is None) as a :class:`fritekst.run.RunResult`, each
+        segment's latest code by a person in place of the model's suggestion."""
         with reading(self.engine) as connection:
-            result = _runs.run_result(connection, run_id or _runs.latest_run_id(connection, survey))
-        return write_run(result, out)
+            return _runs.run_result(connection, run_id or _runs.latest_run_id(connection, survey))
 
     # --- codebooks and codings -----------------------------------------------------------
 

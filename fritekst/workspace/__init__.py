@@ -6,6 +6,7 @@ The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 """
 
 from fritekst.workspace.answer_map import answer_map
+from fritekst.workspace.memos import memo_table
 from fritekst.workspace.overview import category_overview, question_overview
 from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, quick_codes, segment_codes
 from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_categories
@@ -20,6 +21,7 @@ __all__ = [
     "coding_queue",
     "draft_categories",
     "filter_queue",
+    "memo_table",
     "merge_themes",
     "question_overview",
     "quick_codes",

@@ -205,7 +205,7 @@ def open_app(
     os.execv(sys.executable, command)
 
 
-codebook_app = typer.Typer(no_args_is_help=True)
+codebook_app = _Typer(no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook", help="Codebook files: compare versions, exchange with QDA programs (REFI-QDA .qdc).")
 
 

@@ -109,7 +109,7 @@ def run_survey(
     theme_rows = []
     embed_stats = {"unique_texts": 0, "from_cache": 0, "embedded": 0}
     for question, group in segments.groupby("question", sort=False):
-        rows = group.index[~group["non_answer"]]
+        rows = canonical_order(segments.loc[group.index[~group["non_answer"]]])
         texts = segments.loc[rows, "text"].tolist()
         ids = segments.loc[rows, "id"].tolist()
         report(f"{question}: keywords", 0, 1)
@@ -155,6 +155,14 @@ def run_survey(
     themes = pd.DataFrame(theme_rows) if theme_rows else pd.DataFrame(columns=THEME_COLUMNS + ["n_segments"])
     manifest = _manifest(survey, config, embedder, timings, segments, embed_stats)
     return RunResult(assignments, themes, manifest, codebook)
+
+
+def canonical_order(segments: pd.DataFrame) -> pd.Index:
+    """The index of ``segments`` ordered by text, respondent and segment, not as the file had them.
+
+    Clustering, its seeding and the theme numbering all see the answers in this order, so the
+    same answers give the same themes whatever order the survey tool exported the rows in."""
+    return segments.sort_values(["text", "id", "segment"], kind="stable").index
 
 
 def _start_codes(segments: pd.DataFrame) -> None:

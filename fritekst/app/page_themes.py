@@ -70,7 +70,7 @@ def _map(ws: Workspace, answered: pd.DataFrame, vectors_of) -> None:
     if colour == "theme":
         points["farge"] = answered["theme_id"].astype(str).to_numpy()
     else:
-        code = segment_codes(answered, ws.codings(ws.question))
+        code = segment_codes(answered, ws.codings(ws.question), ws.adjudications(ws.question))
         points["farge"] = code.map(ws.category_label).replace("", "–").to_numpy()
     st.scatter_chart(points, x="x", y="y", color="farge", height=360)
 

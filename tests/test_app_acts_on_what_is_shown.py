@@ -408,3 +408,58 @@ def test_the_answer_map_names_themes_in_its_legend_and_shows_answers_on_hover(ex
     assert spec["encoding"]["color"]["field"] == "theme" and spec["encoding"]["color"]["title"] == NB["theme"]
     assert [t["field"] for t in spec["encoding"]["tooltip"]] == ["answer", "theme", "code"]
     assert charts[0].proto.selection_mode == ["chosen"]
+
+
+def test_settling_a_later_disagreement_settles_that_answer_and_nothing_else(example_project):
+    """Enighet lists each disagreement with the answer and each coder's code by its label; the one
+    chosen (the last, not the first) is the one settled, and settling it again supersedes it."""
+    with open_store(example_project) as store:
+        segments = store.segments(question=QUESTION)
+        ids = segments[~segments["non_answer"]]["segment_id"].tolist()[2:8]
+        others = iter(["tolk", "arbeidsmarked", "annet"])
+        for i, segment in enumerate(ids):
+            store.add_coding(segment, "bolig", "kari", 1)
+            store.add_coding(segment, "bolig" if i % 2 else next(others), "ola", 1)
+        codings, log = store.codings(), store.audit_log()
+        label = {c.id: c.label for c in store.codebook().categories}.get
+    disputed = ids[0::2]
+    at = app(example_project, "agreement", coder="per")
+    assert not at.exception, at.exception
+    table = at.dataframe[2].value
+    assert list(table["#"]) == disputed
+    texts = segments.set_index("segment_id")["text"]
+    assert list(table[NB["answer"]]) == [texts[s] for s in disputed]
+    assert list(table[NB["coders_codes"]]) == [f"kari: {label('bolig')} · ola: {label(code)}"
+                                               for code in ("tolk", "arbeidsmarked", "annet")]
+    assert (table[NB["settled_by"]] == "").all()
+
+    chosen = disputed[-1]
+    at.selectbox(key=f"settle_segment_{QUESTION}").select(chosen).run()
+    code = at.selectbox(key=f"settle_code_{chosen}")
+    assert code.value is None  # nothing is settled by default
+    click(at, NB["settle"])
+    assert [e.value for e in at.error] == [NB["choose_code"]]
+    with open_store(example_project) as store:
+        assert store.adjudications(history=True).empty
+    at.selectbox(key=f"settle_code_{chosen}").select("tolk")
+    at.text_area(key=f"settle_note_{chosen}").input("Svaret handler om tolk")
+    click(at, NB["settle"])
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        settled = store.adjudications(history=True)
+        assert settled[["segment_id", "code_id", "adjudicator", "codebook_version", "note"]].to_dict("records") == [
+            {"segment_id": chosen, "code_id": "tolk", "adjudicator": "per", "codebook_version": 1,
+             "note": "Svaret handler om tolk"}]
+        pd.testing.assert_frame_equal(store.codings(), codings)  # the coders' codes are as they were
+        new = store.audit_log().iloc[len(log):]
+        assert list(new["action"]) == ["settle"] and list(new["entity_id"]) == [str(chosen)]
+    table = at.dataframe[2].value.set_index("#")
+    assert table.loc[chosen, NB["settled_code"]] == label("tolk") and table.loc[chosen, NB["settled_by"]] == "per"
+    assert (table.drop(index=chosen)[NB["settled_by"]] == "").all()
+
+    at.selectbox(key=f"settle_code_{chosen}").select("bolig")  # settled again: the later one wins
+    click(at, NB["settle"])
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        assert list(store.adjudications(history=True)["code_id"]) == ["tolk", "bolig"]
+        assert store.adjudications()[["segment_id", "code_id"]].values.tolist() == [[chosen, "bolig"]]

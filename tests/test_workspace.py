@@ -16,6 +16,7 @@ from fritekst.workspace import (
     accept_theme,
     answer_map,
     coding_queue,
+    disagreement_table,
     filter_queue,
     merge_themes,
     question_overview,
@@ -179,3 +180,38 @@ def test_segment_codes_take_the_latest_person_else_the_model(project):
     codes = segment_codes(segments, store.current_codings(question=QUESTION)).set_axis(segments["segment_id"])
     assert codes[first] == "bolig"
     assert codes[second] == segments.set_index("segment_id").loc[second, "code_id"]
+
+
+def test_segment_codes_take_a_settled_code_first(project):
+    store, run_id = project
+    segments = store.segments(run_id, question=QUESTION)
+    first, second = segments[~segments["non_answer"]]["segment_id"].iloc[:2]
+    store.add_coding(first, "tolk", "kari", 1)
+    store.add_coding(first, "bolig", "ola", 1)
+    store.settle(first, "annet", "per", 1)
+    codes = segment_codes(segments, store.current_codings(question=QUESTION),
+                          store.adjudications(question=QUESTION)).set_axis(segments["segment_id"])
+    assert codes[first] == "annet"
+    assert codes[second] == segments.set_index("segment_id").loc[second, "code_id"]
+
+
+def test_disagreements_show_labels_and_stay_listed_once_settled(project):
+    store, run_id = project
+    segments = store.segments(run_id, question=QUESTION)
+    a, b, c, d = segments[~segments["non_answer"]]["segment_id"].iloc[:4]
+    for segment, kari, ola in ((a, "bolig", "tolk"), (b, "bolig", "bolig"), (c, "tolk", "annet"), (d, "tolk", "tolk")):
+        store.add_coding(segment, kari, "kari", 1)
+        store.add_coding(segment, ola, "ola", 1)
+    store.settle(c, "tolk", "per", 1, note="tolk nevnes først")
+    store.settle(d, "annet", "per", 1)  # the coders agree, but a settled code is what an export takes
+    labels = {c.id: c.label for c in store.codebook().categories}
+    table = disagreement_table(store.current_codings(question=QUESTION), store.adjudications(question=QUESTION),
+                               labels)
+    assert list(table["segment_id"]) == sorted([a, c, d])
+    rows = table.set_index("segment_id")
+    assert rows.loc[a, "codes"] == f"kari: {labels['bolig']} · ola: {labels['tolk']}"
+    assert rows.loc[a, ["settled_code", "settled_by", "settled_at", "note"]].tolist() == ["", "", "", ""]
+    assert rows.loc[c, ["settled_code", "settled_by", "note"]].tolist() == [labels["tolk"], "per", "tolk nevnes først"]
+    assert rows.loc[c, "settled_at"].endswith(" UTC") and len(rows.loc[c, "settled_at"]) == len("2025-11-23 15:14 UTC")
+    assert rows.loc[d, "settled_code"] == labels["annet"]
+    assert rows.loc[a, "text"] == segments.set_index("segment_id").loc[a, "text"]

@@ -70,11 +70,12 @@ def _map(ws: Workspace, answered: pd.DataFrame, vectors_of, labels: dict[int, st
     st.subheader(t["map"])
     colour = st.radio(t["colour_by"], ["theme", "code"], horizontal=True, key="map_colour",
                       format_func={"theme": t["by_theme"], "code": t["by_code"]}.get)
+    code = segment_codes(answered, ws.codings(ws.question), ws.adjudications(ws.question))
     points = answer_map(vectors_of(answered["text"].fillna("").tolist())).assign(
         segment_id=answered["segment_id"].to_numpy(),
         answer=answered["text"].fillna("").str.slice(0, 300).to_numpy(),
         theme=answered["theme_id"].astype(int).map(lambda i: f"{i} · {labels.get(i, '')}").to_numpy(),
-        code=segment_codes(answered, ws.codings(ws.question)).map(ws.category_label).replace("", "–").to_numpy(),
+        code=code.map(ws.category_label).replace("", "–").to_numpy(),
     )
     chosen = alt.selection_point(name="chosen", fields=["segment_id"])
     chart = alt.Chart(points).mark_circle(size=70, opacity=0.8).encode(

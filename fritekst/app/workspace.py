@@ -47,6 +47,9 @@ class Workspace:
     def codings(self, question: str | None = None) -> pd.DataFrame:
         return _codings(self.store, self.key, question, self.store.revision())
 
+    def adjudications(self, question: str | None = None) -> pd.DataFrame:
+        return _adjudications(self.store, self.key, question, self.store.revision())
+
     def category_label(self, code_id: str) -> str:
         if self.codebook is None or not code_id:
             return code_id
@@ -69,6 +72,11 @@ def _themes(_store: Store, key: str, run_id: int, question: str, revision: int) 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _codings(_store: Store, key: str, question: str | None, revision: int) -> pd.DataFrame:
     return _store.current_codings(question=question)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _adjudications(_store: Store, key: str, question: str | None, revision: int) -> pd.DataFrame:
+    return _store.adjudications(question=question)
 
 
 def main(store: Store | None, problem: str = "") -> None:

@@ -73,6 +73,15 @@ WORKSPACE_TEXTS = {
         "agreement": "Enighet", "kappa": "Cohens kappa", "per_category": "Per kategori (denne kategorien eller ikke)",
         "disagreements": "Uenigheter å avgjøre", "model_vs_coders": "Modellen mot koderne",
         "no_codings": "Ingen har kodet svar på dette spørsmålet ennå.",
+        "no_disagreements": "Koderne er enige om alle svarene de har kodet.",
+        "settle_caption": "Den avgjorte koden brukes i eksport, rapport og sitater. Koderne beholder sine egne koder, "
+                          "og alfa og kappa regnes på dem.",
+        "coders_codes": "Kodernes koder", "settled_code": "Avgjort kode", "settled_by": "Avgjort av",
+        "settled_at": "Avgjort", "note": "Begrunnelse",
+        "settle_which": "Uenighet å avgjøre", "final_code": "Endelig kode", "settle_note": "Begrunnelse (valgfritt)",
+        "settle": "Avgjør", "settled": "Avgjort: «{code}».",
+        "settled_as": "Avgjort som «{code}» av {by}, {at}. Du kan avgjøre den på nytt.",
+        "need_adjudicator": "Skriv navnet ditt i sidefeltet for å avgjøre uenigheter.",
         "answer": "Svar", "choose": "Velg …",
     },
     "en": {
@@ -141,6 +150,15 @@ WORKSPACE_TEXTS = {
         "agreement": "Agreement", "kappa": "Cohen's kappa", "per_category": "Per category (this category or not)",
         "disagreements": "Disagreements to adjudicate", "model_vs_coders": "The model against the coders",
         "no_codings": "Nobody has coded answers to this question yet.",
+        "no_disagreements": "The coders agree on every answer they have coded.",
+        "settle_caption": "The settled code is the one exports, reports and quotes use. The coders keep their own codes, "
+                          "and alpha and kappa are computed on them.",
+        "coders_codes": "The coders' codes", "settled_code": "Settled code", "settled_by": "Settled by",
+        "settled_at": "Settled", "note": "Reason",
+        "settle_which": "Disagreement to settle", "final_code": "Final code", "settle_note": "Reason (optional)",
+        "settle": "Settle", "settled": "Settled: «{code}».",
+        "settled_as": "Settled as «{code}» by {by}, {at}. You can settle it again.",
+        "need_adjudicator": "Enter your name in the sidebar to settle disagreements.",
         "answer": "Answer", "choose": "Choose …",
     },
 }

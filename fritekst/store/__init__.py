@@ -1,4 +1,4 @@
-"""The project store: surveys, answers, runs, codebook versions and codings in one database.
+"""The project store: surveys, answers, runs, codebook versions, codings and adjudications in one database.
 
 SQLite (``fritekst.db`` in the project folder) by default, PostgreSQL by URL for a team. All SQL
 lives behind this package (house rule 5); the schema is migrated by code when a store is opened.
@@ -8,6 +8,7 @@ See ``docs/decisions/005-project-store.md`` for why it is shaped as it is.
 >>> store.import_survey("examples/kommuneundersokelsen_fiktiv.xlsx", mapping)  # doctest: +SKIP
 >>> run_id = store.save_run(run_survey(survey, config))  # doctest: +SKIP
 >>> store.add_coding(segment_id, "bolig", coder="kari", codebook_version=3)  # doctest: +SKIP
+>>> store.settle(segment_id, "bolig", adjudicator="per", codebook_version=3)  # doctest: +SKIP
 >>> store.export_run("ut/", run_id)  # doctest: +SKIP
 """
 

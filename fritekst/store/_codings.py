@@ -1,6 +1,7 @@
 """Codings: appended, never overwritten. Each coder codes independently; a coder's current coding
 of a segment is their latest, and two coders who disagree both keep theirs (the disagreement is
-data for the agreement measures, not a conflict to resolve by last write)."""
+data for the agreement measures, not a conflict to resolve by last write; a person settles it in
+an adjudication, :mod:`fritekst.store._adjudications`, which leaves the codings as they are)."""
 
 from __future__ import annotations
 
@@ -52,22 +53,9 @@ def add_codings(
     """Append one coding per segment (a theme accepted at once is many); ``codable`` caches each
     codebook version's codable ids (versions never change). Returns the coding ids in order."""
     coder = check_name(coder)
-    version = version_row(connection, codebook, codebook_version)
-    if version.id not in codable:
-        parsed = parse_codebook(version.yaml, f"{version.name} version {version.version} (store)")
-        codable[version.id] = frozenset(category.id for category in parsed.codable())
     extras = [code for code in dict.fromkeys(extra_codes) if code != code_id]
-    for code in (code_id, *extras):
-        if code not in codable[version.id]:
-            raise InputError(
-                f"code {code!r} is not a category of codebook {version.name!r} version {version.version}; "
-                f"{suggest(code, sorted(codable[version.id]), 'codes')}", column="code_id",
-            )
-    wanted = list(dict.fromkeys(int(s) for s in segment_ids))
-    known = set(connection.scalars(select(Segment.id).where(Segment.id.in_(wanted))))
-    missing = [s for s in wanted if s not in known]
-    if missing:
-        raise InputError(f"no segment {missing[0]} in the store", column="segment_id")
+    version = check_codes(connection, codebook, codebook_version, (code_id, *extras), codable)
+    wanted = check_segments(connection, segment_ids)
     previous = {
         row["segment_id"]: dict(row) for row in connection.execute(
             select(Coding.segment_id, Coding.id, Coding.code_id, Coding.codebook_version_id, Coding.memo,
@@ -90,6 +78,33 @@ def add_codings(
         _audit.record(connection, coder, "code", "segment", segment_id, before, {"coding_id": coding_id, **values})
         ids.append(coding_id)
     return ids
+
+
+def check_codes(connection: Connection, codebook: str | None, codebook_version: int, codes,
+                codable: dict[int, frozenset[str]]) -> CodebookVersion:
+    """The stored codebook version, once every one of ``codes`` is a codable category of it;
+    ``codable`` caches each version's codable ids (versions never change)."""
+    version = version_row(connection, codebook, codebook_version)
+    if version.id not in codable:
+        parsed = parse_codebook(version.yaml, f"{version.name} version {version.version} (store)")
+        codable[version.id] = frozenset(category.id for category in parsed.codable())
+    for code in codes:
+        if code not in codable[version.id]:
+            raise InputError(
+                f"code {code!r} is not a category of codebook {version.name!r} version {version.version}; "
+                f"{suggest(code, sorted(codable[version.id]), 'codes')}", column="code_id",
+            )
+    return version
+
+
+def check_segments(connection: Connection, segment_ids) -> list[int]:
+    """``segment_ids`` once each, in order, once every one is a stored segment."""
+    wanted = list(dict.fromkeys(int(s) for s in segment_ids))
+    known = set(connection.scalars(select(Segment.id).where(Segment.id.in_(wanted))))
+    missing = [s for s in wanted if s not in known]
+    if missing:
+        raise InputError(f"no segment {missing[0]} in the store", column="segment_id")
+    return wanted
 
 
 def codings_table(
@@ -129,8 +144,9 @@ def codings_table(
 
 def latest_human_codes(connection: Connection, run_id: int) -> pd.DataFrame:
     """For each segment of run ``run_id`` that a person has coded: the latest person's code
-    (``segment_id, code_id, coder, codebook_version_id, extra_codes, quote_candidate``). This is what
-    wins over the model in an export, the coder's quote-candidate flag with it."""
+    (``segment_id, code_id, coder, codebook_version_id, extra_codes, quote_candidate``). This wins
+    over the model in an export, the coder's quote-candidate flag with it, unless the segment is
+    settled (:func:`fritekst.store._adjudications.final_codes`)."""
     query = _current(
         select(Coding.id, Coding.segment_id, Coding.code_id, Coding.coder, Coding.codebook_version_id,
                Coding.extra_codes, Coding.quote_candidate)

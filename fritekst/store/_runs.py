@@ -19,7 +19,7 @@ from fritekst.codebook import parse_codebook
 from fritekst.errors import InputError
 from fritekst.store import _audit
 from fritekst.store._codebooks import run_codebook_id
-from fritekst.store._codings import latest_human_codes
+from fritekst.store._adjudications import final_codes
 from fritekst.store._engine import frame, now
 from fritekst.store._imports import NO_WAVE, attribute_names, attribute_table
 from fritekst.store._schema import (
@@ -226,8 +226,10 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
 
 
 def run_result(connection: Connection, run_id: int):
-    """The run as a :class:`fritekst.run.RunResult`, people's latest codes winning over the model's
-    and their quote-candidate flags in ``quote_candidate`` (which the run itself never sets)."""
+    """The run as a :class:`fritekst.run.RunResult`, people's codes winning over the model's (a
+    settled code over the coders', else the latest person's:
+    :func:`~fritekst.store._adjudications.final_codes`) and their quote-candidate flags in
+    ``quote_candidate`` (which the run itself never sets)."""
     from fritekst.run import RunResult, human_code, with_quote_flags
 
     run = _run_row(connection, run_id)
@@ -235,7 +237,7 @@ def run_result(connection: Connection, run_id: int):
     codebook_yaml = connection.scalar(
         select(CodebookVersion.yaml).where(CodebookVersion.id == run.codebook_version_id)
     ) if run.codebook_version_id is not None else None
-    human = latest_human_codes(connection, run_id)
+    human = final_codes(connection, run_id)
     if len(human):
         if "code_id" not in table:
             table = table.assign(code_id="", codes="", confidence=0.0, coded_by="")

@@ -2,10 +2,11 @@
 
 A survey has waves; a wave has questions and respondents (role, attributes); an answer is one
 respondent's text to one question. A run cuts answers into segments and gives each a theme (and
-the model's code suggestion); coders code segments. Codings and the audit log are append-only:
-a coder's current coding of a segment is their latest, and nothing is ever updated in place (the
-migrations add triggers that refuse UPDATE and DELETE on both tables, and on SQLite an INSERT OR
-REPLACE over an existing row).
+the model's code suggestion); coders code segments, and where they disagree a person settles the
+final code (an adjudication). Codings, adjudications and the audit log are append-only: a coder's
+current coding of a segment is their latest, a segment's settled code its latest adjudication,
+and nothing is ever updated in place (the migrations add triggers that refuse UPDATE and DELETE on
+these tables, and on SQLite an INSERT OR REPLACE over an existing row).
 
 Times are UTC ISO-8601 strings with microseconds (``2025-11-23T15:14:00.123456+00:00``): the
 same text on SQLite and PostgreSQL, and they sort as they read.
@@ -215,6 +216,22 @@ class Coding(Base):
     extra_codes: Mapped[str | None] = mapped_column(Text)  # further codes, ";"-separated (revision 0002)
 
 
+class Adjudication(Base):
+    """The final code of a segment coders disagree on, chosen by a person (the adjudicator) under
+    one codebook version (revision 0004). Append-only: the latest per segment is the settled
+    code, and a re-settle is a new row. The coders' own codings stay as they were."""
+
+    __tablename__ = "adjudications"
+    __table_args__ = (Index(None, "segment_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
+    code_id: Mapped[str] = mapped_column(Text)
+    adjudicator: Mapped[str] = mapped_column(Text)
+    codebook_version_id: Mapped[int] = mapped_column(ForeignKey("codebook_versions.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class AuditEntry(Base):
     """Who changed what, with the state before and after as JSON. Append-only."""
 
@@ -230,4 +247,5 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
-APPEND_ONLY_TABLES = ("codings", "audit_log")
+APPEND_ONLY_TABLES = ("codings", "adjudications", "audit_log")
+"""The tables the migrations protect with triggers: rows are only ever added."""

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from fritekst.codebook import Codebook, parse_codebook
 from fritekst.coders import check_name
 from fritekst.errors import InputError
-from fritekst.store import _audit, _codebooks, _codings, _imports, _runs, _themes, _withdrawals
+from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _themes, _withdrawals
 from fritekst.store._engine import (
     StoreMissing,
     database_url,
@@ -251,7 +251,7 @@ class Store:
 
     def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
         """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each
-        segment's latest code by a person in place of the model's suggestion."""
+        segment's settled code, else its latest code by a person, in place of the model's suggestion."""
         from fritekst.run import check_output_dir, write_run
 
         check_output_dir(out)
@@ -321,6 +321,23 @@ class Store:
         with reading(self.engine) as connection:
             return _codings.codings_table(connection, survey=survey, question=question, coder=coder,
                                           segment_id=segment_id, current=True)
+
+    def settle(self, segment_id: int, code_id: str, adjudicator: str, codebook_version: int, *,
+               codebook: str | None = None, note: str | None = None) -> int:
+        """Settle a segment coders disagree on: ``adjudicator`` chooses its final code (a category of
+        the codebook version), with an optional note; returns the adjudication id. Settling again
+        supersedes it. The coders' codings stay as they are; an export takes the settled code."""
+        with writing(self.engine) as connection:
+            return _adjudications.settle(connection, segment_id, code_id, adjudicator, codebook_version, codebook,
+                                         note, self._codable)
+
+    def adjudications(self, survey: str | None = None, question: str | None = None, segment_id: int | None = None,
+                      *, history: bool = False) -> pd.DataFrame:
+        """Each settled segment's latest adjudication (``history``: every one), oldest first:
+        the segment, ``code_id``, ``adjudicator``, codebook version, ``created_at`` and ``note``."""
+        with reading(self.engine) as connection:
+            return _adjudications.adjudications_table(connection, survey=survey, question=question,
+                                                      segment_id=segment_id, history=history)
 
     def revision(self) -> int:
         """A number that changes with every change to the store (the app reloads when it moves)."""

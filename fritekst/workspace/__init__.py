@@ -1,11 +1,12 @@
 """What the coder workspace computes over a project store, apart from drawing it (house rule 1):
 per-question overview, the coding queue and its filters, theme edits, the answer map, themes
-offered as categories.
+offered as categories, the disagreements to settle.
 
 The Streamlit pages in :mod:`fritekst.app` call these and only draw the results.
 """
 
 from fritekst.workspace.answer_map import answer_map
+from fritekst.workspace.disagreements import disagreement_table
 from fritekst.workspace.memos import memo_table
 from fritekst.workspace.overview import category_overview, question_overview
 from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, quick_codes, segment_codes
@@ -19,6 +20,7 @@ __all__ = [
     "answer_map",
     "codebook_with_drafts",
     "coding_queue",
+    "disagreement_table",
     "draft_categories",
     "filter_queue",
     "memo_table",

@@ -83,10 +83,15 @@ def filter_queue(queue: pd.DataFrame, filters: CodingFilters) -> pd.DataFrame:
     return queue[keep]
 
 
-def segment_codes(segments: pd.DataFrame, codings: pd.DataFrame) -> pd.Series:
-    """Each segment's code as an export has it: the latest person's, else the run's suggestion."""
+def segment_codes(segments: pd.DataFrame, codings: pd.DataFrame,
+                  adjudications: pd.DataFrame | None = None) -> pd.Series:
+    """Each segment's code as an export has it: the settled one (``store.adjudications``), else the
+    latest person's, else the run's suggestion."""
     people = codings[codings["coder"] != MODEL_CODER].sort_values("coding_id")
     latest = people.drop_duplicates("segment_id", keep="last").set_index("segment_id")["code_id"]
+    if adjudications is not None and len(adjudications):
+        settled = adjudications.drop_duplicates("segment_id", keep="last").set_index("segment_id")["code_id"]
+        latest = settled.combine_first(latest)
     suggested = segments["code_id"].fillna("") if "code_id" in segments else pd.Series("", index=segments.index)
     return pd.Series(_lookup(segments["segment_id"], latest, None), index=segments.index).fillna(suggested)
 

@@ -104,10 +104,10 @@ def settle(page, last: str) -> None:
     page.wait_for_timeout(300)
 
 
-def test_code_twenty_answers_by_keyboard_undo_one_and_see_the_counts_change(server, project, shots):
+def test_code_twenty_answers_by_keyboard_undo_one_and_settle_a_disagreement(server, project, shots):
     """Accept a theme with a chosen category, then code 20 answers with the keyboard alone
-    (Alt+1 / Alt+2 quick codes, Alt+Q quote candidate), undo the last with Alt+Z, and find
-    exactly those codings in the store."""
+    (Alt+1 / Alt+2 quick codes, Alt+Q quote candidate), undo the last with Alt+Z, settle the
+    second of two disagreements with a colleague, and find exactly those changes in the store."""
     from playwright.sync_api import expect, sync_playwright
 
     with open_store(project) as store:
@@ -149,7 +149,21 @@ def test_code_twenty_answers_by_keyboard_undo_one_and_see_the_counts_change(serv
 
         go(page, sidebar, "Kodebok", "Importer kodebok")
         page.screenshot(path=str(shots / "4-kodebok.png"), full_page=True)
+        with open_store(project) as store:  # a colleague codes six of the same answers, disagreeing twice
+            mine = store.current_codings(question="q17_barrierer", coder="kari").tail(6)
+            for i, (segment, code) in enumerate(zip(mine["segment_id"], mine["code_id"])):
+                store.add_coding(int(segment), code if i % 3 else "annet", "ola", 1)
+            disputed = int(mine["segment_id"].iloc[3])  # the second disagreement, not the first
         go(page, sidebar, "Enighet", "Modellen mot koderne")
+        page.get_by_test_id("stSelectbox").filter(has_text="Uenighet å avgjøre").locator("input").click()
+        page.keyboard.type(f"#{disputed} ")
+        page.get_by_role("option").filter(has_text=f"#{disputed} ").click()
+        settle(page, "Endelig kode")
+        page.get_by_test_id("stSelectbox").filter(has_text="Endelig kode").locator("input").click()
+        page.keyboard.type("Tolk og")
+        page.get_by_role("option", name="Tolk og språk").click()
+        page.get_by_role("button", name="Avgjør").click()
+        expect(page.get_by_text("Avgjort: «Tolk og språk».")).to_be_visible()
         page.screenshot(path=str(shots / "5-enighet.png"), full_page=True)
         go(page, sidebar, "Oversikt", "Andel kodet: svar")
         coded_after = page.get_by_test_id("stMetricValue").nth(2).inner_text()
@@ -169,6 +183,9 @@ def test_code_twenty_answers_by_keyboard_undo_one_and_see_the_counts_change(serv
     withdrawn = int(keyboard["segment_id"].iloc[19])
     expected = theme | set(keyboard["segment_id"].iloc[:19]) | ({withdrawn} & theme)
     assert set(mine["segment_id"]) == expected
+    with open_store(project) as store:
+        settled = store.adjudications(question="q17_barrierer")
+    assert list(zip(settled["segment_id"], settled["code_id"], settled["adjudicator"])) == [(disputed, "tolk", "kari")]
 
 
 def test_a_first_time_coder_reaches_coding_from_a_run_without_a_codebook(tmp_path, shots):

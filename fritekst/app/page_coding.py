@@ -136,8 +136,10 @@ def _answer(ws: Workspace, answer: pd.Series) -> None:
                             format_func=ws.category_label, key=f"code_{segment_id}", placeholder=t["choose"])
         st.caption(t["quick_codes"])
         chosen = None
-        for number, (column, quick_code) in enumerate(zip(st.columns(len(quick)), quick), 1):
-            if column.form_submit_button(f"{number} · {ws.category_label(quick_code)}", key=f"quick_{segment_id}_{number}"):
+        columns = [column for _ in range(0, len(quick), 3) for column in st.columns(3)]  # labels in full
+        for number, (column, quick_code) in enumerate(zip(columns, quick), 1):
+            if column.form_submit_button(f"{number} · {ws.category_label(quick_code)}", key=f"quick_{segment_id}_{number}",
+                                         width="stretch"):
                 chosen = quick_code
         more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}", placeholder=t["choose"])
         quote = st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")

@@ -309,6 +309,8 @@ def test_other_coders_codes_are_shown_by_their_labels(example_project):
     at.number_input(key="position").set_value(2).run()
     others = [m.value for m in at.markdown if m.value.startswith("Andre koderes")]
     assert others == [NB["others"].format(others=f"ola: {label}")]
+    mine = [m.value for m in at.markdown if m.value.startswith("✓")]
+    assert mine == [NB["mine"].format(label="Tolk og språk")]
 
 
 def test_a_first_time_coder_makes_the_themes_categories_and_codes_with_them(project_without_codebook):

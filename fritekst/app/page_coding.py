@@ -118,6 +118,8 @@ def _answer(ws: Workspace, answer: pd.Series) -> None:
                                         confidence=format_number(float(answer["confidence"]), 2)))
     else:
         st.write(t["no_suggestion"])
+    if answer["my_code"]:
+        st.write(t["mine"].format(label=ws.category_label(answer["my_code"])))
     if answer["others"]:
         st.write(t["others"].format(others=answer["others"]))
     if not ws.coder:

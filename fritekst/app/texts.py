@@ -15,7 +15,7 @@ TEXTS = {
         "quotes": "Representative svar",
         "answers_in_theme": "Alle svar i temaet",
         "role": "Rolle",
-        "wave": "Bølge",
+        "wave": "Runde",
         "answer": "Svar",
         "all_roles": "Alle roller",
         "search": "Søk i svarene",

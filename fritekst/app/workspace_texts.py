@@ -36,7 +36,7 @@ WORKSPACE_TEXTS = {
         "theme_changed": "Noen andre har endret temaet etter at du åpnet siden, så endringen din er ikke lagret. "
                          "Siden viser nå temaene slik de er; gjør endringen på nytt om den fortsatt trengs.",
         # Koding
-        "filters": "Filtre", "roles": "Roller", "waves": "Bølger", "codes": "Koder", "attribute": "Kjennetegn",
+        "filters": "Filtre", "roles": "Roller", "waves": "Runder", "codes": "Koder", "attribute": "Kjennetegn",
         "values": "Verdier", "confidence": "Sikkerhet i forslaget", "uncoded_only": "Bare svar jeg ikke har kodet",
         "search": "Søk i svarene", "n_shown": "{n} av {total} svar", "n_mine": "{n} kodet av deg",
         "quick_codes": "Hurtigkoder (lagrer og går videre):",

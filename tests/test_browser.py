@@ -24,6 +24,10 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium: install Debian's chromium package (make test does, as root)")
 
 
+# What Streamlit writes by itself in English, which a Norwegian page must not show.
+STREAMLIT_ENGLISH = ("Choose an option", "Upload", "per file", "Select all", "Drag and drop", "No results")
+
+
 @pytest.fixture(scope="module")
 def project(example_project_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "fritekst.db"
@@ -94,6 +98,9 @@ def go(page, sidebar, name: str, last: str) -> None:
     sidebar.get_by_text(name, exact=True).click()
     settle(page, last)
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    shown = page.get_by_test_id("stMain").inner_text()
+    leftovers = [words for words in STREAMLIT_ENGLISH if words in shown]
+    assert not leftovers, f"Streamlit's own English on {name}: {leftovers}"
 
 
 def settle(page, last: str) -> None:

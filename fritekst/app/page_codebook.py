@@ -11,6 +11,7 @@ import streamlit as st
 
 from fritekst.app.workspace import Workspace, done
 from fritekst.codebook import (
+    MAX_CODEBOOK_BYTES,
     Category,
     Codebook,
     dump_codebook,
@@ -165,9 +166,20 @@ def _split(ws: Workspace, codebook: Codebook) -> None:
             _save(ws, split_category(codebook, source, parts))
 
 
+_UPLOADER_STYLE = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button > * { display: none; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "BUTTON"; }
+</style>"""
+
+
 def _upload(ws: Workspace, codebook: Codebook | None) -> None:
     t = ws.t
-    upload = st.file_uploader(t["upload"], type=["yaml", "yml", "qdc"], key="upload")
+    # Streamlit's uploader speaks English only ("Upload", "200MB per file"): its own words are
+    # hidden and the coder's language shown instead.
+    st.html(_UPLOADER_STYLE.replace("BUTTON", t["choose_file"]))
+    upload = st.file_uploader(t["upload"], type=["yaml", "yml", "qdc"], key="upload",
+                              help=t["upload_help"].format(mb=MAX_CODEBOOK_BYTES // 2**20))
     if upload is None or not ws.coder or not st.button(t["save_version"], key="upload_save"):
         return
     imported = read_codebook_bytes(upload.getvalue(), upload.name)

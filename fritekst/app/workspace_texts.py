@@ -60,7 +60,8 @@ WORKSPACE_TEXTS = {
         "merge_category": "Slå sammen kategorier", "merge_from": "Kategori som går ut", "merge_into": "Går inn i",
         "split_category": "Del en kategori", "split_from": "Kategori som deles", "split_into": "Nye kategorier (id: navn, én per linje)",
         "history": "Endringslogg", "download_yaml": "Last ned YAML", "download_qdc": "Last ned .qdc (NVivo, ATLAS.ti …)",
-        "upload": "Importer kodebok (YAML eller .qdc)", "no_codebook": "Prosjektet har ingen kodebok ennå.",
+        "upload": "Importer kodebok (YAML eller .qdc)", "choose_file": "Velg fil",
+        "upload_help": "En kodebok i YAML eller REFI-QDA .qdc (fra NVivo, ATLAS.ti, MAXQDA …), høyst {mb} MB.", "no_codebook": "Prosjektet har ingen kodebok ennå.",
         "none": "(ingen)",
         "from_themes": "Gjør temaene til kategorier",
         "from_themes_help": "Hvert tema i spørsmålet blir en kategori: navnet, nøkkelordene og de mest typiske "
@@ -140,7 +141,8 @@ WORKSPACE_TEXTS = {
         "merge_category": "Merge categories", "merge_from": "Category that goes", "merge_into": "Goes into",
         "split_category": "Split a category", "split_from": "Category to split", "split_into": "New categories (id: name, one per line)",
         "history": "Change log", "download_yaml": "Download YAML", "download_qdc": "Download .qdc (NVivo, ATLAS.ti …)",
-        "upload": "Import a codebook (YAML or .qdc)", "no_codebook": "The project has no codebook yet.",
+        "upload": "Import a codebook (YAML or .qdc)", "choose_file": "Choose file",
+        "upload_help": "A codebook in YAML or REFI-QDA .qdc (from NVivo, ATLAS.ti, MAXQDA …), at most {mb} MB.", "no_codebook": "The project has no codebook yet.",
         "none": "(none)",
         "from_themes": "Make the themes categories",
         "from_themes_help": "Each theme of the question becomes a category: its name, keywords and most typical "

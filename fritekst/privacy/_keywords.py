@@ -25,9 +25,9 @@ def person_words(texts: Sequence[str], screen: Screen | None = None) -> frozense
     name in at least half the places they occur ("yusuf" in "Faren, Yusuf, …").
 
     The default screen uses the name lists only. With the entity recogniser (``names="auto"``)
-    more names go (news text: 100 keywords naming a person -> 8, against 65), but it runs the
-    pipeline over every answer again (35 times the time) and took "NAV Indre Namdal" for a person,
-    dropping two keywords of the example survey (``bench/results/privacy.md``)."""
+    more names go (news text: 100 keywords naming a person -> 8, against 65 with the lists), but
+    it runs the pipeline over every answer again (over 200 times the time) and took "NAV Indre
+    Namdal" for a person, dropping two keywords of the example survey (``bench/results/privacy.md``)."""
     screen = screen or Screen(names="list")
     texts = list(texts)
     in_names, everywhere = Counter(), Counter()

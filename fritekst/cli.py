@@ -287,6 +287,10 @@ def quotes(
     )
     for number, (_, quote) in enumerate(chosen.iterrows(), start=1):
         typer.echo(f"{number}. {describe_quote(quote)}")
+    withheld = chosen.attrs.get("withheld") or {}
+    if withheld:
+        typer.echo("not shown, as most of their values are personal data: "
+                   + ", ".join(f"{column} ({what})" for column, what in withheld.items()), err=True)
     reasons = ", ".join(f"{n} {reason}" for reason, n in rejects["reason"].value_counts().items())
     typer.echo(f"{len(chosen)} quote(s) of {len(chosen) + len(rejects)} answers" + (f"; not chosen: {reasons}" if reasons else ""), err=True)
 

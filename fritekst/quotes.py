@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from fritekst.errors import InputError
-from fritekst.privacy import Screen
+from fritekst.privacy import Screen, screen_columns
 from fritekst.results import group_attributes
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -224,9 +224,14 @@ def quotes_for(
     screen: Screen | None = None,
     used: UsedQuotes = UsedQuotes(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Quotes for a category (or ``theme=(question, theme_id)``), for one role and wave when given."""
+    """Quotes for a category (or ``theme=(question, theme_id)``), for one role and wave when given.
+
+    The role and ``attributes`` printed beside a quote pass the same screen as its text: values
+    with personal data are masked, and an attribute that mostly holds it (e-mail addresses,
+    names) is not shown; ``quotes.attrs["withheld"]`` names those, with what they hold."""
     if (category is None) == (theme is None):
         raise InputError("give a category or a theme, not both and not neither")
+    screen = screen or Screen()
     members = category_members(segments, category) if category is not None else theme_members(segments, *theme)
     members = members[~_flag(members, "non_answer")]
     if theme is not None:
@@ -235,10 +240,15 @@ def quotes_for(
         members = members[members["role"] == role]
     if wave is not None:
         members = members[members["wave"].astype(str) == str(wave)]
-    if screen is not None and screen.places:  # a municipality masked in the quote is not printed beside it
+    if screen.places:  # a municipality masked in the quote is not printed beside it
         attributes = group_attributes(segments, attributes)
+    members, withheld = screen_columns(members, ["role", *attributes], screen)
+    attributes = [a for a in attributes if a not in withheld]
     vectors = embed(members["text"].tolist()) if len(members) else np.zeros((0, 1), dtype=np.float32)
-    return select_quotes(members, vectors, category=category, attributes=attributes, config=config, screen=screen, used=used)
+    quotes, rejects = select_quotes(members, vectors, category=category, attributes=attributes, config=config,
+                                    screen=screen, used=used)
+    quotes.attrs["withheld"] = withheld
+    return quotes, rejects
 
 
 def quotes_from_run(

@@ -192,6 +192,63 @@ def test_name_recall_and_no_false_alarms_in_the_example_survey():
 
 
 # --------------------------------------------------------------------------
+# Names in lower case, e-mail addresses written around the @
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Vi fikk god hjelp av kari nordmann i fjor.", "kari nordmann"),
+    ("ring ingrid haugen på servicetorget", "ingrid haugen"),
+    ("per olav moen i imdi kjenner regionen", "per olav moen"),
+    ("spør per hansen om tilskuddet", "per hansen"),
+    ("anne-lise johansen har laget opplegget", "anne-lise johansen"),
+    ("en av deltakerne, mohammed ali, fikk fast jobb", "mohammed ali"),  # Ali: a first name and a surname
+    ("kari haugstad svarer på alt", "kari haugstad"),  # a first name before a word no dictionary has
+])
+def test_names_written_in_lower_case_are_masked(text, name):
+    masked = Screen(names="list").mask_one(text)
+    assert masked.text == text.replace(name, "[navn]"), masked.text
+
+
+@pytest.mark.parametrize("text", [
+    "Det koster 500 kroner per dag og per person.", "hans strøm ble kuttet i vinter", "liv og helse er viktig",
+    "vi bosetter per i dag ingen", "per capita er tilskuddet lavt", "ola sa at det gikk bra",
+])
+def test_lower_case_words_that_are_also_names_stay(text):
+    assert Screen(names="list").mask_one(text).text == text
+
+
+def test_the_example_survey_in_lower_case_gets_no_name():
+    with open(ROOT / "examples" / "kommuneundersokelsen_fiktiv_fasit.csv", encoding="utf-8") as handle:
+        answers = [row["tekst"].lower() for row in csv.DictReader(handle) if "navn" not in row["personopplysninger"]]
+    assert [m.text for m in Screen(names="list").mask(answers) if "[navn]" in m.text] == []
+
+
+@pytest.mark.parametrize("email", [
+    "ola (at) kommune.no", "ola[at]kommune.no", "ola(a)kommune.no", "kari @ imdi.no", "ola at kommune dot no",
+    "ola at kommune.no", "kari.nordmann at kommune punktum no", "ola.nordmann (krøllalfa) bydel.oslo.kommune.no",
+])
+def test_emails_written_around_the_at_sign(email):
+    text = f"Skriv til {email} om dere lurer på noe."
+    assert [text[f.start:f.end] for f in find_emails(text)] == [email]
+    assert Screen(names="none").mask_one(text).text == "Skriv til [e-post] om dere lurer på noe."
+
+
+@pytest.mark.parametrize("text", [
+    "Vi mener at nav.no er vanskelig å bruke.", "Det viser at kommune.no ikke er oppdatert.",
+    "Det er viktig at dere svarer.", "Vi håper at imdi.no blir bedre.", "Vi så at 2.5 prosent flyttet.",
+])
+def test_at_in_ordinary_norwegian_is_no_email(text):
+    assert find_emails(text) == []
+
+
+def test_no_email_in_the_example_survey_but_the_planted_one():
+    with open(ROOT / "examples" / "kommuneundersokelsen_fiktiv_fasit.csv", encoding="utf-8") as handle:
+        texts = [row["tekst"] for row in csv.DictReader(handle)]
+    found = [text[f.start:f.end] for text in texts for f in find_emails(text)]
+    assert len(found) == 1 and "@" in found[0], found
+
+
+# --------------------------------------------------------------------------
 # End to end: a survey with planted identifiers, run, report in three formats
 # --------------------------------------------------------------------------
 
@@ -296,3 +353,94 @@ def test_the_report_says_what_was_masked_without_the_values(planted_reports):
 def test_answers_in_the_run_are_not_altered(planted_reports, tmp_path_factory):
     run_dir = next(Path(tmp_path_factory.getbasetemp()).glob("planted*/run"))
     assert FNR in (run_dir / "assignments.csv").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# Roles and attributes: printed as headings and beside quotes, so screened too
+# --------------------------------------------------------------------------
+
+ROLES = ["Integreringsansvarlig", "Kommunedirektør", "Rådgiver Tonje Pettersen"]  # one role names a person
+TEAMS = ["Flyktningtjenesten", "Voksenopplæringen", "Team Marte Solberg"]  # a split whose group names a person
+ATTRIBUTE_NAMES = ["Tonje", "Pettersen", "Marte", "Solberg"]
+
+
+@pytest.fixture(scope="module")
+def attribute_run(tmp_path_factory, cache_file):
+    """The planted answers from respondents with an e-mail column (every value an address), a team
+    column with three groups, one named after a person, and a role that names one; run for real."""
+    folder = tmp_path_factory.mktemp("attributes")
+    answers = PLANTED + [sentence for _, sentence in NAMED]
+    survey, coded = folder / "survey.csv", folder / "coded.csv"
+    with open(survey, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "rolle", "aar", "epost", "team", "svar"])
+        for i, text in enumerate(answers):
+            writer.writerow([f"{100 + i}", ROLES[i % 3], "2025", f"ansatt{i}@kommunen.example", TEAMS[i % 3], text])
+    with open(coded, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "code_id", "coder"])
+        for i in range(len(answers)):
+            writer.writerow([f"{100 + i}", ["kontakt_imdi", "bolig", "tilskudd"][i % 3], "tester"])
+    run_dir = folder / "run"
+    result = CliRunner().invoke(app, ["run", str(survey), "--text", "svar", "--id", "id", "--role", "rolle", "--wave", "aar",
+                                      "--attr", "epost", "--attr", "team", "--codebook", str(CODEBOOK), "--coded", str(coded),
+                                      "--out", str(run_dir), "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def attribute_reports(attribute_run, cache_file, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("attribute-reports")
+    texts = {}
+    for suffix in (".md", ".xlsx", ".docx"):
+        out = folder / f"rapport{suffix}"
+        result = CliRunner().invoke(app, ["report", str(attribute_run), "--out", str(out), "-k", "100", "--cache", str(cache_file)])
+        assert result.exit_code == 0, result.output
+        texts[suffix] = read_back(out)
+    return texts
+
+
+@pytest.mark.parametrize("suffix", [".md", ".xlsx", ".docx"])
+def test_role_and_attribute_values_are_screened_in_every_report_format(attribute_reports, suffix):
+    text = attribute_reports[suffix]
+    assert "Team [navn]" in text and "Rådgiver [navn]" in text  # the split and the role table, masked
+    assert "Flyktningtjenesten" in text and "Integreringsansvarlig" in text  # values without personal data stay
+    for name in ATTRIBUTE_NAMES:
+        assert not re.search(rf"\b{name}\b", text), name
+    assert "@kommunen.example" not in text  # the e-mail column is neither a split nor beside the quotes
+
+
+def test_the_report_says_why_a_column_of_identifiers_is_left_out(attribute_reports):
+    assert "Kolonnen «epost» inneholder personopplysninger (e-post)" in attribute_reports[".md"]
+
+
+def test_splitting_by_a_column_of_identifiers_is_refused(attribute_run, cache_file, tmp_path):
+    result = CliRunner().invoke(app, ["report", str(attribute_run), "--out", str(tmp_path / "r.md"), "--by", "epost",
+                                      "--cache", str(cache_file)])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert "'epost' holds personal data (e-post)" in result.stderr and "@" not in result.stderr
+
+
+def test_quotes_cli_screens_the_role_and_attributes_beside_each_quote(attribute_run, cache_file):
+    result = CliRunner().invoke(app, ["quotes", str(attribute_run), "--category", "bolig", "-k", "5", "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    assert "team=" in result.stdout and "@kommunen.example" not in result.stdout
+    assert not any(re.search(rf"\b{name}\b", result.stdout) for name in ATTRIBUTE_NAMES), result.stdout
+    assert "epost (e-post)" in result.stderr
+
+
+def test_screen_columns_masks_values_and_refuses_columns_of_identifiers():
+    import pandas as pd
+
+    from fritekst.privacy import screen_columns
+
+    table = pd.DataFrame({
+        "role": ["Leder", "Leder", "Kontakt Kari Nordmann", ""],
+        "epost": ["a@b.example", "c@d.example", "ola (at) kommune.no", "-"],
+        "region": ["Trøndelag", "Agder", "Agder", "Nord-Norge"],
+    })
+    screened, refused = screen_columns(table, ["role", "epost", "region"], Screen(names="list", places=True))
+    assert screened["role"].tolist() == ["Leder", "Leder", "Kontakt [navn]", ""]
+    assert refused == {"epost": "e-post"} and set(screened["epost"]) == {""}
+    assert screened["region"].tolist() == table["region"].tolist()  # a group's place is not masked (decision 006)

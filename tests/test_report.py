@@ -192,6 +192,26 @@ def test_a_report_names_the_largest_role_first_everywhere():
     assert sentence.index("skolesjefene") < sentence.index("de integreringsansvarlige") < sentence.index("kommunedirektørene")
 
 
+def test_a_role_column_of_names_is_not_printed_and_a_name_in_a_role_is_masked():
+    """A role holding a person's name would head a table column and stand beside each quote."""
+    def report(roles):
+        segments = pd.DataFrame({
+            "id": [str(i) for i in range(4)], "question": "q", "segment": "0", "role": roles, "wave": "2025",
+            "text": [f"Vi mangler boliger til store familier i sentrum, svar {i}" for i in range(4)], "non_answer": False,
+            "blank": False, "code_id": "bolig", "codes": "bolig", "confidence": 1.0, "coded_by": "kari",
+        })
+        config = ReportConfig(names="list", quotes=QuoteConfig(k=4, min_words=2))
+        return build_report(segments, cached_embed("tfidf"), config=config).questions[0]
+
+    names = report(["Kari Nordmann", "Ola Hansen", "Ingrid Haugen", "Skolesjef"])  # mostly names: no roles at all
+    assert names.by_role is None and names.who.startswith("4 respondenter")
+    assert any("Rollene inneholder personopplysninger (navn)" in note for note in names.notes)
+    assert set(names.sections[0].quotes["role"]) == {""}
+    one = report(["Skolesjef", "Skolesjef", "Skolesjef", "Rådgiver Kari Nordmann"])
+    assert [c.split(" (N")[0] for c in one.by_role.frame.columns[1:]] == ["Skolesjef", "Rådgiver [navn]"]
+    assert "Kari" not in one.who and "Kari" not in " ".join(one.sections[0].quotes["role"])
+
+
 def test_the_surveys_role_order_wins(run_dir):
     """As the IMDi reports: kommunedirektørene first, though the integreringsansvarlige are more."""
     _, by_role, _ = direct_counts(run_dir)

@@ -1,5 +1,6 @@
 """Personal data in what fritekst prints: fødselsnummer and D-nummer, phone numbers, e-mail,
-street addresses, person names and (when asked) places, masked in outputs only.
+street addresses, person names and (when asked) places, masked in outputs only: in answers, and
+in the role and attribute values printed beside them (:func:`screen_columns`).
 
 >>> Screen(names=("list",)).mask_one("Kontakt Kari Nordmann, tlf 912 34 567.").text  # doctest: +SKIP
 'Kontakt [navn], tlf [telefon].'
@@ -33,6 +34,8 @@ from fritekst.privacy._names import (
 )
 from fritekst.privacy._places import find_municipalities, find_places, municipality_names
 from fritekst.privacy._screen import DEFAULT_MASK_STYLE, MASK_STYLES, Masked, Screen, mask_template
+from fritekst.privacy._keywords import is_person_keyword, listed_name, person_words
+from fritekst.privacy._values import IDENTIFYING_SHARE, identifying_columns, mask_values, screen_columns
 
 KINDS = (FNR, DNR, PHONE, EMAIL, ADDRESS, NAME, PLACE)
 
@@ -43,6 +46,7 @@ __all__ = [
     "EMAIL",
     "FNR",
     "Finding",
+    "IDENTIFYING_SHARE",
     "KINDS",
     "ListNameDetector",
     "MASK_STYLES",
@@ -61,8 +65,14 @@ __all__ = [
     "find_phone_numbers",
     "find_places",
     "get_name_detectors",
+    "identifying_columns",
+    "is_person_keyword",
+    "listed_name",
     "mask_template",
+    "mask_values",
     "municipality_names",
+    "person_words",
     "register_name_detector",
+    "screen_columns",
     "spacy_ner_available",
 ]

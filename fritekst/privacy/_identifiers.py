@@ -82,9 +82,56 @@ def find_phone_numbers(text: str) -> list[Finding]:
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
+# Addresses written around the @ so that robots miss them: "ola (at) kommune.no", "ola[at]kommune.no",
+# "ola @ kommune.no", "ola at kommune dot no", "ola krøllalfa kommune punktum no".
+_AT_WORDS = r"(?:at|krøllalfa|alfakrøll)"
+_DOT_WORDS = r"(?:dot|punktum|prikk)"
+_OBFUSCATED_AT = (
+    rf"\s*[(\[{{<]\s*(?:{_AT_WORDS}|a|@)\s*[)\]}}>]\s*"  # (at) [at] (a) {at} <at>
+    r"|\s+@\s*|\s*@\s+"  # @ with spaces
+    rf"|\s+(?P<bare>{_AT_WORDS})\s+"  # at between spaces: see _plain_at
+)
+_OBFUSCATED_DOT = rf"(?:\s*[(\[{{<]\s*(?:{_DOT_WORDS}|\.)\s*[)\]}}>]\s*|\s+{_DOT_WORDS}\s+|\.)"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<local>[\w.+-]*\w)(?:{_OBFUSCATED_AT})"
+    rf"(?P<domain>[\w-]+(?:{_OBFUSCATED_DOT}[\w-]+)*{_OBFUSCATED_DOT}(?P<tld>[^\W\d_]{{2,24}}))(?![\w-])",
+    re.IGNORECASE,
+)
+# Top-level domains an address written with a plain "at" must end in: "at" is one of the commonest
+# Norwegian words ("vi mener at …"), so only a domain of a known shape makes it an address.
+_TLDS = frozenset("no com org net se dk fi is eu int edu gov info biz io nu uk de nl fr".split())
+
 
 def find_emails(text: str) -> list[Finding]:
-    return [Finding(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
+    """E-mail addresses, also those written around the @: "ola (at) kommune.no", "ola at kommune dot no".
+
+    "at" is a common Norwegian word, so an address with a plain " at " needs a domain that ends in a
+    known top-level domain and a first part that is not an ordinary word ("mener at nav.no" stays),
+    unless the dots are spelled out ("dot", "punktum"), which no sentence does.
+    """
+    found = [Finding(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
+    for match in _OBFUSCATED_EMAIL.finditer(text):
+        if any(f.start < match.end() and match.start() < f.end for f in found):
+            continue
+        if match.group("bare") and not _plain_at(match):
+            continue
+        found.append(Finding(match.start(), match.end(), EMAIL))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _plain_at(match: re.Match) -> bool:
+    """"ola at kommune.no" is an address; "vi mener at nav.no er tungvint" is a sentence."""
+    domain, local = match.group("domain"), match.group("local")
+    if match.group("tld").lower() not in _TLDS:
+        return False
+    if re.search(rf"\s{_DOT_WORDS}\s|[(\[{{<]", domain, re.IGNORECASE) or match.group("bare").lower() != "at":
+        return True
+    if re.search(r"[._+\d]", local):
+        return True
+    from fritekst.privacy._capitals import is_common_word
+    from fritekst.privacy._names import first_names, surnames
+
+    return local.capitalize() in first_names() or local.capitalize() in surnames() or not is_common_word(local)
 
 
 _STREET_WORD = r"(?:gate|gata|gaten|gt\.|vei|veien|vegen|veg|vn\.|allé|alle|plass|plassen|stien|sti|bakken|lia|tunet|svingen|ringen|kroken|løkka|brekka|jordet|haugen|tun)"

@@ -124,6 +124,8 @@ class ListNameDetector:
             word = words[i].group()
             if is_name[i + 1] and capitalised(word) and not is_common_word(word) and _joined(text, words[i].end(), words[i + 1].start()):
                 is_name[i] = True
+        for start, end in _lower_case_names(text, words):
+            is_name[start:end] = [True] * (end - start)
         return _merge(text, words, is_name)
 
     @staticmethod
@@ -140,6 +142,51 @@ class ListNameDetector:
         if word in surnames():
             return not common or after_cue
         return after_cue and not starts[i] and not common
+
+
+def _listed(word: str, names: frozenset[str]) -> bool:
+    """A lower-case word whose every part is on a name list: "kari", "anne-lise", "ødegård"."""
+    return word.islower() and all(part.capitalize() in names for part in re.split(r"[-'’]", word))
+
+
+def _lower_case_names(text: str, words) -> list[tuple[int, int]]:
+    """Runs of words (start, end) that are a name written in lower case: one or two listed first
+    names and then a listed surname ("kari nordmann", "per olav moen"), or a first name that is no
+    common word and then a word no dictionary has ("ingrid haugstad").
+
+    Capitals are what tell names in Norwegian, so without them only the lists can: a listed first
+    name before a listed surname is rarely anything else. "per" and "hans" are also everyday
+    words ("per dag", "hans strøm"), so after one of those alone the surname must be no word either.
+    """
+    from fritekst.nlp import STOP_WORDS
+
+    runs, i = [], 0
+    while i < len(words):
+        j = i
+        while j < len(words) and j - i < 3 and _listed(words[j].group(), first_names()) and (
+                j == i or _joined(text, words[j - 1].end(), words[j].start())):
+            j += 1
+        # The surname follows the first names, or is the last of them ("mohammed ali": Ali is both).
+        end = next((k for k in range(min(j, len(words) - 1), i, -1)
+                    if _joined(text, words[k - 1].end(), words[k].start()) and _lower_surname(words, i, k, STOP_WORDS)), None)
+        if end is None:
+            i += 1
+        else:
+            runs.append((i, end + 1))
+            i = end + 1
+    return runs
+
+
+def _lower_surname(words, first: int, last: int, stop_words: frozenset[str]) -> bool:
+    """Whether ``words[last]`` completes the first names ``words[first:last]`` as a surname."""
+    surname, given = words[last].group(), words[last - 1].group()
+    if not surname.islower() or len(surname) < 2 or surname in stop_words:
+        return False
+    single_everyday = last - first == 1 and given in stop_words  # "per", "hans"
+    if _listed(surname, surnames()):
+        return not (single_everyday and is_common_word(surname))
+    unknown = len(surname) >= 3 and not is_common_word(surname)
+    return unknown and not single_everyday and not is_common_word(given)
 
 
 def _joined(text: str, end: int, start: int) -> bool:
@@ -174,11 +221,12 @@ class SpacyNameDetector:
 
 def _plausible_name(text: str) -> bool:
     """A one-word PER entity that is a common Norwegian word or a municipality and no known
-    name ("Bustad", "Helse", "Sauda" at the start of a sentence) is the model guessing from a
-    capital letter; several words, a listed name or an unknown word stay names."""
+    name ("Bustad", "Helse", "Sauda" at the start of a sentence), or a longer one that is a
+    district's name ("Søndre Nordstrand"), is the model guessing from a capital letter; other
+    entities of several words, a listed name or an unknown word stay names."""
     words = text.split()
     if len(words) != 1:
-        return True
+        return text not in municipality_names()  # "Søndre Nordstrand", an Oslo district
     word = words[0]
     if word in first_names() or word in surnames():
         return True

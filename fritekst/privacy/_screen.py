@@ -87,6 +87,12 @@ class Screen:
     def _name_detectors(self) -> list[NameDetector]:
         return get_name_detectors(self.names)
 
+    @cached_property
+    def value_masks(self) -> dict[str, Masked]:
+        """Attribute and role values already screened (see :func:`fritekst.privacy.mask_values`):
+        a report prints the same few values in every table and beside every quote."""
+        return {}
+
     def find(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Non-overlapping findings per text, in text order."""
         texts = list(texts)

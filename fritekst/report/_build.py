@@ -13,7 +13,7 @@ import pandas as pd
 from fritekst.codebook import Codebook, harmonise
 from fritekst.errors import InputError
 from fritekst.names import suggest
-from fritekst.privacy import Screen
+from fritekst.privacy import Screen, screen_columns
 from fritekst.quotes import Embed, UsedQuotes, quotes_for
 from fritekst.results import group_attributes
 from fritekst.report._model import CategorySection, QuestionReport, Report, ReportConfig
@@ -57,12 +57,35 @@ def build_report(
             raise InputError(f"no question {question!r}; {suggest(question, known, 'questions')}", column="--question")
     segments, notes = harmonised(segments, codebook)
     screen = Screen(style=config.mask_style, names=config.names, places=config.mask_places)
+    segments, attributes, withheld = printable_columns(segments, attributes, config.by, screen)
+    notes += withheld
     labels = Labels.from_codebook(codebook)
     reports = tuple(
         _question_report(segments[segments["question"] == q], q, embed, labels, attributes, config, screen, used, notes)
         for q in (questions or known)
     )
     return Report(title or (codebook.name if codebook else "Åpne svar"), reports, config)
+
+
+def printable_columns(
+    segments: pd.DataFrame, attributes: Sequence[str], by: Sequence[str] | None, screen: Screen
+) -> tuple[pd.DataFrame, list[str], tuple[str, ...]]:
+    """Roles and attributes as a report may print them: values with personal data masked, and
+    columns that mostly hold it (e-mail addresses, names) withheld with a note for the reader.
+
+    Returns ``(segments, attributes left, notes)``; splitting by a withheld column (``--by``)
+    is refused: a table headed by respondents' e-mail addresses is no split."""
+    segments, refused = screen_columns(segments, ["role", *attributes], screen)
+    for column in by or ():
+        if column in refused:
+            raise InputError(f"attribute {column!r} holds personal data ({refused[column]}) in most of its values, "
+                             "so the report does not split by it; leave it out of --by", column="--by")
+    notes = tuple(
+        f"Rollene inneholder personopplysninger ({what}) og er ikke vist." if column == "role" else
+        f"Kolonnen «{column}» inneholder personopplysninger ({what}) og er verken brukt i tabellene eller vist ved sitatene."
+        for column, what in refused.items()
+    )
+    return segments, [a for a in attributes if a not in refused], notes
 
 
 def harmonised(segments: pd.DataFrame, codebook: Codebook | None) -> tuple[pd.DataFrame, tuple[str, ...]]:

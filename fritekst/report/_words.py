@@ -30,6 +30,8 @@ def role_forms(role: str, overrides: Mapping[str, tuple[str, str, str]] | None =
     if key in known:
         return known[key]
     last = key.split()[-1] if key else key
+    if not last[-1:].isalpha():  # masked ("kontakt [navn]") or a code: no ending to add
+        return key, key, key
     if last.endswith(("ig", "lig")):
         return key, key + "e", "de " + key + "e"
     if last.endswith("er"):

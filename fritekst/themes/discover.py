@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fritekst.embed.base import normalise_rows
+from fritekst.privacy import Screen, is_person_keyword, person_words
 from fritekst.themes.cluster import AdaptiveKMeans, tukey_outliers
 from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
 
@@ -88,12 +89,19 @@ def discover_themes(
 
 
 def describe_themes(
-    tokens: Sequence[Sequence[str]], texts: Sequence[str], labels: np.ndarray, top_n: int = 10
+    tokens: Sequence[Sequence[str]], texts: Sequence[str], labels: np.ndarray, top_n: int = 10,
+    screen: Screen | None = None,
 ) -> dict[int, tuple[str, tuple[str, ...]]]:
-    """Label and keywords (as the answers write them: «IMDi», «NAV») of every theme in ``labels``."""
+    """Label and keywords (as the answers write them: «IMDi», «NAV») of every theme in ``labels``.
+
+    Person names are never keywords (see :mod:`fritekst.privacy._keywords`): a label is printed
+    in themes.csv, codebook drafts and report headings, far from any mask. ``screen`` finds
+    them (default: the name lists; see :func:`fritekst.privacy.person_words`)."""
     forms = written_forms(texts)
+    names = person_words(texts, screen)
     described = {}
-    for theme, words in sorted(theme_keywords(tokens, labels, top_n).items()):
+    keywords = theme_keywords(tokens, labels, top_n, exclude=lambda word: is_person_keyword(word, names))
+    for theme, words in sorted(keywords.items()):
         keywords = tuple(display_keyword(word, forms) for word in words)
         described[theme] = (theme_label(keywords), keywords)
     return described

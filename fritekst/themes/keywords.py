@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -42,8 +42,10 @@ def theme_keywords(
     tokens: Sequence[Sequence[str]],
     labels: np.ndarray,
     top_n: int = 10,
+    exclude: Callable[[str], bool] | None = None,
 ) -> dict[int, list[str]]:
-    """Top ``top_n`` keywords per theme label (labels < 0 are ignored), best first."""
+    """Top ``top_n`` keywords per theme label (labels < 0 are ignored), best first; words for
+    which ``exclude`` is true (person names) are never keywords, and the next best take their place."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     labels = np.asarray(labels)
@@ -63,11 +65,13 @@ def theme_keywords(
     )
     raw = (member @ counts).toarray()
     noun_weight = np.array([1.0 if " " in word or nlp.is_noun_like(word) else PREDICATE_WEIGHT for word in vocab])
+    allowed = np.array([exclude is None or not exclude(word) for word in vocab])
     weights = class_tfidf(raw)
     result = {}
     for row, theme in enumerate(themes):
         # A keyword must occur at least twice in its theme when the theme has any such word.
-        eligible = raw[row] >= 2 if (raw[row] >= 2).any() else raw[row] >= 1
+        usable = np.where(allowed, raw[row], 0)
+        eligible = usable >= 2 if (usable >= 2).any() else usable >= 1
         score = np.where(eligible, weights[row] * noun_weight, -np.inf)
         order = np.lexsort((vocab, -score))  # ties broken alphabetically: deterministic
         picked = [vocab[i] for i in order[:top_n] if np.isfinite(score[i]) and score[i] > 0]

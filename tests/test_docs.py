@@ -57,3 +57,16 @@ def test_every_output_column_is_documented(example_run):
         header = (out / name).read_text(encoding="utf-8").splitlines()[0].split(",")
         attributes = mapped_attributes(result.manifest, header)
         assert [c for c in header if c not in named and c not in attributes] == [], name
+
+
+def test_every_test_named_in_the_security_page_exists():
+    """docs/security.md names the test behind each defence; a renamed or deleted test fails here."""
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "docs" / "security.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", page)
+    named += [(file, name) for file, rest in re.findall(r"`(tests/[\w/]+\.py)::\w+`((?:, `::\w+`)+)", page)
+              for name in re.findall(r"`::(\w+)`", rest)]
+    assert len(named) > 30
+    missing = [f"{file}::{name}" for file, name in named
+               if not (root / file).is_file() or (name and f"def {name}(" not in (root / file).read_text(encoding="utf-8"))]
+    assert not missing

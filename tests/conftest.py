@@ -63,3 +63,23 @@ def example_project(example_project_template, tmp_path):
     path = tmp_path / "fritekst.db"
     shutil.copy(example_project_template, path)
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def example_store_url(request, tmp_path, example_run):
+    """A new store holding the example survey and its run, on SQLite and on PostgreSQL."""
+    from fritekst.store import open_store
+    from fritekst.survey import load_mapping
+
+    if request.param == "sqlite":
+        url = str(tmp_path / "fritekst.db")
+    else:
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.new_database()
+    with open_store(url) as opened:
+        opened.import_survey(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx",
+                             load_mapping(ROOT / "examples" / "demo.yaml"))
+        opened.save_run(example_run[0])
+    yield url
+    if request.param == "postgresql":
+        cluster.drop_database(url)

@@ -19,26 +19,13 @@ from fritekst.errors import InputError
 from fritekst.results import load_run
 from fritekst.store import open_store
 from fritekst.store._schema import APPEND_ONLY_TABLES, Base
-from fritekst.survey import load_mapping
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
 QUESTION = "q17_barrierer"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path, example_run):
-    if request.param == "sqlite":
-        url = str(tmp_path / "fritekst.db")
-    else:
-        cluster = request.getfixturevalue("postgres_cluster")
-        url = cluster.new_database()
-    with open_store(url) as opened:
-        opened.import_survey(EXAMPLE, load_mapping(ROOT / "examples" / "demo.yaml"))
-        opened.save_run(example_run[0])
-    yield url
-    if request.param == "postgresql":
-        cluster.drop_database(url)
+@pytest.fixture
+def store_url(example_store_url):
+    return example_store_url
 
 
 @pytest.fixture

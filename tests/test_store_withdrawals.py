@@ -3,32 +3,18 @@ PostgreSQL; the codings table only grows, and no other coder's or segment's codi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from fritekst.errors import InputError
 from fritekst.store import MODEL_CODER, open_store
-from fritekst.survey import load_mapping
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
 QUESTION = "q17_barrierer"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path, example_run):
-    if request.param == "sqlite":
-        url = str(tmp_path / "fritekst.db")
-    else:
-        cluster = request.getfixturevalue("postgres_cluster")
-        url = cluster.new_database()
-    with open_store(url) as opened:
-        opened.import_survey(EXAMPLE, load_mapping(ROOT / "examples" / "demo.yaml"))
-        opened.save_run(example_run[0])
+@pytest.fixture
+def store(example_store_url):
+    with open_store(example_store_url) as opened:
         yield opened
-    if request.param == "postgresql":
-        cluster.drop_database(url)
 
 
 def answered(store):

@@ -465,3 +465,46 @@ def test_settling_a_later_disagreement_settles_that_answer_and_nothing_else(exam
     with open_store(example_project) as store:
         assert list(store.adjudications(history=True)["code_id"]) == ["tolk", "bolig"]
         assert store.adjudications()[["segment_id", "code_id"]].values.tolist() == [[chosen, "bolig"]]
+
+
+def test_a_quick_code_saves_what_the_form_holds_for_the_answer_shown_and_moves_on_once(example_project):
+    """The save buttons save in their callbacks: the memo, quote flag and further codes filled in
+    for the answer shown (not the first) are stored with the quick code, and the page moves one on."""
+    from fritekst.workspace import quick_codes
+
+    at = app(example_project, "coding")
+    at.number_input(key="position").set_value(3).run()
+    quick = next(b for b in at.button if b.key and b.key.startswith("quick_") and b.key.endswith("_2"))
+    segment = int(quick.key.split("_")[1])
+    with open_store(example_project) as store:
+        codable = [c.id for c in store.codebook().codable()]
+        suggested = store.segments(question=QUESTION).set_index("segment_id").loc[segment, "codes"]
+    code = quick_codes(suggested, codable)[1]
+    extra = next(c for c in codable if c != code)
+    at.text_area(key=f"memo_{segment}").input("  Godt sitat.  ")
+    at.checkbox(key=f"quote_{segment}").check()
+    at.multiselect(key=f"more_{segment}").select(extra)
+    quick.click().run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="position").value == 4
+    with open_store(example_project) as store:
+        coded = people_codings(store)
+        label = store.codebook().category(code).label
+    assert [s.value for s in at.success] == [NB["saved"].format(code=label)]
+    assert coded[["segment_id", "code_id", "memo", "quote_candidate", "extra_codes"]].values.tolist() == [
+        [segment, code, "Godt sitat.", True, extra]]
+
+
+def test_the_list_of_answers_is_drawn_when_opened_with_codes_by_their_labels(example_project):
+    with open_store(example_project) as store:
+        segment = int(store.segments(question=QUESTION)[lambda s: ~s["non_answer"]]["segment_id"].iloc[1])
+        store.add_coding(segment, "tolk", "kari", 1)
+        label = store.codebook().category("tolk").label
+    at = app(example_project, "coding")
+    assert not at.dataframe  # closed: 10 000 rows are not sent on every draw
+    at.session_state["listing"] = True
+    at.run()
+    assert not at.exception, at.exception
+    listing = at.dataframe[0].value
+    assert list(listing[NB["my_code"]]).count(label) == 1
+    assert len(listing) == int(at.caption[1].value.split(" av ")[0].replace("\u00a0", ""))

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 
 from fritekst.errors import InputError
-from fritekst.store import ThemeChanged, open_store, theme_versions
+from fritekst.store import MODEL_CODER, ThemeChanged, open_store, theme_versions
 from fritekst.survey import load_mapping
 from fritekst.workspace import (
     CodingFilters,
     accept_theme,
     answer_map,
+    answer_queue,
     coding_queue,
     disagreement_table,
     filter_queue,
@@ -22,6 +23,7 @@ from fritekst.workspace import (
     question_overview,
     segment_codes,
     split_theme,
+    with_codings,
 )
 from fritekst.workspace.answer_map import segment_vectors
 
@@ -82,6 +84,33 @@ def test_the_queue_hides_other_coders_until_you_have_coded_and_filters_combine(p
     assert first not in uncoded.index and len(uncoded) == len(queue) - 1
     mine = filter_queue(queue, CodingFilters(codes=("helse_psykiatri",)))
     assert first in mine.index
+
+
+def test_the_queue_from_the_peoples_codes_is_the_queue_from_every_current_coding(project):
+    """The app adds the people's codes (store.people_codes: no model codings, a few columns) to the
+    run's part of the queue; that must be the queue built from every current coding: recodes,
+    withdrawals, memos, quote flags and other coders included."""
+    store, run_id = project
+    segments = store.segments(run_id, question=QUESTION)
+    a, b, c = segments[~segments["non_answer"]]["segment_id"].iloc[[1, 2, 4]]
+    store.add_coding(a, "bolig", "ola", 1)
+    store.add_coding(a, "tolk", "kari", 1, memo="sitat?", quote_candidate=True, extra_codes=["bolig"])
+    store.add_coding(b, "tolk", "kari", 1)
+    store.add_coding(b, "bolig", "kari", 1)  # recoded
+    store.add_coding(b, "arbeidsmarked", "per", 1)
+    store.add_coding(c, "tolk", "kari", 1)
+    store.withdraw_last("kari")  # c is uncoded again
+    labels = {category.id: category.label for category in store.codebook().categories}
+    people = store.people_codes(QUESTION)
+    assert MODEL_CODER not in set(people["coder"]) and len(people) == 4
+    queue = with_codings(answer_queue(segments), people, "kari", labels)
+    every = store.current_codings(question=QUESTION)
+    pd.testing.assert_frame_equal(queue, coding_queue(segments, every, "kari", labels))
+    queue = queue.set_index("segment_id")
+    assert queue.loc[a, ["my_code", "my_memo", "my_quote", "others"]].tolist() == [
+        "tolk", "sitat?", True, f"ola: {labels['bolig']}"]
+    assert queue.loc[b, ["my_code", "others"]].tolist() == ["bolig", f"per: {labels['arbeidsmarked']}"]
+    assert queue.loc[c, ["my_code", "others"]].tolist() == ["", ""]
 
 
 def test_merge_split_and_accept_a_theme(project):

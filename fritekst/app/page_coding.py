@@ -3,6 +3,9 @@ coded, the other coders' codes; filters, search, several codes, quote candidates
 
 A coding is written to the store the moment it is saved (house rule 5), never only kept in the
 session; forms submit on Enter, and "Lagre og neste" moves on, so a coder can keep to the keyboard.
+The save buttons save in their callback, before the page is drawn, so a save costs one draw of
+the page rather than a draw and a redraw; the list of all answers is drawn only while it is open
+(10 000 rows sent to the browser on every save cost more than the save).
 """
 
 from __future__ import annotations
@@ -12,18 +15,20 @@ import streamlit as st
 
 from fritekst.app.answer_view import show_answer
 from fritekst.app.shortcuts import bind_shortcuts
-from fritekst.app.workspace import Workspace, done, remember, undo_button
+from fritekst.app.workspace import Workspace, remember, undo_button
+from fritekst.errors import InputError
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
 from fritekst.spreadsheet import neutral_table
-from fritekst.workspace import CodingFilters, coding_queue, filter_queue, memo_table, quick_codes
+from fritekst.workspace import CodingFilters, filter_queue, memo_table, quick_codes
+
 
 def show(ws: Workspace) -> None:
     t = ws.t
     st.header(t["pages"]["coding"])
-    coder = ws.coder or "–"
+    refused = st.session_state.pop("coding_refused", None)
     labels = {c.id: c.label for c in ws.codebook.categories} if ws.codebook else {}
-    queue = coding_queue(ws.segments(ws.question), ws.codings(ws.question), coder, labels)
+    queue = ws.queue(labels)
     asked = queue["question_text"].dropna()
     if len(asked) and asked.iloc[0]:
         st.text(asked.iloc[0])
@@ -35,42 +40,43 @@ def show(ws: Workspace) -> None:
     if shown.empty:
         st.info(t["nothing"])
         return
-    # The position is the number input's own state; buttons and "save and next" move it through
-    # a callback or a pending step, since a widget's state cannot change after it is drawn. A
-    # coder opening the page starts at the first answer they have not coded.
-    step = st.session_state.pop("pending_step", 0)
+    # The position is the number input's own state; buttons and "save and next" move it in their
+    # callbacks, since a widget's state cannot change after it is drawn. A coder opening the page
+    # starts at the first answer they have not coded.
     remember("position", range(1, len(shown) + 1), int)
     if "position" not in st.session_state:
         uncoded = shown.index[shown["my_code"] == ""]
         st.session_state["position"] = int(uncoded[0]) + 1 if len(uncoded) else 1
-    st.session_state["position"] = min(max(st.session_state["position"] + step, 1), len(shown))
+    st.session_state["position"] = min(max(st.session_state["position"], 1), len(shown))
     position = st.number_input(t["position"], min_value=1, max_value=len(shown), key="position")
     st.query_params["position"] = str(position)
     previous, following, undo = st.columns(3)
     previous.button(t["previous"], key="previous", disabled=position <= 1, on_click=_move, args=(-1,))
     following.button(t["next"], key="next", disabled=position >= len(shown), on_click=_move, args=(1,))
     undo_button(ws, undo)
-    _answer(ws, shown.iloc[position - 1])
-    with st.expander(t["list"]):
-        listing = shown.assign(my_code=shown["my_code"].map(ws.category_label),
-                               code_id=shown["code_id"].fillna("").map(ws.category_label))
-        listing = listing[["id", "role", "wave", "text", "my_code", "code_id"]].rename(
-            columns={"role": t["roles"], "wave": t["waves"], "text": t["answer"], "my_code": t["my_code"],
-                     "code_id": t["model_code"]})
-        st.dataframe(listing, hide_index=True, width="stretch")
+    _answer(ws, shown.iloc[position - 1], refused)
+    listing = st.expander(t["list"], key="listing", on_change="rerun")
+    if listing.open:
+        with listing:
+            by_label = lambda codes: codes.fillna("").map(lambda c: labels.get(c, c))  # noqa: E731
+            table = shown.assign(my_code=by_label(shown["my_code"]), code_id=by_label(shown["code_id"]))
+            table = table[["id", "role", "wave", "text", "my_code", "code_id"]].rename(
+                columns={"role": t["roles"], "wave": t["waves"], "text": t["answer"], "my_code": t["my_code"],
+                         "code_id": t["model_code"]})
+            st.dataframe(table, hide_index=True, width="stretch")
     _memos(ws)
 
 
 def _memos(ws: Workspace) -> None:
     """Every memo on this question's answers, to read and to download."""
     t = ws.t
-    memos = memo_table(ws.codings(ws.question))
+    memos = memo_table(ws.people_codes(), ws.segments(ws.question))
     with st.expander(t["memos"].format(n=format_number(len(memos)))):
         if memos.empty:
             return
         shown = memos.assign(code_id=memos["code_id"].map(ws.category_label))
         headings = {"id": "ID", "coder": t["coder_column"], "code_id": t["code"], "memo": t["memo"],
-                    "created_at": t["when"], "text": t["answer"]}
+                    "text": t["answer"]}
         st.dataframe(shown[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
         st.download_button(t["memos_download"], neutral_table(memos).to_csv(index=False, lineterminator="\n"),
                            file_name=f"notater_{ws.question}.csv", mime="text/csv", key="memos_download",
@@ -106,7 +112,8 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
                          max_confidence=high, uncoded_only=uncoded, search=search)
 
 
-def _answer(ws: Workspace, answer: pd.Series) -> None:
+def _answer(ws: Workspace, answer: pd.Series, refused: str | None = None) -> None:
+    """One answer and the form that codes it; ``refused``: why the last save was not made."""
     t = ws.t
     attributes = [f"{c}: {answer[c]}" for c in mapped_attributes(ws.manifest, answer.index)
                   if pd.notna(answer[c]) and answer[c] != ""]
@@ -134,32 +141,47 @@ def _answer(ws: Workspace, answer: pd.Series) -> None:
     quick = quick_codes(answer.get("codes"), codable)
     with st.form(f"code_{segment_id}", clear_on_submit=False):
         # Nothing is pre-filled without a confident suggestion: those are the answers that need judgement.
-        code = st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else None,
-                            format_func=ws.category_label, key=f"code_{segment_id}", placeholder=t["choose"])
+        st.selectbox(t["code"], codable, index=codable.index(current) if current in codable else None,
+                     format_func=ws.category_label, key=f"code_{segment_id}", placeholder=t["choose"])
         st.caption(t["quick_codes"])
-        chosen = None
         columns = [column for _ in range(0, len(quick), 3) for column in st.columns(3)]  # labels in full
         for number, (column, quick_code) in enumerate(zip(columns, quick), 1):
-            if column.form_submit_button(f"{number} · {ws.category_label(quick_code)}", key=f"quick_{segment_id}_{number}",
-                                         width="stretch"):
-                chosen = quick_code
-        more = st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}", placeholder=t["choose"])
-        quote = st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")
-        memo = st.text_area(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}", height=68)
+            column.form_submit_button(f"{number} · {ws.category_label(quick_code)}",
+                                      key=f"quick_{segment_id}_{number}", on_click=_save,
+                                      args=(ws, segment_id, quick_code, True), width="stretch")
+        st.multiselect(t["more_codes"], codable, format_func=ws.category_label, key=f"more_{segment_id}",
+                       placeholder=t["choose"])
+        st.checkbox(t["quote_candidate"], value=bool(answer["my_quote"]), key=f"quote_{segment_id}")
+        st.text_area(t["memo"], value=answer["my_memo"], key=f"memo_{segment_id}", height=68)
         save, save_next = st.columns(2)
-        saved = save.form_submit_button(t["save"], key=f"save_{segment_id}")
-        saved_next = save_next.form_submit_button(t["save_next"], type="primary", key=f"save_next_{segment_id}")
+        save.form_submit_button(t["save"], key=f"save_{segment_id}", on_click=_save, args=(ws, segment_id, None, False))
+        save_next.form_submit_button(t["save_next"], type="primary", key=f"save_next_{segment_id}",
+                                     on_click=_save, args=(ws, segment_id, None, True))
     bind_shortcuts({"Enter": f"save_next_{segment_id}", "KeyQ": f"quote_{segment_id}", "ArrowRight": "next",
                     "ArrowLeft": "previous", "KeyZ": "undo",
                     **{f"Digit{n}": f"quick_{segment_id}_{n}" for n in range(1, len(quick) + 1)}})
     st.caption(t["shortcuts"])
-    if chosen is not None:
-        code, saved_next = chosen, True
-    if (saved or saved_next) and code is None:
-        st.error(t["choose_code"])
-    elif saved or saved_next:
+    if refused:
+        st.error(refused)
+
+
+def _save(ws: Workspace, segment_id: int, chosen: str | None, move_on: bool) -> None:
+    """A save button's callback: write the form's coding of ``segment_id`` (``chosen``: a quick
+    code instead of the one in the box) and, with ``move_on``, go to the next answer. It runs
+    before the page is drawn again, with the workspace the coder saw."""
+    state = st.session_state
+    code = chosen if chosen is not None else state.get(f"code_{segment_id}")
+    if code is None:
+        state["coding_refused"] = ws.t["choose_code"]
+        return
+    try:
         ws.store.add_coding(segment_id, code, ws.coder, ws.codebook.version, codebook=ws.codebook.name,
-                            memo=memo.strip() or None, quote_candidate=quote, extra_codes=more)
-        if saved_next:
-            st.session_state["pending_step"] = 1
-        done(t["saved"].format(code=ws.category_label(code)))
+                            memo=(state.get(f"memo_{segment_id}") or "").strip() or None,
+                            quote_candidate=bool(state.get(f"quote_{segment_id}")),
+                            extra_codes=state.get(f"more_{segment_id}") or ())
+    except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
+        state["coding_refused"] = str(error)
+        return
+    if move_on:
+        _move(1)
+    state["flash"] = ws.t["saved"].format(code=ws.category_label(code))

@@ -3,10 +3,14 @@
 A small component rather than the ``streamlit-shortcuts`` package: that package merges each
 draw's shortcuts into one page-wide map and never drops old ones, so a shortcut bound to the
 previous answer's button (keys change with the answer, house rule 13) would be found first and
-fail. Here each draw replaces the whole map. Keys are matched by ``KeyboardEvent.code`` (the
+fail. Here each draw replaces the whole map, and its listener: the listener is made in the
+component's frame, which Streamlit replaces when the map changes (the next answer), and Chromium
+runs no listener of a frame that is gone, so one listener registered once worked for the first
+answer only. Each draw's frame removes the previous listener and adds its own, and takes it away
+when the frame goes (another page has no shortcuts). Keys are matched by ``KeyboardEvent.code`` (the
 physical key), so they work on a Norwegian keyboard and with Option on a Mac, and every
-shortcut has Alt, so typing in a memo or the search box never triggers one. The listener is
-made anew by each draw's frame (a function from a removed frame no longer runs).
+shortcut has Alt, so typing in a memo or the search box never triggers one. The map in force is
+``window.__fritekstShortcuts``: bench/browser_coding.py waits for it to name the next answer.
 """
 
 from __future__ import annotations
@@ -19,9 +23,7 @@ _SCRIPT = """<script>
 const parentWindow = window.parent;
 const doc = parentWindow.document;
 const shortcuts = %s;
-// A listener dies with the frame that made it (each draw makes a new frame): replace it, never add.
-if (parentWindow.__fritekstListener) doc.removeEventListener("keydown", parentWindow.__fritekstListener, true);
-parentWindow.__fritekstListener = (event) => {
+const handler = (event) => {
   if (!event.altKey || event.ctrlKey || event.metaKey) return;
   const key = shortcuts[event.code];
   if (!key) return;
@@ -30,11 +32,22 @@ parentWindow.__fritekstListener = (event) => {
   event.preventDefault();
   target.click();
 };
-doc.addEventListener("keydown", parentWindow.__fritekstListener, true);
+if (parentWindow.__fritekstShortcutsHandler) {
+  doc.removeEventListener("keydown", parentWindow.__fritekstShortcutsHandler, true);
+}
+parentWindow.__fritekstShortcutsHandler = handler;
+parentWindow.__fritekstShortcuts = shortcuts;
+doc.addEventListener("keydown", handler, true);
+window.addEventListener("pagehide", () => {
+  if (parentWindow.__fritekstShortcutsHandler !== handler) return;
+  doc.removeEventListener("keydown", handler, true);
+  parentWindow.__fritekstShortcutsHandler = null;
+  parentWindow.__fritekstShortcuts = {};
+});
 </script>"""
 
 
 def bind_shortcuts(shortcuts: dict[str, str]) -> None:
     """``{"Enter": "save_next_17", "Digit1": "quick_17_1"}``: Alt + the key (a ``KeyboardEvent.code``)
-    clicks the button or checkbox whose Streamlit key is the value; it replaces the previous draw's."""
+    clicks the button or checkbox whose Streamlit key is the value; the map replaces the previous one."""
     components.html(_SCRIPT % json.dumps(shortcuts), height=0)

@@ -7,6 +7,7 @@ coder workspace.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -50,11 +51,18 @@ def run_from_argv(argv: list[str]) -> None:
 
 def _open_store(target: str):
     """One store (engine and connection pool) per project for the app's lifetime, not per rerun."""
+    return _cached_open_store()(target, create=False)
+
+
+@functools.cache
+def _cached_open_store():
+    """``open_store`` behind Streamlit's resource cache, wrapped once: wrapping it anew on each
+    rerun hashed its source every time (a few milliseconds of each draw)."""
     import streamlit as st
 
     from fritekst.store import open_store
 
-    return st.cache_resource(open_store, show_spinner=False)(target, create=False)
+    return st.cache_resource(open_store, show_spinner=False)
 
 
 def check_target(target: str) -> None:

@@ -2,7 +2,9 @@
 
 ``main(store)`` only draws; it is handed the store the entry point opened (house rule: the UI
 is a function of its data source). Data is read through small cached loaders keyed on the
-store's revision, so a filter redraws from memory and a saved coding reloads once.
+store's revision, so a filter redraws from memory and a saved coding reloads once: what belongs
+to the run (segments, themes, the answer queue) on ``runs_revision``, which codings do not move,
+and the people's codes on ``revision``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fritekst.codebook import Codebook
 from fritekst.errors import InputError
 from fritekst.report import format_number
 from fritekst.store import Store
+from fritekst.workspace import answer_queue, with_codings
 
 PAGES = ("overview", "themes", "coding", "codebook", "agreement")
 
@@ -50,6 +53,16 @@ class Workspace:
     def adjudications(self, question: str | None = None) -> pd.DataFrame:
         return _adjudications(self.store, self.key, question, self.store.revision())
 
+    def queue(self, labels: dict[str, str]) -> pd.DataFrame:
+        """The Koding page's queue for the question (:func:`fritekst.workspace.coding_queue`): the
+        run's part from the cache while the run is unchanged, the people's codes read on a save."""
+        answers = _answer_queue(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
+        return with_codings(answers, self.people_codes(), self.coder or "–", labels)
+
+    def people_codes(self) -> pd.DataFrame:
+        """People's current codings of the question (store.people_codes), read once per change."""
+        return _people_codes(self.store, self.key, self.question, self.store.revision())
+
     def category_label(self, code_id: str) -> str:
         if self.codebook is None or not code_id:
             return code_id
@@ -67,6 +80,23 @@ def _segments(_store: Store, key: str, run_id: int, question: str | None, revisi
 @st.cache_data(show_spinner=False, max_entries=16)
 def _themes(_store: Store, key: str, run_id: int, question: str, revision: int) -> pd.DataFrame:
     return _store.themes(run_id, question=question)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _questions(_store: Store, key: str, run_id: int, revision: int) -> dict[str, str]:
+    """The run's questions in order, each with its text ("" when it has none)."""
+    segments = _store.segments(run_id)
+    return segments.drop_duplicates("question").set_index("question")["question_text"].fillna("").to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _answer_queue(_store: Store, key: str, run_id: int, question: str, revision: int) -> pd.DataFrame:
+    return answer_queue(_store.segments(run_id, question=question))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _people_codes(_store: Store, key: str, question: str, revision: int) -> pd.DataFrame:
+    return _store.people_codes(question)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -100,10 +130,8 @@ def main(store: Store | None, problem: str = "") -> None:
     run = runs[runs["survey"] == survey].iloc[-1]
     run_id = int(run["run_id"])
     codebook = _latest_codebook(store, run["codebook"])
-    segments = _segments(store, store.engine.url.render_as_string(hide_password=True), run_id, None,
-                         store.runs_revision())
-    questions = list(dict.fromkeys(segments["question"]))
-    texts = segments.drop_duplicates("question").set_index("question")["question_text"].fillna("")
+    texts = _questions(store, store.engine.url.render_as_string(hide_password=True), run_id, store.runs_revision())
+    questions = list(texts)
     remember("question", questions)
     remember("page", PAGES)
     question = st.sidebar.selectbox(t["question"], questions, key="question",

@@ -20,7 +20,6 @@ WORKSPACE_TEXTS = {
                                              "`fritekst export` skriver assignments.csv. Filen har svarene uten maskering.",
         "export_prepare": "Lag eksport", "export_download": "Last ned assignments.csv",
         "memos": "Notater i spørsmålet ({n})", "memos_download": "Last ned notatene (CSV)", "coder_column": "Koder",
-        "when": "Tidspunkt",
         "overview_caption": "Andel kodet: svar (segmenter) med minst én koding av en person. Alfa: nominal, blant personer, på svar to eller flere har kodet.",
         # Temaer
         "themes": "Temaer", "theme": "Tema", "label": "Navn", "size": "Svar", "keywords": "Nøkkelord",
@@ -104,7 +103,6 @@ WORKSPACE_TEXTS = {
                                            "as `fritekst export` writes assignments.csv. The file holds the answers unmasked.",
         "export_prepare": "Prepare export", "export_download": "Download assignments.csv",
         "memos": "Memos on this question ({n})", "memos_download": "Download the memos (CSV)", "coder_column": "Coder",
-        "when": "When",
         "overview_caption": "Share coded: answers (segments) with at least one coding by a person. Alpha: nominal, among people, on answers two or more have coded.",
         "themes": "Themes", "theme": "Theme", "label": "Name", "size": "Answers", "keywords": "Keywords",
         "suggested": "Suggested category", "share": "Share",

@@ -130,6 +130,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._codable: dict[int, frozenset[str]] = {}
+        self._parsed: dict[tuple[str, int, str], Codebook] = {}
 
     def __enter__(self) -> Store:
         return self
@@ -279,10 +280,17 @@ class Store:
             raise InputError(_codebooks.conflict_message(codebook.name, stored, expected_version)) from None
 
     def codebook(self, name: str | None = None, version: int | None = None) -> Codebook:
-        """A stored codebook version (the latest when ``version`` is None)."""
+        """A stored codebook version (the latest when ``version`` is None).
+
+        Each stored text is parsed once per store (keyed on the text itself, so a store swapped
+        underneath cannot serve a stale one): the app asks on every draw, and parsing the YAML
+        took longer than the rest of a draw."""
         with reading(self.engine) as connection:
             row = _codebooks.version_row(connection, name, version)
-        return parse_codebook(row.yaml, f"{row.name} version {row.version} (store)")
+        key = (row.name, row.version, row.yaml)
+        if key not in self._parsed:
+            self._parsed[key] = parse_codebook(row.yaml, f"{row.name} version {row.version} (store)")
+        return self._parsed[key]
 
     def add_coding(self, segment_id: int, code_id: str, coder: str, codebook_version: int, *,
                    codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False,
@@ -338,6 +346,12 @@ class Store:
         with reading(self.engine) as connection:
             return _adjudications.adjudications_table(connection, survey=survey, question=question,
                                                       segment_id=segment_id, history=history)
+
+    def people_codes(self, question: str | None = None) -> pd.DataFrame:
+        """People's current codings (the model's left out: a run's segments hold its suggestions)
+        in the columns the coding queue needs; see :func:`fritekst.store._codings.people_codes`."""
+        with reading(self.engine) as connection:
+            return _codings.people_codes(connection, question)
 
     def revision(self) -> int:
         """A number that changes with every change to the store (the app reloads when it moves)."""

@@ -9,13 +9,22 @@ from fritekst.workspace.answer_map import answer_map
 from fritekst.workspace.disagreements import disagreement_table
 from fritekst.workspace.memos import memo_table
 from fritekst.workspace.overview import category_overview, question_overview
-from fritekst.workspace.queue import CodingFilters, coding_queue, filter_queue, quick_codes, segment_codes
+from fritekst.workspace.queue import (
+    CodingFilters,
+    answer_queue,
+    coding_queue,
+    filter_queue,
+    quick_codes,
+    segment_codes,
+    with_codings,
+)
 from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_categories
 from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
 
 __all__ = [
     "CodingFilters",
     "accept_theme",
+    "answer_queue",
     "category_overview",
     "answer_map",
     "codebook_with_drafts",
@@ -30,4 +39,5 @@ __all__ = [
     "recount_themes",
     "segment_codes",
     "split_theme",
+    "with_codings",
 ]

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in turn, results in bench/results/."""
 
-from bench import app_speed, coding, coding_example, keyword_lemmas, privacy, quality, speed
+from bench import app_speed, browser_coding, coding, coding_example, keyword_lemmas, privacy, quality, speed
 
 if __name__ == "__main__":
     quality.main([])
@@ -11,4 +11,5 @@ if __name__ == "__main__":
     keyword_lemmas.main(["--dataset", "example"])
     privacy.main([])
     app_speed.main([])
+    browser_coding.main([])
     speed.main([])

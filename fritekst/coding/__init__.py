@@ -3,5 +3,6 @@
 from fritekst.coding._coded import load_coded
 from fritekst.coding._coder import CodebookCoder, Suggestion
 from fritekst.coding._prototypes import category_prototypes, prototype_texts
+from fritekst.coding._today import NEEDS_CODER, codes_today
 
-__all__ = ["CodebookCoder", "Suggestion", "category_prototypes", "load_coded", "prototype_texts"]
+__all__ = ["NEEDS_CODER", "CodebookCoder", "Suggestion", "category_prototypes", "codes_today", "load_coded", "prototype_texts"]

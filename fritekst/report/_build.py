@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from fritekst.codebook import Codebook, harmonise
+from fritekst.codebook import Codebook
+from fritekst.coding import NEEDS_CODER, codes_today
 from fritekst.errors import InputError
 from fritekst.names import suggest
 from fritekst.privacy import Screen, screen_columns
@@ -55,13 +56,14 @@ def build_report(
     for question in questions or ():
         if question not in known:
             raise InputError(f"no question {question!r}; {suggest(question, known, 'questions')}", column="--question")
-    segments, notes = harmonised(segments, codebook)
+    segments, notes, unmapped = harmonised(segments, codebook)
     screen = Screen(style=config.mask_style, names=config.names, places=config.mask_places)
     segments, attributes, withheld = printable_columns(segments, attributes, config.by, screen)
     notes += withheld
     labels = Labels.from_codebook(codebook)
     reports = tuple(
-        _question_report(segments[segments["question"] == q], q, embed, labels, attributes, config, screen, used, notes)
+        _question_report(segments[segments["question"] == q], q, embed, labels, attributes, config, screen, used,
+                         notes + needs_coder_note(segments[segments["question"] == q], unmapped, labels))
         for q in (questions or known)
     )
     return Report(title or (codebook.name if codebook else "Åpne svar"), reports, config)
@@ -88,21 +90,28 @@ def printable_columns(
     return segments, [a for a in attributes if a not in refused], notes
 
 
-def harmonised(segments: pd.DataFrame, codebook: Codebook | None) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Codes from earlier codebook versions mapped to today's ids (``codebook_version`` column,
-    as the store will give), so waves compare on one set of categories; codes that cannot be
-    mapped (split, or retired without successor) are named in a note and left out."""
-    if codebook is None or "codebook_version" not in segments or segments["codebook_version"].nunique() < 2:
-        return segments, ()
-    mapped, unmapped = [], set()
-    for codes in segments["codes"].where(segments["codes"] != "", segments["code_id"]):
-        current, lost = harmonise(codes.split(";") if codes else [], codebook)
-        unmapped |= set(lost)
-        mapped.append(";".join(c for c in current if c not in lost))
-    segments = segments.assign(codes=mapped, code_id=[m.split(";")[0] for m in mapped])
-    note = (f"Kodene fra eldre kodebokversjoner er ført over til versjon {codebook.version}."
-            + (f" Kategoriene {', '.join(sorted(unmapped))} ble delt eller lagt ned og er holdt utenfor." if unmapped else ""))
-    return segments, (note,)
+def harmonised(segments: pd.DataFrame, codebook: Codebook | None) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """Codes from earlier codebook versions counted under today's ids (:func:`codes_today`), so
+    waves compare on one set of categories; answers whose category was split or retired without
+    successor are counted under no category and flagged ``needs_coder`` (see
+    :func:`needs_coder_note`). Returns the segments, a note when codes were mapped, and the ids
+    that could not be."""
+    mapped, unmapped = codes_today(segments, codebook)
+    changed = any(not mapped[c].equals(segments[c]) for c in ("code_id", "codes") if c in segments)
+    if not changed:
+        return mapped, (), unmapped
+    return mapped, (f"Kodene fra eldre kodebokversjoner er ført over til versjon {codebook.version} av kodeboken.",), unmapped
+
+
+def needs_coder_note(segments: pd.DataFrame, unmapped: tuple[str, ...], labels: Labels) -> tuple[str, ...]:
+    """How many answers of one question wait for a coder because their category was split or
+    retired, and which categories: a reader must know they are missing from the counts."""
+    waiting = segments[segments[NEEDS_CODER]] if NEEDS_CODER in segments else segments.iloc[:0]
+    if waiting.empty:
+        return ()
+    named = ", ".join(f"«{labels.of(c)}»" for c in unmapped)
+    return (f"{waiting['id'].nunique()} svar er kodet med kategorier som siden er delt eller lagt ned ({named}). "
+            "De må kodes på nytt og er ikke talt med under noen kategori.",)
 
 
 def described_wave(segments: pd.DataFrame, wave: str | None) -> str | None:

@@ -55,9 +55,9 @@ def test_per_category_alpha_by_hand():
 def test_missing_codings_and_three_coders():
     table = codings(kari=KARI, ola=OLA, per=["bolig", None, "tolk", "nav", None, "nav"])
     matrix = coding_matrix(table)
-    assert matrix.shape == (3, 6) and pd.isna(matrix.loc["per", "s1"])
+    assert matrix.shape == (6, 3) and pd.isna(matrix.loc["s1", "per"])
     numbers = {"bolig": 0, "tolk": 1, "nav": 2}
-    data = matrix.apply(lambda col: col.map(numbers)).to_numpy(dtype=float)
+    data = matrix.T.apply(lambda col: col.map(numbers)).to_numpy(dtype=float)
     assert krippendorff_alpha(table) == pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
     pairs = pairwise_kappa(table).set_index(["coder_a", "coder_b"])
     assert pairs.loc[("kari", "per"), "n_segments"] == 4

@@ -508,3 +508,26 @@ def test_the_list_of_answers_is_drawn_when_opened_with_codes_by_their_labels(exa
     listing = at.dataframe[0].value
     assert list(listing[NB["my_code"]]).count(label) == 1
     assert len(listing) == int(at.caption[1].value.split(" av ")[0].replace("\u00a0", ""))
+
+
+def test_a_codebook_made_in_the_app_gets_the_models_suggestions_on_request(project_without_codebook):
+    """Issue 13: suggestions came only from `fritekst run --codebook`; a project that made its
+    codebook in the app coded without them."""
+    at = app(project_without_codebook, "codebook")
+    uploaded = _upload(at, "kodebok.yaml", (ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml").read_bytes())
+    assert any(NB["suggest_none"] in i.value for i in uploaded.info)
+    with open_store(project_without_codebook) as store:
+        assert "code_id" not in store.segments() and store.codings().empty
+    suggested = click(uploaded, NB["suggest"])
+    assert not suggested.exception, suggested.exception
+    with open_store(project_without_codebook) as store:
+        segments = store.segments()
+        codings = store.codings()
+        run = store.runs().iloc[-1]
+        name = store.codebook().name
+    answered = segments[~segments["non_answer"]]
+    assert (answered["code_id"] != "").sum() > len(answered) // 2 and (answered["coded_by"] == MODEL_CODER).all()
+    assert set(codings["coder"]) == {MODEL_CODER} and set(codings["codebook_version"]) == {1}
+    assert (run["codebook"], run["codebook_version"]) == (name, 1)
+    assert not any(NB["suggest_none"] in i.value for i in suggested.info)
+    assert not [b for b in suggested.button if b.label == NB["suggest"]]

@@ -21,7 +21,9 @@ from fritekst.codebook import (
     split_category,
     with_category,
 )
-from fritekst.workspace import category_overview, codebook_with_drafts, draft_categories
+from fritekst.embed import EmbeddingCache
+from fritekst.report import format_number
+from fritekst.workspace import category_overview, codebook_with_drafts, draft_categories, suggest_codes
 
 
 def show(ws: Workspace) -> None:
@@ -49,6 +51,7 @@ def show(ws: Workspace) -> None:
     if not ws.coder:
         st.info(t["need_coder"])
         return
+    _suggestions(ws, codebook)
     _edit(ws, ws.codebook)
     _from_themes(ws, ws.codebook)
     _add(ws, ws.codebook)
@@ -106,6 +109,21 @@ def _edit(ws: Workspace, codebook: Codebook) -> None:
                     "parent": parent or None, "color": colour if (category.color or colour != "#4C78A8") else None,
                 })
                 _save(ws, with_category(codebook, updated))
+
+
+def _suggestions(ws: Workspace, codebook: Codebook) -> None:
+    """Offer the model's suggestions when the run has none under the current codebook version."""
+    t = ws.t
+    runs = ws.store.runs()
+    run = runs[runs["run_id"] == ws.run_id].iloc[0]
+    if run["codebook"] == codebook.name and run["codebook_version"] == codebook.version:
+        return
+    made = run["codebook_version"]
+    st.info(t["suggest_none"] if pd.isna(made) else t["suggest_outdated"].format(made=int(made), version=codebook.version))
+    if st.button(t["suggest"], key=f"suggest_{ws.run_id}_v{codebook.version}"):
+        with st.spinner(t["suggesting"]):
+            n = suggest_codes(ws.store, ws.run_id, cache=EmbeddingCache(), actor=ws.coder)
+        done(t["suggested"].format(n=format_number(n), version=codebook.version))
 
 
 def _from_themes(ws: Workspace, codebook: Codebook | None) -> None:

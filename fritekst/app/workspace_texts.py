@@ -68,6 +68,12 @@ WORKSPACE_TEXTS = {
                             "og lagre.",
         "include": "Ta med", "examples_short": "Eksempler", "save_drafts": "Lagre som kategorier",
         "new_codebook_name": "Kodebok – {survey}",
+        "suggest": "Lag modellens kodeforslag", "suggesting": "Modellen leser svarene …",
+        "suggest_none": "Kjøringen har ingen kodeforslag ennå. Modellen kan foreslå en kategori for hvert svar etter "
+                        "kodeboken, og lærer av det dere alt har kodet. Kodingene deres endres ikke.",
+        "suggest_outdated": "Modellens kodeforslag er laget etter versjon {made} av kodeboken. Lag dem på nytt etter "
+                            "versjon {version}, så foreslår modellen kategoriene som gjelder nå. Kodingene deres endres ikke.",
+        "suggested": "{n} svar fikk et kodeforslag etter versjon {version}.",
         # Enighet
         "agreement_caption": "Hver koder sin siste koding per svar. Alfa og kappa er nominale.",
         "pairs": "Par av kodere", "coder_a": "Koder A", "coder_b": "Koder B", "n_segments": "Felles svar",
@@ -147,6 +153,12 @@ WORKSPACE_TEXTS = {
                             "answers as examples. Correct names and keywords, untick themes you do not want, and save.",
         "include": "Include", "examples_short": "Examples", "save_drafts": "Save as categories",
         "new_codebook_name": "Codebook – {survey}",
+        "suggest": "Make the model's code suggestions", "suggesting": "The model is reading the answers …",
+        "suggest_none": "The run has no code suggestions yet. The model can suggest a category for each answer from "
+                        "the codebook, learning from what you have coded. Your codings do not change.",
+        "suggest_outdated": "The model's suggestions were made with version {made} of the codebook. Make them again "
+                            "with version {version}, so that it suggests today's categories. Your codings do not change.",
+        "suggested": "{n} answers got a suggestion under version {version}.",
         "agreement_caption": "Each coder's latest coding per answer. Alpha and kappa are nominal.",
         "pairs": "Pairs of coders", "coder_a": "Coder A", "coder_b": "Coder B", "n_segments": "Shared answers",
         "agreement": "Agreement", "kappa": "Cohen's kappa", "per_category": "Per category (this category or not)",

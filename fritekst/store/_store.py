@@ -19,7 +19,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from fritekst.codebook import Codebook, parse_codebook
 from fritekst.coders import check_name
 from fritekst.errors import InputError
-from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _themes, _withdrawals
+from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _suggestions, _themes, _withdrawals
 from fritekst.store._engine import (
     StoreMissing,
     database_url,
@@ -263,6 +263,15 @@ class Store:
         segment's latest code by a person in place of the model's suggestion."""
         with reading(self.engine) as connection:
             return _runs.run_result(connection, run_id or _runs.latest_run_id(connection, survey))
+
+    def save_suggestions(self, run_id: int, codebook: Codebook, segments: pd.DataFrame, themes: pd.DataFrame,
+                         actor: str | None = None) -> int:
+        """Replace run ``run_id``'s code suggestions with those made under ``codebook`` (a stored
+        version): ``segments`` has ``segment_id, code_id, codes, confidence, coded_by``, ``themes``
+        has ``question, theme_id, suggested_code, suggested_code_share, new_category``. The model's
+        codings are appended; returns how many. See :mod:`fritekst.workspace.suggestions`."""
+        return self._write(lambda connection: _suggestions.save_suggestions(
+            connection, run_id, codebook.name, codebook.version, segments, themes, _actor(actor)))
 
     # --- codebooks and codings -----------------------------------------------------------
 

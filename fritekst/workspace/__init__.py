@@ -18,6 +18,7 @@ from fritekst.workspace.queue import (
     segment_codes,
     with_codings,
 )
+from fritekst.workspace.suggestions import suggest_codes
 from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_categories
 from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
 
@@ -39,5 +40,6 @@ __all__ = [
     "recount_themes",
     "segment_codes",
     "split_theme",
+    "suggest_codes",
     "with_codings",
 ]

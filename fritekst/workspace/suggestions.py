@@ -1,0 +1,68 @@
+"""The model's code suggestions for a stored run under the project's current codebook.
+
+``fritekst run --codebook`` suggests codes while it runs. A project often starts without a
+codebook: the coders make one from the themes in the app, or upload one, and the model should
+then help them code as it would have. This suggests every answer of a run again under the
+current codebook, taught by the codes people have already given (mapped to today's categories),
+and saves the suggestions in the store.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fritekst.coders import MODEL_CODER
+from fritekst.coding import CodebookCoder, category_prototypes, codes_today
+from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+from fritekst.run import theme_code
+
+NON_ANSWER_CODE = "ikke_svar"
+
+
+def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, actor: str | None = None,
+                  threshold: float | None = None) -> int:
+    """Suggest codes for run ``run_id`` under the store's current codebook and save them (see
+    :meth:`fritekst.store.Store.save_suggestions`); returns how many answers got a suggestion.
+
+    Deterministic: the run's embedder and seed, the answers in a fixed order (text, respondent,
+    segment), so the same store gives the same suggestions."""
+    codebook = store.codebook()
+    manifest = store.run_manifest(run_id)
+    embedder = get_embedder(manifest["embedder"])
+
+    def vectors_of(texts) -> np.ndarray:
+        return embed_with_cache(embedder, list(texts), cache).vectors
+
+    category_ids, prototypes = category_prototypes(codebook, vectors_of)
+    segments = store.segments(run_id)
+    people = codes_today(store.people_codes().drop_duplicates("segment_id", keep="last"), codebook)[0]
+    human = dict(zip(people["segment_id"], people["code_id"]))
+    said_nothing = segments["non_answer"] & ~segments["blank"]
+    columns = pd.DataFrame({
+        "segment_id": segments["segment_id"],
+        "code_id": np.where(said_nothing, NON_ANSWER_CODE, ""),
+        "confidence": np.where(said_nothing, 1.0, 0.0),
+        "coded_by": np.where(said_nothing, MODEL_CODER, ""),
+    }, index=segments.index)
+    columns["codes"] = columns["code_id"]
+    seed = int(manifest.get("seed", 0) or 0)
+    for _, group in segments[~segments["non_answer"]].groupby("question", sort=False):
+        rows = group.sort_values(["text", "id", "segment"], kind="stable").index
+        vectors = vectors_of(segments.loc[rows, "text"])
+        coder = CodebookCoder(prototypes, category_ids, threshold=threshold, random_state=seed)
+        coder.fit(vectors, [human.get(s, "") for s in segments.loc[rows, "segment_id"]])
+        suggestions = coder.suggest(vectors)
+        columns.loc[rows, "code_id"] = [s.code_id for s in suggestions]
+        columns.loc[rows, "codes"] = [";".join(s.codes) for s in suggestions]
+        columns.loc[rows, "confidence"] = [s.confidence for s in suggestions]
+        columns.loc[rows, "coded_by"] = MODEL_CODER
+    answered = segments.assign(code_id=columns["code_id"])[~segments["non_answer"]]
+    themes = store.themes(run_id)[["question", "theme_id"]]
+    theme_rows = [
+        {"question": question, "theme_id": theme_id,
+         **theme_code(answered.loc[(answered["question"] == question) & (answered["theme_id"] == theme_id), "code_id"])}
+        for question, theme_id in zip(themes["question"], themes["theme_id"])
+    ]
+    store.save_suggestions(run_id, codebook, columns, pd.DataFrame(theme_rows), actor=actor)
+    return int((columns["code_id"] != "").sum())

@@ -231,11 +231,12 @@ def _normalise_xlsx(raw: bytes) -> bytes:
     return buf.getvalue()
 
 
-def build_xlsx(src: dict) -> bytes:
+def build_xlsx(src: dict, wave: int | None = None) -> bytes:
+    """The export of every wave, or of one (as each year's survey is exported on its own)."""
     questions = src["questions"]
     columns = [q["column"] for q in questions]
     open_cols = {q["column"] for q in questions if q.get("open")}
-    data = rows(src)
+    data = [row for row in rows(src) if wave is None or row["undersokelse_ar"] == wave]
 
     wb = Workbook()
     ws = wb.active
@@ -332,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     outputs = {XLSX: build_xlsx(src), FASIT: build_fasit(src)}
+    for wave in sorted({r["ar"] for r in src["respondents"]}):
+        outputs[HERE / f"kommuneundersokelsen_fiktiv_{wave}.xlsx"] = build_xlsx(src, wave)
 
     if args.check:
         stale = [p.name for p, b in outputs.items() if not p.exists() or p.read_bytes() != b]

@@ -244,3 +244,33 @@ def test_disagreements_show_labels_and_stay_listed_once_settled(project):
     assert rows.loc[c, "settled_at"].endswith(" UTC") and len(rows.loc[c, "settled_at"]) == len("2025-11-23 15:14 UTC")
     assert rows.loc[d, "settled_code"] == labels["annet"]
     assert rows.loc[a, "text"] == segments.set_index("segment_id").loc[a, "text"]
+
+
+def test_the_queue_reads_codes_under_todays_codebook_and_lists_what_needs_a_coder(project):
+    """Issue 16: a code under a category merged since shows as the category it went into; a code
+    under a split category counts as not coded and is listed for a coder to decide."""
+    from fritekst.codebook import merge_category, split_category
+
+    store, run_id = project
+    segments = store.segments(run_id, question=QUESTION)
+    answered = segments[~segments["non_answer"]]["segment_id"].tolist()
+    split_one, merged_one, kept_one = answered[-1], answered[-2], answered[3]
+    store.add_coding(split_one, "helse_psykiatri", "kari", 1)
+    store.add_coding(merged_one, "forskning_gode_eksempler", "kari", 1)
+    store.add_coding(kept_one, "tolk", "kari", 1)
+    store.add_coding(split_one, "helse_psykiatri", "ola", 1)
+    v1 = store.codebook()
+    v2 = store.save_codebook(merge_category(v1, "forskning_gode_eksempler", "statistikk_kunnskap"), expected_version=1)
+    today = store.save_codebook(split_category(v2, "helse_psykiatri", [("helsetjenester", "Helsetjenester"),
+                                                                       ("psykisk_helse", "Psykisk helse")]),
+                                expected_version=2)
+
+    queue = coding_queue(segments, store.people_codes(QUESTION), "kari", codebook=today).set_index("segment_id")
+
+    assert queue.loc[merged_one, "my_code"] == "statistikk_kunnskap"
+    assert queue.loc[kept_one, "my_code"] == "tolk"
+    assert queue.loc[split_one, "my_code"] == "" and queue.loc[split_one, "others"] == ""
+    assert queue["needs_coder"].sum() == 1 and queue.loc[split_one, "needs_coder"]
+    assert not set(queue["code_id"]) & {"helse_psykiatri", "forskning_gode_eksempler"}
+    waiting = filter_queue(queue, CodingFilters(needs_coder_only=True))
+    assert list(waiting.index) == [split_one]

@@ -106,10 +106,13 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
         low, high = st.select_slider(t["confidence"], steps, value=(0.0, 1.0), key="f_confidence",
                                      format_func=lambda v: format_number(v, 2))
         uncoded = st.checkbox(t["uncoded_only"], key="f_uncoded")
+        waiting = int(queue["needs_coder"].sum())
+        needs_coder = st.checkbox(t["needs_coder_only"].format(n=format_number(waiting)), key="f_needs_coder",
+                                  disabled=not waiting, help=t["needs_coder_help"])
     search = st.text_input(t["search"], key="f_search")
     return CodingFilters(roles=tuple(roles), waves=tuple(waves), themes=tuple(themes), codes=tuple(codes),
                          attributes={attribute: tuple(values)} if attribute else {}, min_confidence=low,
-                         max_confidence=high, uncoded_only=uncoded, search=search)
+                         max_confidence=high, uncoded_only=uncoded, needs_coder_only=needs_coder, search=search)
 
 
 def _answer(ws: Workspace, answer: pd.Series, refused: str | None = None) -> None:

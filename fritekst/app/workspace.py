@@ -57,7 +57,7 @@ class Workspace:
         """The Koding page's queue for the question (:func:`fritekst.workspace.coding_queue`): the
         run's part from the cache while the run is unchanged, the people's codes read on a save."""
         answers = _answer_queue(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
-        return with_codings(answers, self.people_codes(), self.coder or "–", labels)
+        return with_codings(answers, self.people_codes(), self.coder or "–", labels, self.codebook)
 
     def people_codes(self) -> pd.DataFrame:
         """People's current codings of the question (store.people_codes), read once per change."""

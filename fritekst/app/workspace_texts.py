@@ -37,6 +37,9 @@ WORKSPACE_TEXTS = {
         # Koding
         "filters": "Filtre", "roles": "Roller", "waves": "Runder", "codes": "Koder", "attribute": "Kjennetegn",
         "values": "Verdier", "confidence": "Sikkerhet i forslaget", "uncoded_only": "Bare svar jeg ikke har kodet",
+        "needs_coder_only": "Bare svar som må kodes på nytt ({n})",
+        "needs_coder_help": "Svar som er kodet med en kategori som siden er delt eller lagt ned. De telles ikke under "
+                            "noen kategori før noen koder dem etter dagens kodebok.",
         "search": "Søk i svarene", "n_shown": "{n} av {total} svar", "n_mine": "{n} kodet av deg",
         "quick_codes": "Hurtigkoder (lagrer og går videre):",
         "shortcuts": "Tastatur: Alt+Enter lagre og neste · Alt+1 … Alt+9 hurtigkode · Alt+Q sitatkandidat · "
@@ -124,6 +127,9 @@ WORKSPACE_TEXTS = {
                          "The page now shows the themes as they are; make your change again if it is still needed.",
         "filters": "Filters", "roles": "Roles", "waves": "Waves", "codes": "Codes", "attribute": "Attribute",
         "values": "Values", "confidence": "Confidence of the suggestion", "uncoded_only": "Only answers I have not coded",
+        "needs_coder_only": "Only answers to code again ({n})",
+        "needs_coder_help": "Answers coded with a category that has since been split or retired. They count under no "
+                            "category until someone codes them with today's codebook.",
         "search": "Search the answers", "n_shown": "{n} of {total} answers", "n_mine": "{n} coded by you",
         "quick_codes": "Quick codes (save and go on):",
         "shortcuts": "Keyboard: Alt+Enter save and next · Alt+1 … Alt+9 quick code · Alt+Q quote candidate · "

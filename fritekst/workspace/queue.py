@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from fritekst.codebook import Codebook
+from fritekst.coding import NEEDS_CODER, codes_today
 from fritekst.store import MODEL_CODER
 
 
@@ -30,17 +32,19 @@ class CodingFilters:
     min_confidence: float = 0.0
     max_confidence: float = 1.0
     uncoded_only: bool = False
+    needs_coder_only: bool = False
     search: str = ""
 
 
 def coding_queue(segments: pd.DataFrame, codings: pd.DataFrame, coder: str,
-                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 labels: Mapping[str, str] | None = None, codebook: Codebook | None = None) -> pd.DataFrame:
     """``segments`` (store.segments of one question) without non-answers, plus ``my_code``,
     ``my_memo``, ``my_quote`` (this coder's current coding) and ``others`` ("ola: Mangel på boliger;
     per: Tolk og språk", codes by their ``labels`` where given; filled only where this coder has
     coded: each coder codes independently first). The model's codings in ``codings`` are not
-    used: its suggestions are the segments' ``code_id`` and ``confidence``."""
-    return with_codings(answer_queue(segments), codings, coder, labels)
+    used: its suggestions are the segments' ``code_id`` and ``confidence``. Codes are read under
+    ``codebook`` as :func:`with_codings` says."""
+    return with_codings(answer_queue(segments), codings, coder, labels, codebook)
 
 
 def answer_queue(segments: pd.DataFrame) -> pd.DataFrame:
@@ -58,21 +62,38 @@ def answer_queue(segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_codings(queue: pd.DataFrame, codings: pd.DataFrame, coder: str,
-                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 labels: Mapping[str, str] | None = None, codebook: Codebook | None = None) -> pd.DataFrame:
     """:func:`answer_queue` with this coder's and the other coders' codes added (columns as in
-    :func:`coding_queue`); ``codings`` need hold only people's current codings."""
+    :func:`coding_queue`); ``codings`` need hold only people's current codings.
+
+    With ``codebook`` (the current version) every code is read under it (:func:`codes_today`): a
+    merged category's code shows as the category it went into, and an answer whose code's
+    category was split or retired is flagged ``needs_coder`` and counts as not coded by its coder."""
     people = codings[codings["coder"] != MODEL_CODER]
+    coded = queue.drop(columns="_search")  # copy-on-write: the run's part is not copied, nor changed
+    if _has_history(codebook):
+        people, _ = codes_today(people, codebook)
+        suggested, _ = codes_today(coded[[c for c in ("code_id", "codes") if c in coded]], codebook)
+        coded[suggested.columns.drop(NEEDS_CODER)] = suggested.drop(columns=NEEDS_CODER)
+        waiting = set(people.loc[people[NEEDS_CODER], "segment_id"])
+        coded[NEEDS_CODER] = queue["segment_id"].isin(waiting)
+    else:
+        coded[NEEDS_CODER] = False
     mine = people[people["coder"] == coder].set_index("segment_id")
     keys = queue["segment_id"]
     my_code = _lookup(keys, mine["code_id"], "")
-    summary = _others(people[people["coder"] != coder], labels or {})
-    coded = queue.drop(columns="_search")  # copy-on-write: the run's part is not copied, nor changed
+    summary = _others(people[(people["coder"] != coder) & (people["code_id"] != "")], labels or {})
     coded["my_code"] = my_code
     coded["my_memo"] = _lookup(keys, mine["memo"].fillna(""), "")
     coded["my_quote"] = _lookup(keys, mine["quote_candidate"].astype(bool), False)
     coded["others"] = [summary.get(key, "") if code else "" for key, code in zip(keys.tolist(), my_code)]
     coded["_search"] = queue["_search"]
     return coded
+
+
+def _has_history(codebook: Codebook | None) -> bool:
+    """Whether any category has left the codebook: only then can a code need mapping."""
+    return codebook is not None and any(category.retired is not None for category in codebook.categories)
 
 
 def _others(others: pd.DataFrame, labels: Mapping[str, str]) -> dict[int, str]:
@@ -111,6 +132,8 @@ def filter_queue(queue: pd.DataFrame, filters: CodingFilters) -> pd.DataFrame:
     keep &= queue["confidence"].between(filters.min_confidence, filters.max_confidence)
     if filters.uncoded_only:
         keep &= queue["my_code"] == ""
+    if filters.needs_coder_only:
+        keep &= queue[NEEDS_CODER]
     if filters.search.strip():
         keep &= queue["_search"].str.contains(filters.search.strip().casefold(), regex=False)
     return queue.copy(deep=False) if keep.all() else queue[keep]  # no row copied when none is left out

@@ -43,3 +43,20 @@ def test_a_table_with_only_code_id_is_mapped_too():
     _, today = _later_versions()
     mapped, _ = codes_today(pd.DataFrame({"code_id": ["tolk", "helse_psykiatri"]}), today)
     assert mapped["code_id"].tolist() == ["arbeidsmarked", ""] and "codes" not in mapped
+
+
+def test_store_codings_keep_their_columns_follow_merges_and_lose_only_what_needs_a_coder():
+    from fritekst.coding import codings_today
+
+    _, today = _later_versions()
+    codings = pd.DataFrame({
+        "segment_id": [1, 2, 3, 4],
+        "coder": ["kari", "ola", "kari", "ola"],
+        "code_id": ["bolig", "helse_psykiatri", "helse_psykiatri", ""],
+        "extra_codes": [None, None, "frivillig_sektor", None],
+    })
+    mapped = codings_today(codings, today)
+    assert list(mapped.columns) == list(codings.columns)
+    assert mapped["segment_id"].tolist() == [1, 3, 4]  # ola's split code says nothing about today
+    assert mapped["code_id"].tolist() == ["arbeidsmarked", "frivillig_sektor", ""]
+    assert mapped["extra_codes"].tolist() == [None, None, None]

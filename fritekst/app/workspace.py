@@ -16,6 +16,7 @@ import streamlit as st
 
 from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.codebook import Codebook
+from fritekst.coding import codings_today
 from fritekst.errors import InputError
 from fritekst.report import format_number
 from fritekst.store import Store
@@ -48,7 +49,9 @@ class Workspace:
         return _themes(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
 
     def codings(self, question: str | None = None) -> pd.DataFrame:
-        return _codings(self.store, self.key, question, self.store.revision())
+        """Current codings read under today's codebook (:func:`fritekst.coding.codings_today`),
+        so overview, agreement and disagreements compare today's categories."""
+        return _codings(self.store, self.key, question, self.store.revision(), self.codebook)
 
     def adjudications(self, question: str | None = None) -> pd.DataFrame:
         return _adjudications(self.store, self.key, question, self.store.revision())
@@ -99,9 +102,9 @@ def _people_codes(_store: Store, key: str, question: str, revision: int) -> pd.D
     return _store.people_codes(question)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _codings(_store: Store, key: str, question: str | None, revision: int) -> pd.DataFrame:
-    return _store.current_codings(question=question)
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs={Codebook: lambda c: (c.name, c.version)})
+def _codings(_store: Store, key: str, question: str | None, revision: int, codebook: Codebook | None) -> pd.DataFrame:
+    return codings_today(_store.current_codings(question=question), codebook)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

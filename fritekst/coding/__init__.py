@@ -3,6 +3,6 @@
 from fritekst.coding._coded import load_coded
 from fritekst.coding._coder import CodebookCoder, Suggestion
 from fritekst.coding._prototypes import category_prototypes, prototype_texts
-from fritekst.coding._today import NEEDS_CODER, codes_today
+from fritekst.coding._today import NEEDS_CODER, codes_today, codings_today, has_history
 
-__all__ = ["NEEDS_CODER", "CodebookCoder", "Suggestion", "category_prototypes", "codes_today", "load_coded", "prototype_texts"]
+__all__ = ["NEEDS_CODER", "CodebookCoder", "Suggestion", "category_prototypes", "codes_today", "codings_today", "has_history", "load_coded", "prototype_texts"]

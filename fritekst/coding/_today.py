@@ -46,3 +46,22 @@ def codes_today(table: pd.DataFrame, codebook: Codebook | None) -> tuple[pd.Data
     if has_codes:
         columns["codes"] = [";".join(codes) for codes in mapped]
     return table.assign(**columns), tuple(unmapped)
+
+
+def codings_today(codings: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:
+    """The store's codings (``code_id`` and ``extra_codes``) read under ``codebook``, as
+    :func:`codes_today` maps them; a coding left with no code (its category split or retired) is
+    dropped: it says nothing about today's categories, and agreement must not count it as one."""
+    if not has_history(codebook) or codings.empty:
+        return codings
+    extras = codings["extra_codes"].fillna("") if "extra_codes" in codings else pd.Series("", index=codings.index)
+    joined = [";".join([code, *extra.split(";")]) if extra else code for code, extra in zip(codings["code_id"], extras)]
+    mapped, _ = codes_today(codings.assign(codes=joined), codebook)
+    mapped["extra_codes"] = [";".join(codes.split(";")[1:]) or None for codes in mapped["codes"]]
+    lost = mapped[NEEDS_CODER] & (mapped["code_id"] == "")
+    return mapped.loc[~lost].drop(columns=["codes", NEEDS_CODER])
+
+
+def has_history(codebook: Codebook | None) -> bool:
+    """Whether any category has left the codebook: only then can a code need mapping."""
+    return codebook is not None and any(category.retired is not None for category in codebook.categories)

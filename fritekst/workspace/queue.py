@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fritekst.codebook import Codebook
-from fritekst.coding import NEEDS_CODER, codes_today
+from fritekst.coding import NEEDS_CODER, codes_today, has_history
 from fritekst.store import MODEL_CODER
 
 
@@ -71,7 +71,7 @@ def with_codings(queue: pd.DataFrame, codings: pd.DataFrame, coder: str,
     category was split or retired is flagged ``needs_coder`` and counts as not coded by its coder."""
     people = codings[codings["coder"] != MODEL_CODER]
     coded = queue.drop(columns="_search")  # copy-on-write: the run's part is not copied, nor changed
-    if _has_history(codebook):
+    if has_history(codebook):
         people, _ = codes_today(people, codebook)
         suggested, _ = codes_today(coded[[c for c in ("code_id", "codes") if c in coded]], codebook)
         coded[suggested.columns.drop(NEEDS_CODER)] = suggested.drop(columns=NEEDS_CODER)
@@ -89,11 +89,6 @@ def with_codings(queue: pd.DataFrame, codings: pd.DataFrame, coder: str,
     coded["others"] = [summary.get(key, "") if code else "" for key, code in zip(keys.tolist(), my_code)]
     coded["_search"] = queue["_search"]
     return coded
-
-
-def _has_history(codebook: Codebook | None) -> bool:
-    """Whether any category has left the codebook: only then can a code need mapping."""
-    return codebook is not None and any(category.retired is not None for category in codebook.categories)
 
 
 def _others(others: pd.DataFrame, labels: Mapping[str, str]) -> dict[int, str]:

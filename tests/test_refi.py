@@ -238,3 +238,26 @@ def test_a_refused_import_leaves_the_store_as_it_was(tmp_path):
         with pytest.raises(InputError, match="control or invisible"):
             import_project(path, store)
         assert store.answers().empty and store.runs().empty
+
+
+def test_the_cli_exports_a_project_and_imports_it_into_a_new_one(example_project, tmp_path):
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    runner, qdpx = CliRunner(), tmp_path / "prosjekt.qdpx"
+    nothing = runner.invoke(app, ["export", "--db", str(example_project)])
+    assert nothing.exit_code == 2 and "--qdpx FILE" in nothing.stderr
+    exported = runner.invoke(app, ["export", "--db", str(example_project), "--qdpx", str(qdpx)])
+    assert exported.exit_code == 0, exported.output
+    SCHEMA.assertValid(etree.fromstring(zipfile.ZipFile(qdpx).read("project.qde")))
+    imported = runner.invoke(app, ["import", str(qdpx), "--db", str(tmp_path / "ny")])
+    assert imported.exit_code == 0, imported.output
+    assert "534 texts" in imported.stdout
+    with open_store(tmp_path / "ny") as new, open_store(example_project) as old:
+        assert len(new.answers()) == len(old.answers()) and new.codebook() == old.codebook()
+    broken = tmp_path / "ødelagt.qdpx"
+    broken.write_bytes(b"PK\x03\x04 nei")
+    refused = runner.invoke(app, ["import", str(broken), "--db", str(tmp_path / "tom")])
+    assert refused.exit_code == 2 and refused.stderr.startswith(f"Error: {broken}")
+    assert not (tmp_path / "tom").exists()  # nothing made for a file that could not be read

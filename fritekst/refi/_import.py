@@ -100,7 +100,7 @@ def _tables(project: Project, file: str, unmapped: Counter):
             case_of.setdefault(source, case)
     cases_sources = Counter(id(case_of[s.guid]) for s in project.sources if s.guid in case_of)
     question_of = {guid: name for name, _, members in project.source_sets for guid in members}
-    answers, assignments, codings, n_codings = [], [], [], 0
+    answers, assignments, codings, n_codings, taken = [], [], [], 0, set()
     for position, source in enumerate(project.sources, start=1):
         description, block = _block(source.description, file)
         case = case_of.get(source.guid)
@@ -108,6 +108,9 @@ def _tables(project: Project, file: str, unmapped: Counter):
         own = "question" in block
         respondent = str(block["respondent"]) if own else (
             case.name if case is not None and cases_sources[id(case)] == 1 else source.name)
+        while not own and (respondent, block.get("wave")) in taken:  # two sources of one name
+            respondent = f"{respondent} ({source.guid[:8]})"
+        taken.add((respondent, block.get("wave")))
         question = block.get("question") or question_of.get(source.guid) or FOREIGN_QUESTION
         row = {
             "id": respondent, "question": question,
@@ -129,8 +132,8 @@ def _tables(project: Project, file: str, unmapped: Counter):
             n_codings += sum(1 + len(c["extra_codes"]) for c in found)
             codings += [{"question": question, "wave": row["wave"], "id": respondent, "segment": number, **c}
                         for c in found]
-    answers = pd.DataFrame(answers).astype(object)
     fixed = ["id", "question", "question_text", "text", "role", "wave", "source_row"]
+    answers = pd.DataFrame(answers, columns=None if answers else fixed).astype(object)
     answers = answers[fixed + [c for c in answers.columns if c not in fixed]]
     attributes = [c for c in answers.columns if c not in fixed]
     segments = pd.DataFrame(assignments, columns=["id", "question", "segment", "text", "non_answer", "theme_id",

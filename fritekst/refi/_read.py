@@ -195,7 +195,8 @@ def _source(element: ET.Element, text: str, nvivo: bool, variables: dict, unmapp
         )
         selections.append(Selection(start, end, selection.get("name") or "", codings))
     unmapped["codings of a whole source"] += len(element.findall(q("Coding")))
-    return TextSource(guid_key(element.get("guid")), element.get("name") or "", text,
+    name = element.get("name") or Path((element.get("plainTextPath") or "").removeprefix("internal://")).stem
+    return TextSource(guid_key(element.get("guid")), name or guid_key(element.get("guid")), text,
                       element.findtext(q("Description")) or "", tuple(selections), _values(element, variables))
 
 

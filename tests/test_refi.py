@@ -261,3 +261,14 @@ def test_the_cli_exports_a_project_and_imports_it_into_a_new_one(example_project
     refused = runner.invoke(app, ["import", str(broken), "--db", str(tmp_path / "tom")])
     assert refused.exit_code == 2 and refused.stderr.startswith(f"Error: {broken}")
     assert not (tmp_path / "tom").exists()  # nothing made for a file that could not be read
+
+
+@pytest.mark.parametrize("page", ["overview", "codebook"])
+def test_the_overview_and_codebook_pages_offer_the_project_as_qdpx(example_project, page):
+    from test_app_acts_on_what_is_shown import app
+
+    at = app(example_project, page)
+    at.button(key=f"qdpx_prepare_{page}").click().run()
+    assert not at.exception, at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Last ned prosjekt.qdpx" in labels

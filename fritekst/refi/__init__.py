@@ -9,8 +9,8 @@ Exchange lives here, apart from the domain models: the codebook model stays form
 {'PDFSource (not text)': 2}
 """
 
-from fritekst.refi._export import ExportSummary, export_project
+from fritekst.refi._export import ExportSummary, export_project, project_bytes
 from fritekst.refi._import import ProjectImport, import_project
 from fritekst.refi._read import Project, read_project
 
-__all__ = ["ExportSummary", "Project", "ProjectImport", "export_project", "import_project", "read_project"]
+__all__ = ["ExportSummary", "Project", "ProjectImport", "export_project", "import_project", "project_bytes", "read_project"]

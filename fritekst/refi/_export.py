@@ -73,6 +73,14 @@ def export_project(store, path: str | Path, survey: str | None = None, run_id: i
     return ExportSummary(Path(path), survey, **summary)
 
 
+def project_bytes(store, survey: str | None = None, run_id: int | None = None) -> bytes:
+    """The .qdpx :func:`export_project` writes, as bytes (a download in the app)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return export_project(store, Path(folder) / "prosjekt.qdpx", survey, run_id).path.read_bytes()
+
+
 def _guid(survey: str, *parts: object) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "/".join(["project", survey, *map(str, parts)])))
 

@@ -80,7 +80,7 @@ DbOption = Annotated[Optional[str], typer.Option("--db", help="Project store: SQ
 
 @app.command()
 def run(
-    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
+    survey: Annotated[Path, typer.Argument(help="Survey export (.csv, .xlsx, .sav) or a REFI-QDA project (.qdpx, .qde)")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output directory (created; replaced if it holds an earlier run)")] = None,
     text: TextOption = None,
     id_column: IdOption = None,
@@ -134,7 +134,7 @@ def run(
 
 @app.command("import")
 def import_survey(
-    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
+    survey: Annotated[Path, typer.Argument(help="Survey export (.csv, .xlsx, .sav) or a REFI-QDA project (.qdpx, .qde)")],
     text: TextOption = None,
     id_column: IdOption = None,
     role: RoleOption = None,
@@ -146,7 +146,11 @@ def import_survey(
     name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension)")] = None,
     db: DbOption = None,
 ) -> None:
-    """Load a survey's answers and respondent attributes into a project store (again: changes nothing)."""
+    """Load a survey's answers and respondent attributes into a project store (again: changes nothing);
+    a .qdpx brings its codebook and codings too, and says what it could not map."""
+    if survey.suffix.lower() in (".qdpx", ".qde"):
+        _import_project(survey, name, db)
+        return
     from fritekst.settings import build_run_config
     from fritekst.store import import_into
 
@@ -159,20 +163,49 @@ def import_survey(
         typer.echo(f"added {summary.answers_added} answers to survey {summary.survey!r} ({summary.answers_total} in all)")
 
 
+def _import_project(path: Path, survey: str | None, db) -> None:
+    from fritekst.refi import import_project, read_project
+    from fritekst.store import open_store
+
+    read_project(path)  # refused before a store is made for it
+    with open_store(db) as store:
+        report = import_project(path, store, survey=survey)
+    if report.already_imported:
+        typer.echo(f"{path} is already in survey {report.survey!r}; nothing changed")
+        return
+    typer.echo(f"{report.origin or 'project'}: {report.answers} texts, {report.codes} codes ({report.levels} levels), "
+               f"{report.codings} of {report.codings_in_file} codings by {len(report.users)} coders "
+               f"into survey {report.survey!r}")
+    for kind, count in report.unmapped.items():
+        typer.echo(f"not imported: {count} {kind}", err=True)
+
+
 @app.command("export")
 def export_run(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory, written as `fritekst run` writes it")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output directory, written as `fritekst run` writes it")] = None,
+    qdpx: Annotated[Optional[Path], typer.Option("--qdpx", help="REFI-QDA project to write (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder")] = None,
     db: DbOption = None,
     run_id: Annotated[Optional[int], typer.Option("--run", help="Run id (default: the latest)")] = None,
     name: Annotated[Optional[str], typer.Option("--survey", help="Survey name, when the store holds several")] = None,
 ) -> None:
-    """Write a stored run with the coders' codes as manifest.json, themes.csv and assignments.csv."""
+    """Write a stored run with the coders' codes as manifest.json, themes.csv and assignments.csv,
+    and/or the whole project (answers, cases, codebook, codings) as a REFI-QDA .qdpx."""
     from fritekst.store import open_store
 
+    if out is None and qdpx is None:
+        raise InputError("say where to write: --out DIR (the run's CSV files) or --qdpx FILE (a REFI-QDA project)")
     with open_store(db, read_only=True) as store:
-        written = store.export_run(out, run_id=run_id, survey=name)
-    typer.echo(f"wrote {written}")
-    _note_personal_data(str(written))
+        if out is not None:
+            written = store.export_run(out, run_id=run_id, survey=name)
+            typer.echo(f"wrote {written}")
+            _note_personal_data(str(written))
+        if qdpx is not None:
+            from fritekst.refi import export_project
+
+            summary = export_project(store, qdpx, survey=name, run_id=run_id)
+            typer.echo(f"wrote {summary.path}: {summary.sources} answers, {summary.codes} codes, "
+                       f"{summary.codings} codings by {summary.users} coders")
+            _note_personal_data(str(summary.path))
 
 
 @app.command("app")

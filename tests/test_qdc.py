@@ -115,7 +115,7 @@ def test_edits_made_in_another_program_win_and_keep_the_id(tmp_path):
     assert "guid" not in bolig.model_extra  # still fritekst's own guid
 
 
-def test_a_codebook_from_another_program_imports_with_ids_parents_colours_and_guids(tmp_path):
+def test_a_codebook_from_another_program_imports_with_its_tree_sets_codability_colours_and_guids(tmp_path):
     SCHEMA.validate(FOREIGN)
     path = tmp_path / "nvivo_kodebok.qdc"
     path.write_text(FOREIGN, encoding="utf-8")
@@ -125,7 +125,7 @@ def test_a_codebook_from_another_program_imports_with_ids_parents_colours_and_gu
     assert rows == [
         ("bosetting", "Bosetting", None, "#3366CC"),
         ("bolig_og_husleie", "Bolig og husleie", "bosetting", "#F93"),
-        ("sma_leiligheter", "Små leiligheter", "bosetting", None),
+        ("sma_leiligheter", "Små leiligheter", "bolig_og_husleie", None),
         ("sprak_og_kultur", "Språk og kultur", "bosetting", None),
         ("skole", "Skole", None, "#46AA00"),
         ("sprak_og_kultur_2", "Språk og kultur", "skole", None),
@@ -136,21 +136,38 @@ def test_a_codebook_from_another_program_imports_with_ids_parents_colours_and_gu
     assert codebook.category("annet").special and codebook.category("uklart").special
     assert codebook.category("bolig_og_husleie").description == "Mangel på egnede boliger, høy husleie."
     assert codebook.category("sma_leiligheter").description == ""
-    assert codebook.category("sma_leiligheter").model_extra == {
-        "guid": "{6F1C2E80-3B1A-4C55-9D7E-0A1B2C3D4E03}",
-        "qdc_path": ["Bosetting", "Bolig og husleie", "Små leiligheter"],
-    }
+    assert codebook.category("sma_leiligheter").model_extra == {"guid": "{6F1C2E80-3B1A-4C55-9D7E-0A1B2C3D4E03}"}
+    assert codebook.levels == 3  # the tree is kept as NVivo had it
+    assert codebook.reported_as("sma_leiligheter") == "bolig_og_husleie"  # reports keep two levels
+    assert codebook.reported_as("bolig_og_husleie") == "bolig_og_husleie"
     assert codebook.category("skole").model_extra["guid"] == "1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"
+    # isCodable as NVivo had it: its parent codes "Bolig og husleie" and "Skole" carry codings, "Bosetting" not
+    assert (codebook.category("bolig_og_husleie").codable, codebook.category("bosetting").codable) == (True, None)
     assert [c.id for c in codebook.codable() if not c.special] == [
-        "bolig_og_husleie", "sma_leiligheter", "sprak_og_kultur", "sprak_og_kultur_2",
+        "bolig_og_husleie", "sma_leiligheter", "sprak_og_kultur", "skole", "sprak_og_kultur_2",
     ]
+    assert [(s.name, s.description, s.codes) for s in codebook.sets] == [
+        ("Til rapporten", "Koder vi siterer fra.", ("bolig_og_husleie",))]
 
     exported = dump_qdc(codebook)
     SCHEMA.validate(exported)
     for number in range(1, 7):
         assert f'guid="{{6F1C2E80-3B1A-4C55-9D7E-0A1B2C3D4E0{number}}}"' in exported
     assert 'guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"' in exported
-    assert parse_qdc(exported) == codebook
+    assert 'name="Bolig og husleie" isCodable="true"' in exported and 'name="Skole" isCodable="true"' in exported
+    assert '<Set guid="{ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0}" name="Til rapporten">' in exported
+    again = parse_qdc(exported)
+    assert again == codebook
+    assert [c.id for c in again.categories if c.parent == "bolig_og_husleie"] == ["sma_leiligheter"]
+
+
+@pytest.mark.parametrize("namespace", ["urn:QDA-XML:codebook:0:4", "urn:QDA-XML:codebook:1:0"])
+def test_namespaces_atlas_ti_and_nvivo_for_mac_write_are_read_as_the_standard(namespace, tmp_path):
+    path = tmp_path / "atlas.qdc"
+    path.write_text(BASE.replace("urn:QDA-XML:codebook:1.0", namespace), encoding="utf-8")
+    codebook = load_qdc(path)
+    assert [c.label for c in codebook.categories if not c.special] == ["Bolig", "Arbeid"]
+    assert codebook.category("bolig").description == "Mangel på boliger."
 
 
 BASE = """\

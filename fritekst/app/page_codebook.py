@@ -9,6 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from fritekst.app.page_overview import qdpx_download
 from fritekst.app.workspace import Workspace, done
 from fritekst.codebook import (
     MAX_CODEBOOK_BYTES,
@@ -48,6 +49,7 @@ def show(ws: Workspace) -> None:
     left, right = st.columns(2)
     left.download_button(t["download_yaml"], dump_codebook(codebook), file_name="kodebok.yaml", key="yaml_out")
     right.download_button(t["download_qdc"], dump_qdc(codebook), file_name="kodebok.qdc", key="qdc_out")
+    qdpx_download(ws, "codebook")
     if not ws.coder:
         st.info(t["need_coder"])
         return

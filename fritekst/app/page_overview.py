@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from fritekst.app.workspace import Workspace
+from fritekst.errors import InputError
+from fritekst.refi import project_bytes
 from fritekst.report import format_number, format_percent
 from fritekst.run import assignments_csv
 from fritekst.workspace import question_overview
@@ -35,3 +37,16 @@ def show(ws: Workspace) -> None:
     if st.button(t["export_prepare"], key="export_prepare"):
         st.download_button(t["export_download"], assignments_csv(ws.store.run_result(ws.run_id)),
                            file_name="assignments.csv", mime="text/csv", key="export_download", on_click="ignore")
+    qdpx_download(ws, "overview")
+
+
+def qdpx_download(ws: Workspace, where: str) -> None:
+    """A button that builds the whole project as a .qdpx, then offers it for download."""
+    if st.button(ws.t["qdpx_prepare"], key=f"qdpx_prepare_{where}"):
+        try:
+            data = project_bytes(ws.store, run_id=ws.run_id)
+        except InputError as error:
+            st.error(str(error))
+            return
+        st.download_button(ws.t["qdpx_download"], data, file_name="prosjekt.qdpx", mime="application/zip",
+                           key=f"qdpx_download_{where}", on_click="ignore")

@@ -19,6 +19,8 @@ WORKSPACE_TEXTS = {
         "export": "Eksport", "export_help": "Alle svar med gjeldende kode (personers koder foran modellens), som "
                                              "`fritekst export` skriver assignments.csv. Filen har svarene uten maskering.",
         "export_prepare": "Lag eksport", "export_download": "Last ned assignments.csv",
+        "qdpx_prepare": "Lag prosjekt for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx)",
+        "qdpx_download": "Last ned prosjekt.qdpx",
         "memos": "Notater i spørsmålet ({n})", "memos_download": "Last ned notatene (CSV)", "coder_column": "Koder",
         "overview_caption": "Andel kodet: svar (segmenter) med minst én koding av en person. Alfa: nominal, blant personer, på svar to eller flere har kodet.",
         # Temaer
@@ -111,6 +113,8 @@ WORKSPACE_TEXTS = {
         "export": "Export", "export_help": "Every answer with its current code (people's codes before the model's), "
                                            "as `fritekst export` writes assignments.csv. The file holds the answers unmasked.",
         "export_prepare": "Prepare export", "export_download": "Download assignments.csv",
+        "qdpx_prepare": "Prepare project for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx)",
+        "qdpx_download": "Download prosjekt.qdpx",
         "memos": "Memos on this question ({n})", "memos_download": "Download the memos (CSV)", "coder_column": "Coder",
         "overview_caption": "Share coded: answers (segments) with at least one coding by a person. Alpha: nominal, among people, on answers two or more have coded.",
         "themes": "Themes", "theme": "Theme", "label": "Name", "size": "Answers", "keywords": "Keywords",

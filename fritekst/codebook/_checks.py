@@ -19,8 +19,9 @@ def problems(codebook: Codebook, place: Place) -> Iterator[str]:
     """Every broken rule, first in the file first; a caller raises the first one."""
     yield from _id_problems(codebook.categories, place)
     by_id = {category.id: category for category in codebook.categories}
-    yield from _parent_problems(codebook.categories, by_id, place)
+    yield from _parent_problems(codebook.categories, by_id, place, codebook.levels)
     yield from _successor_problems(codebook.categories, by_id, place)
+    yield from _set_problems(codebook, by_id, place)
     for index, change in enumerate(codebook.changes):
         yield from _change_problems(index, change, codebook, by_id, place)
 
@@ -41,8 +42,9 @@ def _id_problems(categories: tuple[Category, ...], place: Place) -> Iterator[str
             yield f"{here}: duplicate id {category.id!r} (first at {there}); ids must be unique"
 
 
-def _parent_problems(categories: tuple[Category, ...], by_id: dict[str, Category], place: Place) -> Iterator[str]:
-    """Known, active parents, no cycles, at most two levels."""
+def _parent_problems(categories: tuple[Category, ...], by_id: dict[str, Category], place: Place,
+                     levels: int) -> Iterator[str]:
+    """Known, active parents, no cycles, at most ``levels`` levels (two unless the codebook says more)."""
     for index, category in enumerate(categories):
         if category.parent is None:
             continue
@@ -61,8 +63,21 @@ def _parent_problems(categories: tuple[Category, ...], by_id: dict[str, Category
             chain.append(current)
             current = by_id[current].parent
         else:
-            if len(chain) > 2:
-                yield f"{here}: {category.id!r} is three levels deep ({' -> '.join(chain)}); use at most two"
+            if len(chain) > levels:
+                yield (f"{here}: {category.id!r} is {_DEPTH.get(len(chain), len(chain))} levels deep "
+                       f"({' -> '.join(chain)}); use at most {_DEPTH.get(levels, levels)}, or set 'levels: {len(chain)}'")
+
+
+_DEPTH = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _set_problems(codebook: Codebook, by_id: dict[str, Category], place: Place) -> Iterator[str]:
+    """Every code a set lists is a category of the codebook."""
+    for index, code_set in enumerate(codebook.sets):
+        for j, category_id in enumerate(code_set.codes):
+            if category_id not in by_id:
+                yield (f"{place(('sets', index, 'codes', j))}: set {code_set.name!r} lists {category_id!r}, "
+                       "which is not a category in this codebook")
 
 
 def _successor_problems(categories: tuple[Category, ...], by_id: dict[str, Category], place: Place) -> Iterator[str]:

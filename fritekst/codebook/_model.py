@@ -30,6 +30,7 @@ class Category(BaseModel):
     parent: str | None = None
     color: str | None = None
     special: bool = False
+    codable: bool | None = None  # None: follows the tree (headings not codable); set as another program had it
     retired: int | None = Field(default=None, ge=1, strict=True)  # strict: "retired: true" is not version 1
     merged_into: str | None = None
     split_into: tuple[str, ...] | None = None
@@ -58,6 +59,16 @@ class Category(BaseModel):
         if info.field_name == "split_into" and info.data.get("merged_into"):
             raise ValueError("a category is either merged_into one category or split_into several, not both")
         return value
+
+
+class CodeSet(BaseModel):
+    """A named group of categories across the tree (NVivo's and ATLAS.ti's code sets/groups)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    description: str = ""
+    codes: tuple[str, ...] = ()
 
 
 class Rename(BaseModel):
@@ -104,7 +115,11 @@ SPECIAL_CATEGORIES = (
 
 
 class Codebook(BaseModel):
-    """A named, versioned list of categories; at most two levels via ``parent``."""
+    """A named, versioned list of categories, nested via ``parent``.
+
+    ``levels`` is how deep the tree may go: two, as reports show it, unless a codebook from
+    another program (NVivo, ATLAS.ti …) brought more; :meth:`reported_as` rolls those up.
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -112,7 +127,9 @@ class Codebook(BaseModel):
     version: int = Field(default=1, ge=1)
     language: str = "nb"
     description: str = ""
+    levels: int = Field(default=2, ge=2)
     categories: tuple[Category, ...]
+    sets: tuple[CodeSet, ...] = ()
     changes: tuple[Change, ...] = ()
 
     def category(self, category_id: str) -> Category:
@@ -127,10 +144,21 @@ class Codebook(BaseModel):
 
     def codable(self) -> list[Category]:
         """Categories a segment can be coded with: active leaves and specials, not group
-        headings (a heading whose children are all retired is a leaf again)."""
+        headings (a heading whose children are all retired is a leaf again), unless the
+        category says otherwise (``codable``, as NVivo had it: its parent codes carry codings)."""
         active = [category for category in self.categories if category.retired is None]
         parents = {category.parent for category in active if category.parent}
-        return [category for category in active if category.id not in parents]
+        return [category for category in active
+                if (category.id not in parents if category.codable is None else category.codable)]
+
+    def reported_as(self, category_id: str) -> str:
+        """The category a report counts ``category_id`` under: itself within two levels, else
+        its second-level ancestor (reports keep two levels however deep the tree is)."""
+        by_id = {category.id: category for category in self.categories}
+        chain = [category_id]
+        while chain[-1] in by_id and by_id[chain[-1]].parent is not None and len(chain) <= len(by_id):
+            chain.append(by_id[chain[-1]].parent)
+        return chain[-2] if len(chain) > 2 else category_id
 
     def with_special_categories(self) -> Codebook:
         """This codebook plus the special categories it does not define itself."""

@@ -134,8 +134,10 @@ def _line_for(lines: dict[tuple, int], location: tuple) -> int:
 def dump_codebook(codebook: Codebook) -> str:
     """YAML a person can read: own categories only (specials are implied), empty fields left out,
     the change log last and only when there is one."""
-    data = codebook.model_dump(exclude={"categories", "changes"})
+    data = codebook.model_dump(exclude={"categories", "changes", "sets"} | ({"levels"} if codebook.levels == 2 else set()))
     data["categories"] = [_plain(c.model_dump(exclude_defaults=True)) for c in codebook.categories if not c.special]
+    if codebook.sets:
+        data["sets"] = [_plain(code_set.model_dump(exclude_defaults=True)) for code_set in codebook.sets]
     if codebook.changes:
         data["changes"] = [_plain(change.model_dump(by_alias=True, exclude_defaults=True)) for change in codebook.changes]
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

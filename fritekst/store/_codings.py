@@ -49,9 +49,12 @@ def add_codings(
     quote_candidate: bool,
     codable: dict[int, frozenset[str]],
     extra_codes: Sequence[str] = (),
+    created_at: str | None = None,
 ) -> list[int]:
     """Append one coding per segment (a theme accepted at once is many); ``codable`` caches each
-    codebook version's codable ids (versions never change). Returns the coding ids in order."""
+    codebook version's codable ids (versions never change). ``created_at`` is the time the coding
+    was made where that was elsewhere (a project from another program); default now.
+    Returns the coding ids in order."""
     coder = check_name(coder)
     extras = [code for code in dict.fromkeys(extra_codes) if code != code_id]
     version = check_codes(connection, codebook, codebook_version, (code_id, *extras), codable)
@@ -64,7 +67,7 @@ def add_codings(
         ).mappings()
     }
     ids = []
-    moment = now()  # one save, one moment: that is how an undo finds the whole save
+    moment = created_at or now()  # one save, one moment: that is how an undo finds the whole save
     for segment_id in wanted:
         values = {
             "segment_id": segment_id, "code_id": code_id, "coder": coder, "codebook_version_id": version.id,

@@ -211,6 +211,38 @@ class Store:
 
         return self._write(work)
 
+    def import_coded(self, answers: pd.DataFrame, source_file: str | os.PathLike[str], result, codings: pd.DataFrame,
+                     survey: str | None = None, actor: str | None = None) -> tuple[ImportSummary, int | None]:
+        """Answers, their segments (``result``, a run without themes) and people's codings from a
+        project another program wrote (:mod:`fritekst.refi`), in one transaction: an import refused
+        halfway leaves nothing behind. A file imported before changes nothing (run id None).
+
+        ``codings`` has one row per (segment, coder): ``question, wave, id, segment`` name the
+        segment as ``result`` cut it; ``code_id, extra_codes, coder, created_at, memo,
+        quote_candidate`` are the coding, under the version of ``result.codebook``."""
+        name = _survey_name(source_file, survey)
+
+        def work(connection: Connection) -> tuple[ImportSummary, int | None]:
+            summary = _imports.import_answers(connection, answers, name, source_file, _actor(actor))
+            if summary.already_imported:
+                return summary, None
+            run_id = _runs.save_run(connection, result, name, _actor(actor))
+            table = _runs.run_table(connection, run_id)
+            def wave(value) -> str:
+                return "" if value is None or pd.isna(value) else str(value)
+
+            segment_of = {(q, wave(w), str(i), int(n)): s for s, q, w, i, n in
+                          zip(table["segment_id"], table["question"], table["wave"], table["id"], table["segment"])}
+            for coding in codings.sort_values("created_at", kind="stable").itertuples(index=False):
+                segment_id = segment_of[(coding.question, wave(coding.wave), str(coding.id), int(coding.segment))]
+                text = lambda value: value if isinstance(value, str) else None  # noqa: E731  (NaN in a frame)
+                _codings.add_codings(connection, [segment_id], coding.code_id, coding.coder, result.codebook.version,
+                                     result.codebook.name, text(coding.memo), bool(coding.quote_candidate),
+                                     self._codable, tuple(coding.extra_codes), created_at=text(coding.created_at))
+            return summary, run_id
+
+        return self._write(work)
+
     def runs(self) -> pd.DataFrame:
         with reading(self.engine) as connection:
             return _runs.runs_table(connection)

@@ -273,3 +273,28 @@ def test_the_app_shows_the_categories_and_their_chart(run_dir):
     assert at.subheader[-1].value == "Kategorier (kodebok), alle runder"
     assert "Mangel på boliger" in set(at.dataframe[-1].value["Kategori"])
     assert list(at.main)[-1].type == "image", "the chart"
+
+
+def test_a_deep_tree_from_another_program_is_counted_under_its_second_level():
+    """A codebook imported from NVivo may be four levels deep; the report keeps two, so a code on
+    the third or fourth level counts under its second-level ancestor, never as a group of its own."""
+    from fritekst.codebook import Category, Codebook
+
+    codebook = Codebook(name="dyp", levels=4, categories=(
+        Category(id="barrierer", label="Barrierer"),
+        Category(id="bolig", label="Mangel på boliger", parent="barrierer"),
+        Category(id="leie", label="Leiemarkedet", parent="bolig"),
+        Category(id="husleie", label="Høy husleie", parent="leie"),
+        Category(id="tolk", label="Tolk", parent="barrierer"),
+    ))
+    segments = pd.DataFrame({
+        "id": ["1", "2", "3"], "question": "q", "segment": "0", "role": "", "wave": "2025",
+        "text": ["Husleien er for høy", "Leiemarkedet er tomt", "Vi mangler tolk"], "non_answer": False,
+        "blank": False, "code_id": ["husleie", "leie", "tolk"], "codes": ["husleie;bolig", "leie", "tolk"],
+        "confidence": 1.0, "coded_by": "kari",
+    })
+    question = build_report(segments, cached_embed("tfidf"), codebook=codebook,
+                            config=ReportConfig(quotes=QuoteConfig(k=0))).questions[0]
+    table = question.categories.frame
+    counts = dict(zip(table["Kategori"], table["Respondenter"]))
+    assert counts == {"Mangel på boliger": 2, "Tolk": 1}

@@ -97,10 +97,24 @@ def harmonised(segments: pd.DataFrame, codebook: Codebook | None) -> tuple[pd.Da
     :func:`needs_coder_note`). Returns the segments, a note when codes were mapped, and the ids
     that could not be."""
     mapped, unmapped = codes_today(segments, codebook)
+    if codebook is not None and codebook.levels > 2:
+        mapped = _rolled_up(mapped, codebook)
     changed = any(not mapped[c].equals(segments[c]) for c in ("code_id", "codes") if c in segments)
     if not changed:
         return mapped, (), unmapped
     return mapped, (f"Kodene fra eldre kodebokversjoner er ført over til versjon {codebook.version} av kodeboken.",), unmapped
+
+
+def _rolled_up(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Codes deeper than two levels (a tree from NVivo) counted under their second-level
+    ancestor, as the report's tables have two levels."""
+    def up(codes: str) -> str:
+        return ";".join(dict.fromkeys(codebook.reported_as(code) for code in codes.split(";") if code))
+
+    columns = {"code_id": segments["code_id"].map(up)}
+    if "codes" in segments:
+        columns["codes"] = segments["codes"].map(up)
+    return segments.assign(**columns)
 
 
 def needs_coder_note(segments: pd.DataFrame, unmapped: tuple[str, ...], labels: Labels) -> tuple[str, ...]:

@@ -192,7 +192,7 @@ def _judge(names: list[str], cells: list[str], kinds: list[str | None], count: i
     agreeing = len(typed) - len(against)
     questions = is_questback_row(names, cells)
     if against and not agreeing:
-        if len(against) > 1 or questions:
+        if len(against) > 1 or any(cell.endswith(("?", ":")) for cell in cells):  # a question heads its column
             return True, None
         name, cell, kind = against[0]
         return True, (f"read as a header row, since {cell!r} stands above {kind} in column {name!r}; if the row holds "

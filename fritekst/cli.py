@@ -108,7 +108,7 @@ DbOption = Annotated[Optional[str], typer.Option("--db", help="Project store: SQ
 
 @app.command()
 def run(
-    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
+    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx, .sav, .por or .dta")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output directory (created; replaced if it holds an earlier run)")] = None,
     text: TextOption = None,
     id_column: IdOption = None,
@@ -164,7 +164,7 @@ def run(
 
 @app.command("import")
 def import_survey(
-    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx or .sav")],
+    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx, .sav, .por or .dta")],
     text: TextOption = None,
     id_column: IdOption = None,
     role: RoleOption = None,

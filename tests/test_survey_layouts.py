@@ -352,3 +352,12 @@ def test_run_with_header_rows_given_and_a_warning_on_stderr(tmp_path, cache_file
     assert assignments["source_row"].tolist()[:1] == ["2"]
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["input"]["header_rows"] == [1, 2] and "row 2" in manifest["input"]["warnings"][0]
+
+
+def test_import_of_a_surveymonkey_export_with_its_respondent_ids(tmp_path):
+    """The issue's failure: with --id, SurveyMonkey's second row stopped the import ("respondent id is empty")."""
+    survey = write(tmp_path / "surveymonkey.csv", surveymonkey())
+    result = CliRunner().invoke(app, ["import", str(survey), "--text", QUESTION, "--id", "Respondent ID",
+                                      "--role", ROLE_QUESTION, "--db", str(tmp_path / "prosjekt")])
+    assert result.exit_code == 0, result.output
+    assert "added 3 answers" in result.stdout and "Warning" not in result.stderr

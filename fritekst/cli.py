@@ -8,6 +8,7 @@ Heavy libraries are imported inside the commands so that ``--help`` is instant.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -66,6 +67,32 @@ def _note_personal_data(where: str) -> None:
                "them as personal data (quotes and reports are masked).", err=True)
 
 
+@contextlib.contextmanager
+def _survey_warnings():
+    """Print each :class:`~fritekst.survey.SurveyWarning` as one ``Warning:`` line on stderr, as it comes."""
+    import warnings
+
+    from fritekst.survey import SurveyWarning
+
+    def show(message, category, *args, **kwargs):
+        typer.echo(f"Warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SurveyWarning)
+        warnings.showwarning = show
+        yield
+
+
+def _headers_read(source: dict) -> str:
+    """The run summary's line on how the survey file was read: header rows and layout."""
+    rows = source.get("header_rows") or []
+    layout = f"{source['layout']} layout" if source.get("layout") else "no known layout"
+    if not rows:
+        return f"No header rows (a statistics file: its variable labels are the questions); {layout}"
+    span = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
+    return f"Read {span} as header{'s' if len(rows) > 1 else ''}; {layout}"
+
+
 # The column mapping, shared by `run` and `import`.
 TextOption = Annotated[Optional[list[str]], typer.Option("--text", "-t", help="Open-answer column (repeat for several questions)")]
 IdOption = Annotated[Optional[str], typer.Option("--id", help="Respondent id column (default: row number)")]
@@ -73,6 +100,7 @@ RoleOption = Annotated[Optional[str], typer.Option("--role", help="Respondent ro
 AttrOption = Annotated[Optional[list[str]], typer.Option("--attr", help="Respondent attribute column (repeatable)")]
 WaveOption = Annotated[Optional[str], typer.Option("--wave", help="Wave column, or a literal wave value for all rows")]
 SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: the first)")]
+HeaderRowsOption = Annotated[Optional[int], typer.Option("--header-rows", help="Rows above the answers: column names, question texts, a tool's markers (default: detected)")]
 MaxRowsOption = Annotated[Optional[int], typer.Option("--max-rows", help="Most rows read from the survey file (default 1 000 000)")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML file with the column mapping")]
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Project store: SQLite file or project folder (default ./fritekst.db), or postgresql://USER@HOST/DB")]
@@ -80,7 +108,7 @@ DbOption = Annotated[Optional[str], typer.Option("--db", help="Project store: SQ
 
 @app.command()
 def run(
-    survey: Annotated[Path, typer.Argument(help="Survey export (.csv, .xlsx, .sav) or a REFI-QDA project (.qdpx, .qde)")],
+    survey: Annotated[Path, typer.Argument(help="Survey export: .csv, .xlsx, .sav, .por or .dta")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output directory (created; replaced if it holds an earlier run)")] = None,
     text: TextOption = None,
     id_column: IdOption = None,
@@ -89,6 +117,7 @@ def run(
     wave: WaveOption = None,
     sheet: SheetOption = None,
     max_rows: MaxRowsOption = None,
+    header_rows: HeaderRowsOption = None,
     config: ConfigOption = None,
     embedder: Annotated[str, typer.Option("--embedder", "-e", help="e5-small (bundled), st:PATH_OR_NAME, or tfidf")] = DEFAULT_EMBEDDER,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same input, config and seed give the same themes")] = 0,
@@ -114,14 +143,15 @@ def run(
 
     run_config = build_run_config(
         config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
-        max_rows=max_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
+        max_rows=max_rows, header_rows=header_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
         keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
         code_threshold=code_threshold,
     )
     console = Console(stderr=True)
-    with rich_progress(console) as on_progress:
+    with _survey_warnings(), rich_progress(console) as on_progress:
         result, run_id = run_and_save(survey, run_config, out=out, db=db, on_progress=on_progress,
                                       cache=None if no_cache else EmbeddingCache(cache))
+    console.print(_headers_read(result.manifest["input"]), markup=False, highlight=False)
     counts = result.manifest["counts"]
     folders, stores = [str(out)] if out is not None else [], [db] if db is not None else []
     console.print(
@@ -134,7 +164,7 @@ def run(
 
 @app.command("import")
 def import_survey(
-    survey: Annotated[Path, typer.Argument(help="Survey export (.csv, .xlsx, .sav) or a REFI-QDA project (.qdpx, .qde)")],
+    survey: Annotated[Path, typer.Argument(help="Survey export (.csv, .xlsx, .sav, .por, .dta) or a REFI-QDA project (.qdpx, .qde)")],
     text: TextOption = None,
     id_column: IdOption = None,
     role: RoleOption = None,
@@ -142,6 +172,7 @@ def import_survey(
     wave: WaveOption = None,
     sheet: SheetOption = None,
     max_rows: MaxRowsOption = None,
+    header_rows: HeaderRowsOption = None,
     config: ConfigOption = None,
     name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension)")] = None,
     db: DbOption = None,
@@ -155,8 +186,9 @@ def import_survey(
     from fritekst.store import import_into
 
     mapping = build_run_config(config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave,
-                               sheet=sheet, max_rows=max_rows).mapping
-    summary = import_into(db, survey, mapping, survey=name)
+                               sheet=sheet, max_rows=max_rows, header_rows=header_rows).mapping
+    with _survey_warnings():
+        summary = import_into(db, survey, mapping, survey=name)
     if summary.already_imported:
         typer.echo(f"{survey} is already in survey {summary.survey!r} ({summary.answers_total} answers); nothing changed")
     else:

@@ -153,7 +153,7 @@ def run_survey(
 
     assignments = _assignment_table(segments)
     themes = pd.DataFrame(theme_rows) if theme_rows else pd.DataFrame(columns=THEME_COLUMNS + ["n_segments"])
-    manifest = _manifest(survey, config, embedder, timings, segments, embed_stats)
+    manifest = _manifest(survey, config, embedder, timings, segments, embed_stats, answers.attrs.get("source", {}))
     return RunResult(assignments, themes, manifest, codebook)
 
 
@@ -235,14 +235,15 @@ def with_quote_flags(assignments: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _manifest(survey, config: RunConfig, embedder, timings, segments: pd.DataFrame, embed_stats) -> dict:
+def _manifest(survey, config: RunConfig, embedder, timings, segments: pd.DataFrame, embed_stats, source: dict) -> dict:
     answered = segments[~segments["non_answer"]]
     return {
         "fritekst_version": __version__,
         "python": platform.python_version(),
         "packages": {name: _version(name) for name in RECORDED_PACKAGES},
         "nlp_pipeline": str(nlp.pipeline_source()),
-        "input": {"file": Path(survey).name, "sha256": file_sha256(survey)},
+        # source: the layout recognised, the rows read as headers and the warnings (SurveyTable.provenance)
+        "input": {"file": Path(survey).name, "sha256": file_sha256(survey), **source},
         "config": _jsonable(asdict(config)),
         "seed": config.themes.random_state,
         "embedder": embedder.name,

@@ -40,6 +40,7 @@ def build_run_config(
     coded: Path | None = None,
     code_threshold: float | None = None,
     max_rows: int | None = None,
+    header_rows: int | None = None,
 ) -> RunConfig:
     mapping = load_mapping(config_file) if config_file else None
     if mapping is None and not text:
@@ -47,11 +48,13 @@ def build_run_config(
     overrides = {
         key: value
         for key, value in {"text": tuple(text or ()), "id": id, "role": role, "attrs": tuple(attrs or ()), "wave": wave,
-                           "sheet": sheet, "max_rows": max_rows}.items()
+                           "sheet": sheet, "max_rows": max_rows, "header_rows": header_rows}.items()
         if value
     }
     if max_rows is not None and max_rows < 1:
         raise InputError("--max-rows must be at least 1", column="--max-rows")
+    if header_rows is not None and header_rows < 1:
+        raise InputError("--header-rows must be at least 1", column="--header-rows")
     mapping = replace(mapping, **overrides) if mapping else SurveyMapping(**overrides)
     if segment not in SEGMENT_MODES:
         raise InputError(f"--segment must be one of {', '.join(SEGMENT_MODES)}, not {segment!r}", column="--segment")

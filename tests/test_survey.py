@@ -14,7 +14,7 @@ import pyreadstat
 import pytest
 
 from fritekst.errors import InputError
-from fritekst.survey import SurveyMapping, is_questback_row, load_answers, load_mapping, read_table
+from fritekst.survey import SurveyMapping, SurveyWarning, is_questback_row, load_answers, load_mapping, read_table
 
 HEADER = ["Kommunenr", "Kommune", "Rolle", "Utfordringer"]
 ANSWER = 'Mangel på boliger; "egnede" leiligheter,\tsærlig i Øst\nog få tolker å få tak i'
@@ -140,26 +140,28 @@ QUESTBACK = [
 
 def test_xlsx_questback_second_row_is_question_text(tmp_path):
     table = read_table(write_xlsx(tmp_path / "qb.xlsx", QUESTBACK))
-    assert table.questback_header
+    assert (table.header_rows, table.layout, table.warnings) == ((1, 2), "Questback", ())
     assert table.question_texts["Q7_utfordringer"] == "Hva er de største utfordringene i bosettingsarbeidet?"
     assert table.data["RespondentID"].tolist() == ["101", "102"]
     assert table.source_rows == (3, 4)
 
 
 def test_questback_detection_can_be_overridden(tmp_path):
-    table = read_table(write_xlsx(tmp_path / "qb.xlsx", QUESTBACK), questback_header=False)
-    assert not table.questback_header
+    table = read_table(write_xlsx(tmp_path / "qb.xlsx", QUESTBACK), header_rows=1)
+    assert (table.header_rows, table.layout) == ((1,), None)
     assert table.source_rows == (2, 3, 4)
 
 
 def test_questback_row_in_csv_with_an_unlabelled_column(tmp_path):
+    """Nothing under the row speaks for it (its id cell is empty): it is read by its looks, and a warning says so."""
     rows = [
         ["id", "Kommune", "Q7"],
         ["", "Hvilken kommune svarer du for?", "Hva er de største utfordringene?"],
         ["101", "Tromsø", "Boliger"],
     ]
-    table = read_table(write_csv(tmp_path / "qb.csv", rows, ";", "cp1252"))
-    assert table.questback_header
+    with pytest.warns(SurveyWarning, match=r"qb.csv, row 2: read as question texts.*--header-rows 1"):
+        table = read_table(write_csv(tmp_path / "qb.csv", rows, ";", "cp1252"))
+    assert table.header_rows == (1, 2)
     assert table.question_texts == {
         "id": "id",
         "Kommune": "Hvilken kommune svarer du for?",
@@ -170,7 +172,7 @@ def test_questback_row_in_csv_with_an_unlabelled_column(tmp_path):
 
 def test_questback_row_can_be_forced(tmp_path):
     rows = [["id", "Svar"], ["ID", "Svar på spørsmål 7"], ["1", "a"]]
-    table = read_table(write_csv(tmp_path / "svar.csv", rows), questback_header=True)
+    table = read_table(write_csv(tmp_path / "svar.csv", rows), header_rows=2)
     assert table.question_texts == {"id": "ID", "Svar": "Svar på spørsmål 7"}
     assert table.source_rows == (3,)
 
@@ -192,7 +194,7 @@ def test_is_questback_row(cells, expected):
 def test_data_row_is_not_taken_for_questback_row(tmp_path):
     rows = [["id", "Svar"], ["1", "Hvorfor får vi ikke mer hjelp fra IMDi med bosettingen?"], ["2", "Ok"]]
     table = read_table(write_csv(tmp_path / "svar.csv", rows))
-    assert not table.questback_header
+    assert table.header_rows == (1,)
     assert table.source_rows == (2, 3)
 
 
@@ -360,8 +362,10 @@ def test_header_only(tmp_path, suffix):
 
 
 def test_questback_header_without_answers(tmp_path):
-    error = error_of(read_table, write_xlsx(tmp_path / "qb.xlsx", QUESTBACK[:2]))
-    assert "question-text row but no answers" in str(error)
+    with pytest.warns(SurveyWarning, match="row 2: read as question texts"):
+        error = error_of(read_table, write_xlsx(tmp_path / "qb.xlsx", QUESTBACK[:2]))
+    assert "rows 1-2 were read as header rows, and there are no answers" in str(error)
+    assert "--header-rows 1" in str(error)
 
 
 def test_unknown_column_suggests_closest(tmp_path):

@@ -20,7 +20,6 @@ def load_answers(
     path: str | os.PathLike[str],
     mapping: SurveyMapping,
     *,
-    questback_header: bool | None = None,
     max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
 ) -> pd.DataFrame:
     """Read a survey export and return its answers, one row per (respondent, text column).
@@ -34,8 +33,11 @@ def load_answers(
 
     Ids, roles, waves and attributes are stripped of surrounding whitespace, so
     "Oslo " and "Oslo" are one group; answer text is not touched.
+
+    ``answers.attrs["source"]`` says how the file was read (:meth:`SurveyTable.provenance`: the
+    layout recognised, the rows read as headers, the warnings), for the run's manifest.
     """
-    table = read_table(path, mapping.sheet, questback_header=questback_header, max_cell_chars=max_cell_chars,
+    table = read_table(path, mapping.sheet, header_rows=mapping.header_rows, max_cell_chars=max_cell_chars,
                        max_rows=mapping.max_rows)
     _check_mapping(table, mapping)
     data = table.data
@@ -61,7 +63,9 @@ def load_answers(
     ]
     answers = pd.concat(parts, ignore_index=True)
     strings = [*FIXED_COLUMNS, *mapping.attrs]
-    return answers.astype({name: "string" for name in strings})
+    answers = answers.astype({name: "string" for name in strings})
+    answers.attrs["source"] = table.provenance()
+    return answers
 
 
 def _mapped(mapping: SurveyMapping) -> Iterator[tuple[str, str]]:

@@ -34,6 +34,9 @@ class SurveyMapping:
         The most rows read from the file (blank rows and the header count): a damaged or hostile
         file cannot make a reader run on for millions of rows. The default, 1 000 000, is far
         above any survey's respondents; raise it for a larger file.
+    header_rows : int, optional
+        How many rows, from the first non-blank one, head the data (column names, question
+        texts, a tool's markers); default: detected from the data.
     """
 
     text: tuple[str, ...]
@@ -43,6 +46,7 @@ class SurveyMapping:
     wave: str | None = None
     sheet: str | None = None
     max_rows: int = DEFAULT_MAX_ROWS
+    header_rows: int | None = None
 
     def __post_init__(self) -> None:
         # One name where a tuple is meant must mean one column, not one per character.
@@ -53,6 +57,7 @@ class SurveyMapping:
 
 _KEYS = tuple(field.name for field in fields(SurveyMapping))
 _LISTS = ("text", "attrs")
+_COUNTS = ("max_rows", "header_rows")
 
 
 def load_mapping(path: str | os.PathLike[str]) -> SurveyMapping:
@@ -91,7 +96,7 @@ def load_mapping(path: str | os.PathLike[str]) -> SurveyMapping:
     if "text" not in content:
         raise InputError("missing key 'text': name the column(s) holding the answers", file=file)
     values = {
-        key: (_names(file, key, value) if key in _LISTS else _count(file, key, value) if key == "max_rows"
+        key: (_names(file, key, value) if key in _LISTS else _count(file, key, value) if key in _COUNTS
               else _name(file, key, value))
         for key, value in content.items()
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from fritekst.errors import InputError
+from fritekst.survey._headers import Header, split_header
 from fritekst.xml_text import xml_text
 
 DEFAULT_MAX_CELL_CHARS = 100_000
@@ -22,9 +24,17 @@ _FORMATS = {
     ".xlsm": "xlsx",
     ".sav": "sav",
     ".zsav": "sav",
+    ".por": "por",
+    ".dta": "dta",
 }
+_LABELLED = ("sav", "por", "dta")  # statistics files: variables with labels, no header rows
 
 Row = tuple[int, list[str | None]]
+
+
+class SurveyWarning(UserWarning):
+    """Something about a survey file the user should know, though it was read: a header row judged
+    on thin evidence, a date that could not be read. One line, naming the file and row."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,20 +49,27 @@ class SurveyTable:
         control characters XML cannot hold are dropped (:func:`fritekst.xml_text.xml_text`),
         so that neither a run nor the store carries one into a Word or Excel report.
     question_texts : dict
-        Column name -> question text: Questback's second row, SPSS variable labels,
-        else the column name.
+        Column name -> question text: the header row holding the wording (Questback's second
+        row, Qualtrics' second, SurveyMonkey's first), SPSS/Stata variable labels, else the
+        column name.
     source_rows : tuple of int
-        The file row of each data row as the user sees it (spreadsheet row, header is
-        row 1; for .sav the case number).
+        The file row of each data row as the user sees it (spreadsheet row, first row is
+        row 1; for .sav, .por and .dta the case number).
     path, format : Path, str
-        The file and "csv", "xlsx" or "sav".
+        The file and "csv", "xlsx", "sav", "por" or "dta".
     encoding, delimiter : str or None
         What was detected in a CSV file (``utf-8-sig``/``utf-16-le``/``utf-16-be``
         mean a byte-order mark was found); None for other formats.
     sheet : str or None
         The sheet read from a workbook.
-    questback_header : bool
-        Whether the row after the header was taken as question texts.
+    header_rows : tuple of int
+        The file rows read as headers, not answers (none in .sav, .por and .dta).
+    layout : str or None
+        The survey tool whose export layout was recognised ("Qualtrics", "SurveyMonkey", …;
+        see :data:`fritekst.survey._headers.LAYOUTS`), or None.
+    warnings : tuple of str
+        One line each about what was read on thin evidence (also issued as
+        :class:`SurveyWarning`).
     """
 
     data: pd.DataFrame
@@ -63,28 +80,35 @@ class SurveyTable:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    questback_header: bool = False
+    header_rows: tuple[int, ...] = ()
+    layout: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def provenance(self) -> dict:
+        """How the file was read, for a run's manifest: layout, header rows and warnings."""
+        return {"layout": self.layout, "header_rows": list(self.header_rows), "warnings": list(self.warnings)}
 
 
 def read_table(
     path: str | os.PathLike[str],
     sheet: str | None = None,
     *,
-    questback_header: bool | None = None,
+    header_rows: int | None = None,
     max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> SurveyTable:
-    """Read a CSV, XLSX or SPSS .sav export into a :class:`SurveyTable`.
+    """Read a CSV, XLSX, SPSS (.sav, .por) or Stata (.dta) export into a :class:`SurveyTable`.
 
-    ``questback_header`` forces (True) or forbids (False) reading the row after the
-    header as question texts; None detects it (see :func:`is_questback_row`).
+    ``header_rows`` says how many rows, from the first non-blank one, head the data; None
+    detects them (:func:`fritekst.survey._headers.split_header`).
     A file with more than ``max_rows`` rows (header and blank rows count; in .sav, cases) is refused;
-    a workbook or SPSS file is read no further than that.
+    a workbook or statistics file is read no further than that.
     Any problem with the file is raised as :class:`~fritekst.errors.InputError`
-    naming the file, row and column.
+    naming the file, row and column; what was read on thin evidence is issued as a
+    :class:`SurveyWarning` too.
     """
     from fritekst.survey._csv import read_delimited
-    from fritekst.survey._sav import read_sav
+    from fritekst.survey._sav import read_labelled
     from fritekst.survey._xlsx import read_xlsx
 
     path = Path(path)
@@ -94,13 +118,23 @@ def read_table(
             f"a sheet ({sheet!r}) was given, but a {fmt} file has no sheets; leave the sheet out",
             file=str(path),
         )
+    if header_rows is not None and fmt in _LABELLED:
+        raise InputError(
+            f"header rows ({header_rows}) were given, but a .{fmt} file has none (its variable labels are the "
+            "question texts); leave header rows out",
+            file=str(path),
+        )
+    if header_rows is not None and header_rows < 1:
+        raise InputError(f"header rows must be at least 1, not {header_rows}", file=str(path))
     _check_file(path)
     meta: dict[str, str | None] = {}
     labels: dict[str, str] = {}
-    header_row: int | None = None
-    if fmt == "sav":
-        header, body, labels = read_sav(path, max_rows + 1)
+    if fmt in _LABELLED:
+        names, body, labels, notes = read_labelled(path, fmt, max_rows + 1)
         _check_row_count(path, len(body), max_rows, None)
+        header = Header(rows=(), names=list(names), names_row=None, texts=None, texts_row=None, layout=None,
+                        warnings=tuple(notes))
+        body = _clean(path, body, len(names))
     else:
         if fmt == "csv":
             records, meta["encoding"], meta["delimiter"] = read_delimited(path, _read_bytes(path))
@@ -108,8 +142,12 @@ def read_table(
         else:
             rows, meta["sheet"] = read_xlsx(path, sheet, max_rows + 1)
         _check_row_count(path, len(rows), max_rows, meta.get("sheet"))
-        header_row, header, body = _split_header(path, rows, meta.get("sheet"))
-    return _tabulate(path, fmt, header, header_row, body, labels, questback_header, max_cell_chars, meta)
+        rows = _rows(path, rows, meta.get("sheet"))
+        header = split_header(rows, header_rows, str(path))
+        body = rows[len(header.rows) :]
+    for message in header.warnings:  # before the table is made: a warning can explain the error that follows
+        warnings.warn(message, SurveyWarning, stacklevel=2)
+    return _tabulate(path, fmt, header, body, labels, max_cell_chars, meta)
 
 
 def _format_of(path: Path) -> str:
@@ -159,63 +197,63 @@ def _is_blank(cells: Sequence[str | None]) -> bool:
     return all(cell is None or not cell.strip() for cell in cells)
 
 
-def _split_header(path: Path, rows: list[Row], sheet: str | None) -> tuple[int, list[str | None], list[Row]]:
-    """The first non-blank row is the header: Excel users often leave blank rows above a table."""
-    for index, (number, cells) in enumerate(rows):
-        if not _is_blank(cells):
-            return number, cells, rows[index + 1 :]
-    where = f"sheet {sheet!r}" if sheet else "the file"
-    raise InputError(f"{where} has no header row: it is blank", file=str(path))
+def _rows(path: Path, rows: list[Row], sheet: str | None) -> list[Row]:
+    """The rows from the first non-blank one on: Excel users often leave blank rows above a table."""
+    start = next((index for index, (_, cells) in enumerate(rows) if not _is_blank(cells)), None)
+    if start is None:
+        where = f"sheet {sheet!r}" if sheet else "the file"
+        raise InputError(f"{where} has no header row: it is blank", file=str(path))
+    return _clean(path, rows[start:], len(rows[start][1]))
 
 
-def _tabulate(
-    path: Path,
-    fmt: str,
-    header: Sequence[str | None],
-    header_row: int | None,
-    body: list[Row],
-    labels: dict[str, str],
-    questback_header: bool | None,
-    max_cell_chars: int,
-    meta: dict[str, str | None],
-) -> SurveyTable:
-    file = str(path)
-    header = [_xml_text(cell) for cell in header]
-    labels = {name: _xml_text(label) for name, label in labels.items()}
-    width = len(header)
-    rows: list[Row] = []
-    for number, cells in body:
+def _clean(path: Path, rows: list[Row], width: int) -> list[Row]:
+    """The non-blank rows (no one's answers), as text without the characters XML forbids, ``width`` cells each."""
+    kept: list[Row] = []
+    for number, cells in rows:
         cells = [_xml_text(cell) or None for cell in cells]  # CSV gives "" where a spreadsheet gives None
         extra = next((i for i, cell in enumerate(cells[width:], start=width + 1) if cell is not None), None)
         if extra is not None:
             raise InputError(
                 f"there is a value in column {extra}, but only {width} columns have a header; "
                 "give that column a header, or if a delimiter inside an answer split it, quote the answer",
-                file=file,
+                file=str(path),
                 row=number,
             )
         if not _is_blank(cells):
-            rows.append((number, cells[:width] + [None] * (width - len(cells))))
-    names = _column_names(path, header, header_row, rows)
+            kept.append((number, cells[:width] + [None] * (width - len(cells))))
+    return kept
+
+
+def _tabulate(
+    path: Path,
+    fmt: str,
+    header: Header,
+    body: list[Row],
+    labels: dict[str, str],
+    max_cell_chars: int,
+    meta: dict[str, str | None],
+) -> SurveyTable:
+    file = str(path)
+    labels = {name: _xml_text(label) for name, label in labels.items()}
+    names = _column_names(path, header.names, header.names_row, body)
     keep = [i for i, name in enumerate(names) if name is not None]
     names = [names[i] for i in keep]
-    rows = [(number, [cells[i] for i in keep]) for number, cells in rows]
+    rows = [(number, [cells[i] for i in keep]) for number, cells in body]
+    texts = [header.texts[i] for i in keep] if header.texts is not None else None
     if not rows:
-        raise InputError("there is a header row but no data rows; export the answers too", file=file)
-    _check_cells(path, names, rows, max_cell_chars)
-    if questback_header is None:
-        questback_header = fmt != "sav" and is_questback_row(names, rows[0][1])
-    question_texts = {name: labels.get(name, name) for name in names}
-    if questback_header:
-        question_texts = {
-            name: (text.strip() if text and text.strip() else name)
-            for name, text in zip(names, rows[0][1], strict=True)
-        }
-        rows = rows[1:]
-        if not rows:
+        if len(header.rows) > 1:
             raise InputError(
-                "there is a header and a question-text row but no answers; export the answers too", file=file
+                f"rows {header.rows[0]}-{header.rows[-1]} were read as header rows, and there are no answers below "
+                f"them; export the answers too, or if row {header.rows[-1]} holds answers, give --header-rows "
+                f"{len(header.rows) - 1}",
+                file=file,
             )
+        raise InputError("there is a header row but no data rows; export the answers too", file=file)
+    _check_cells(path, names, ([(header.texts_row, texts)] if header.texts_row is not None else []) + rows,
+                 max_cell_chars)
+    question_texts = {name: labels.get(name, name) for name in names}
+    if texts is not None:
+        question_texts = {name: (text.strip() if text and text.strip() else name) for name, text in zip(names, texts, strict=True)}
     data = pd.DataFrame([cells for _, cells in rows], columns=names, dtype="string")
     return SurveyTable(
         data=data,
@@ -223,7 +261,9 @@ def _tabulate(
         source_rows=tuple(number for number, _ in rows),
         path=path,
         format=fmt,
-        questback_header=questback_header,
+        header_rows=header.rows,
+        layout=header.layout,
+        warnings=header.warnings,
         **meta,
     )
 
@@ -291,35 +331,3 @@ def _column_names(
             seen[name] = index + 1
         names.append(name or None)
     return names
-
-
-def is_questback_row(names: Sequence[str], cells: Sequence[str | None]) -> bool:
-    """Whether the row after the header holds question texts, as in Questback exports.
-
-    It does when all three hold:
-
-    1. no cell in it is a number (a respondent's row nearly always has an id, a
-       kommunenummer or a count in it);
-    2. more than half of its cells look like question texts: ending in "?" or ":",
-       or at least 20 characters and twice as long as the column's header;
-    3. at least one ends in "?".
-
-    A rule this simple can misjudge a file; ``read_table(questback_header=...)``
-    overrides it.
-    """
-    texts = [(cell or "").strip() for cell in cells]
-    if not names or any(_is_number(text) for text in texts if text):
-        return False
-    questions = sum(
-        text.endswith(("?", ":")) or (len(text) >= 20 and len(text) >= 2 * len(name))
-        for name, text in zip(names, texts, strict=True)
-    )
-    return questions > len(names) / 2 and any(text.endswith("?") for text in texts)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-    except ValueError:
-        return False
-    return True

@@ -31,7 +31,7 @@ def run_from_argv(argv: list[str]) -> None:
     """``argv[1]`` (default :func:`default_target`) is the run directory or project to show."""
     target = argv[1] if len(argv) > 1 else default_target()
     if is_run_dir(target) or not is_store_target(target):
-        from fritekst.app.themes_page import main as themes_main
+        from fritekst.app.run_viewer import main as themes_main
         from fritekst.results import load_run
 
         try:

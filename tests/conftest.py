@@ -31,7 +31,7 @@ def postgres_cluster():
 def example_run(tmp_path_factory):
     """The example survey run once with the fast TF-IDF embedder and the IMDi codebook, as
     ``fritekst run`` writes it: (RunResult, output directory)."""
-    from fritekst.run import run_to_dir
+    from fritekst.run import run_and_save
     from fritekst.settings import build_run_config
 
     config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf",
@@ -39,7 +39,7 @@ def example_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "out"
     with pytest.MonkeyPatch.context() as patch:  # the store does not care which spaCy pipeline ran
         patch.setenv("FRITEKST_MODELS_DIR", str(tmp_path_factory.mktemp("no-models")))
-        return run_to_dir(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", out, config), out
+        return run_and_save(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", config, out=out)[0], out
 
 
 @pytest.fixture(scope="session")

@@ -378,7 +378,7 @@ def test_a_reload_opens_the_same_coder_question_page_and_answer(example_project)
 
 
 def test_memos_are_listed_per_question_and_the_export_is_the_cli_export(example_project, tmp_path):
-    from fritekst.run import assignments_csv
+    from fritekst.run_table import assignments_csv
 
     with open_store(example_project) as store:
         segments = store.segments(question=QUESTION)[lambda s: ~s["non_answer"]]

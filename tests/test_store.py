@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from fritekst.clean import clean_answers
 from fritekst.codebook import load_codebook
 from fritekst.errors import InputError
-from fritekst.run import RunResult
+from fritekst.run_table import RunResult
 from fritekst.store import (
     MODEL_CODER,
     ThemeChanged,

@@ -6,7 +6,7 @@ import streamlit as st
 
 from fritekst.app.workspace import Workspace
 from fritekst.report import format_number, format_percent
-from fritekst.run import assignments_csv
+from fritekst.run_table import assignments_csv
 from fritekst.workspace import question_overview
 
 

@@ -8,7 +8,7 @@ from fritekst.app.answer_view import show_answer
 from fritekst.app.run_viewer_categories import show_categories
 from fritekst.app.run_viewer_texts import TEXTS
 from fritekst.results import filter_members, question_summary, question_text, questions, roles, theme_members
-from fritekst.run import RunResult
+from fritekst.run_table import RunResult
 
 
 def main(run: RunResult | None, problem: str = "") -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fritekst.errors import InputError
-from fritekst.run import theme_code
+from fritekst.run_table import theme_code
 from fritekst.store import Store, ThemeChanged, theme_versions
 from fritekst.themes import describe_themes, keyword_tokens, representative_rows
 

@@ -95,7 +95,7 @@ def run_survey(
     segments = clean_answers(answers, segment_mode=config.segment, detector=detector)
     lap("clean")
 
-    embedder = get_embedder(config.embedder)
+    embedder = get_embedder(config.embedder, config.themes.random_state)
     segments["theme_id"] = UNASSIGNED
     segments["outlier"] = False
     if codebook is not None:

@@ -39,7 +39,7 @@ def run_from_argv(argv: list[str]) -> None:
         except InputError as problem:
             themes_main(None, str(problem))
         return
-    from fritekst.app.workspace import main as workspace_main
+    from fritekst.app.workspace_app import main as workspace_main
 
     try:
         store = _open_store(target)

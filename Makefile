@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= demo-out
 
-.PHONY: install system demo test bench model clean
+.PHONY: install system demo test test-fast bench model clean
 
 $(BIN)/fritekst: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ system:
 
 test: install system
 	$(BIN)/python -m pytest -q
+
+# Without the tests marked slow (real embedding models, large inputs, the app and the browser).
+test-fast: install system
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: install
 	$(BIN)/python -m bench.run_all

@@ -20,12 +20,12 @@ import pandas as pd
 from fritekst import __version__, nlp
 from fritekst.clean import NonAnswerDetector, clean_answers
 from fritekst.codebook import NON_ANSWER_CODE, load_codebook
+from fritekst.coders import MODEL_CODER
 from fritekst.coding import CodebookCoder, category_prototypes, load_coded
 from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
-from fritekst.coders import MODEL_CODER
 from fritekst.files import file_sha256
 from fritekst.run_table import (
     ASSIGNMENT_COLUMNS,

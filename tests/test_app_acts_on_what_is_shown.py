@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.store import MODEL_CODER, open_store
 
+pytestmark = pytest.mark.slow  # drives the whole workspace app on the example project
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
 QUESTION = "q17_barrierer"

@@ -43,6 +43,7 @@ def minilm_dir(tmp_path_factory):
     return target
 
 
+@pytest.mark.slow
 def test_sentence_transformers_backend_loads_a_local_model_offline(minilm_dir):
     embedder = get_embedder(f"st:{minilm_dir}")
     vectors = embedder.encode(["housing is scarce", "there are few flats", "the school needs teachers"])

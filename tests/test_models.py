@@ -164,6 +164,7 @@ def test_nynorsk_lemmas_parts_of_speech_and_entities(nb: spacy.language.Language
 # ------------------------------------------------------------ e5 word vectors
 
 
+@pytest.mark.slow
 def test_pipeline_loads_without_importing_fritekst_first() -> None:
     # The first component comes from fritekst; its spacy_factories entry point lets plain spaCy load it.
     import subprocess

@@ -48,6 +48,7 @@ def test_typed_names_the_file_row_and_column_of_a_number_that_is_none():
         "wave": ["", "2025"], "blank": [False, True]}
 
 
+@pytest.mark.slow
 def test_run_db_reads_and_hashes_the_survey_file_once_besides_reading_it(tmp_path):
     """``run --db`` opens the survey file for reading it and once more to hash it, not again to
     check the store, write the manifest or import it."""

@@ -524,6 +524,7 @@ def test_a_failing_statement_s_error_holds_none_of_its_values(store, tmp_path):
 # --- speed for the coder workspace -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_with_10000_answers_in_a_question_a_filter_and_a_saved_coding_work(store, tmp_path):
     """How long they take is measured in bench/app_speed.py, not asserted here."""
     n = 10_000

@@ -4,14 +4,14 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= demo-out
 
-.PHONY: install system demo test bench model clean
+.PHONY: install system demo test test-fast bench model clean
 
 $(BIN)/fritekst: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned to the CPU build (an unpinned torch pulls a multi-GB CUDA build)
 	$(BIN)/pip install -q -c constraints.txt torch
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[st,test]'
 	touch $@
 
 install: $(BIN)/fritekst
@@ -35,6 +35,10 @@ system:
 
 test: install system
 	$(BIN)/python -m pytest -q
+
+# Without the tests marked slow (real embedding models, large inputs, the app and the browser).
+test-fast: install system
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: install
 	$(BIN)/python -m bench.run_all

@@ -1,7 +1,8 @@
 """Output written whole: a file or run directory is written under a temporary name beside its
 target and renamed over it only once complete, so a full disk, a crash or Ctrl-C never leaves
 half a report or half a run behind, and the earlier version stays until the new one is whole.
-A file the user did not ask to replace is refused before any work.
+A file the user did not ask to replace is refused before any work. A file read is known by its
+SHA-256 (:func:`file_sha256`), which manifests and the project store record.
 
 >>> with written_whole("rapport.md") as path:  # doctest: +SKIP
 ...     path.write_text(text, encoding="utf-8")
@@ -9,6 +10,7 @@ A file the user did not ask to replace is refused before any work.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -19,7 +21,12 @@ from pathlib import Path
 
 from fritekst.errors import InputError
 
-__all__ = ["refuse_existing", "written_whole"]
+__all__ = ["file_sha256", "refuse_existing", "written_whole"]
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def refuse_existing(path: str | os.PathLike[str], force: bool) -> None:

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fritekst.coders import MODEL_CODER
+from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
 from fritekst.privacy import Screen, screen_columns
 from fritekst.results import group_attributes
@@ -163,7 +165,7 @@ def _reasons(members: pd.DataFrame, category: str | None, config: QuoteConfig) -
     """Why each member cannot be quoted ("" when it can)."""
     words = members["text"].str.split().str.len().fillna(0)
     confidence = pd.to_numeric(members["confidence"], errors="coerce") if "confidence" in members else pd.Series(1.0, index=members.index)
-    by_coder = members["coded_by"].ne("model") if "coded_by" in members else pd.Series(True, index=members.index)
+    by_coder = members["coded_by"].ne(MODEL_CODER) if "coded_by" in members else pd.Series(True, index=members.index)
     duplicate = members["text"].str.replace(r"\W+", " ", regex=True).str.strip().str.lower().duplicated()
     non_answer = _flag(members, "non_answer")
     reasons = []
@@ -288,7 +290,7 @@ def quotes_from_run(
         if value is not None and value not in values:
             raise InputError(f"no {column} {value!r}; {suggest(value, values, column + 's')}", column=f"--{column}")
     used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
-    embed = cached_embed(run.manifest.get("embedder", "e5-small"), cache)
+    embed = cached_embed(run.manifest.get("embedder", DEFAULT_EMBEDDER), cache)
     return quotes_for(segments, embed, category=category, theme=(question, theme) if theme is not None else None,
                       role=role, wave=wave, attributes=attribute_columns(run), config=config, screen=screen, used=used)
 
@@ -297,7 +299,7 @@ def describe_quote(quote: pd.Series) -> str:
     """Two lines for a terminal: the quote, then where it comes from and how it was chosen."""
     attributes = ", ".join(f"{k}={v}" for k, v in quote["attributes"].items() if v)
     facts = [f"id {quote['id']}", quote["question"], quote["role"], str(quote["wave"]), attributes,
-             f"coded by {quote['coded_by'] or 'model'} ({quote['confidence']:.2f})",
+             f"coded by {quote['coded_by'] or MODEL_CODER} ({quote['confidence']:.2f})",
              "coder's quote candidate" if quote["quote_candidate"] else "",
              "USED in an earlier report" if quote["used"] else "",
              f"masked: {quote['masked']}" if quote["masked"] else ""]

@@ -1,71 +1,26 @@
-"""Read a finished run back from its directory (the output contract of ``fritekst run``)."""
+"""Read a finished run back, from its directory or a project store, and ask it what the viewers and reports need."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from fritekst.codebook import load_codebook
 from fritekst.counts import answer_counts
-from fritekst.errors import InputError
-from fritekst.run import ASSIGNMENT_COLUMNS, REQUIRED_OUTPUT_FILES, THEME_COLUMNS, RunResult
-from fritekst.spreadsheet import restored_table
+from fritekst.run_table import RunResult, read_run
 
 
-def load_run(directory: str | Path) -> RunResult:
-    """The manifest, themes and assignments of a run directory, every cell read as text; or of a
-    project store's latest run (a ``fritekst.db``, a folder holding one, or a URL), with each
-    answer's latest code by a person in place of the model's (and that person's quote-candidate
-    flag, which :mod:`fritekst.quotes` favours), read back through the same files."""
-    from fritekst.store import is_store_target
+def load_run(target: str | Path) -> RunResult:
+    """The run a run directory holds (:func:`fritekst.run_table.read_run`), or a project store's
+    latest run (a ``fritekst.db``, a folder holding one, or a URL) with each answer's settled code,
+    else its latest code by a person, in place of the model's (and that person's quote-candidate
+    flag, which :mod:`fritekst.quotes` favours), read from the store's tables."""
+    from fritekst.store import is_store_target, open_store
 
-    if not (Path(directory) / "manifest.json").is_file() and is_store_target(directory):
-        return _load_stored_run(str(directory))
-    directory = Path(directory)
-    missing = [name for name in REQUIRED_OUTPUT_FILES if not (directory / name).is_file()]
-    if missing:
-        raise InputError(
-            f"not a fritekst run directory (missing {', '.join(missing)}); make one with `fritekst run`",
-            file=str(directory),
-        )
-    try:
-        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"manifest.json is damaged ({error}); run `fritekst run` again", file=str(directory)) from None
-    themes = _read_table(directory / "themes.csv", THEME_COLUMNS)
-    assignments = _read_table(directory / "assignments.csv", ASSIGNMENT_COLUMNS)
-    for name, table in (("themes.csv", themes), ("assignments.csv", assignments)):
-        numbers = pd.to_numeric(table["theme_id"], errors="coerce")
-        if numbers.isna().any():
-            row = int(numbers.isna().to_numpy().argmax()) + 2  # header is row 1
-            raise InputError("theme_id is not a number", file=str(directory / name), row=row, column="theme_id")
-        table["theme_id"] = numbers.astype(int)
-    for column in ("n_answers", "n_segments"):
-        if column in themes:
-            themes[column] = pd.to_numeric(themes[column], errors="coerce").fillna(0).astype(int)
-    for flag in ("non_answer", "blank", "outlier", "quote_candidate"):
-        if flag in assignments:
-            assignments[flag] = assignments[flag].eq("True")
-    if "blank" not in assignments:
-        assignments["blank"] = assignments["text"].eq("")
-    if "confidence" in assignments:
-        assignments["confidence"] = pd.to_numeric(assignments["confidence"], errors="coerce").fillna(0.0)
-    codebook = load_codebook(directory / "codebook.yaml") if (directory / "codebook.yaml").is_file() else None
-    return RunResult(assignments, themes, manifest, codebook)
-
-
-def _read_table(path: Path, required: list[str]) -> pd.DataFrame:
-    """A table of the run as text, as it was before formula-like cells were neutralised."""
-    try:
-        table = restored_table(pd.read_csv(path, dtype=str, keep_default_na=False))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read it ({error})", file=str(path)) from None
-    absent = [column for column in required if column not in table.columns]
-    if absent:
-        raise InputError(f"column(s) {', '.join(absent)} missing; the file is not fritekst output", file=str(path))
-    return table
+    if not (Path(target) / "manifest.json").is_file() and is_store_target(target):
+        with open_store(str(target), read_only=True) as store:
+            return store.run_result()
+    return read_run(target)
 
 
 def questions(run: RunResult) -> list[str]:
@@ -131,12 +86,3 @@ def mapped_attributes(manifest: dict, columns) -> list[str]:
 
 def roles(members: pd.DataFrame) -> list[str]:
     return sorted(r for r in members["role"].unique() if r) if "role" in members else []
-
-
-def _load_stored_run(target: str) -> RunResult:
-    import tempfile
-
-    from fritekst.store import open_store
-
-    with tempfile.TemporaryDirectory() as folder, open_store(target, read_only=True) as store:
-        return load_run(store.export_run(Path(folder) / "run"))

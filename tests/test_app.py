@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from fritekst.results import load_run, question_summary, theme_members
 
+pytestmark = pytest.mark.slow  # starts Streamlit servers and runs the example survey with the real model
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.store import MODEL_CODER, open_store
 
+pytestmark = pytest.mark.slow  # drives the whole workspace app on the example project
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
 QUESTION = "q17_barrierer"
@@ -378,7 +380,7 @@ def test_a_reload_opens_the_same_coder_question_page_and_answer(example_project)
 
 
 def test_memos_are_listed_per_question_and_the_export_is_the_cli_export(example_project, tmp_path):
-    from fritekst.run import assignments_csv
+    from fritekst.run_table import assignments_csv
 
     with open_store(example_project) as store:
         segments = store.segments(question=QUESTION)[lambda s: ~s["non_answer"]]

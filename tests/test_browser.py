@@ -20,8 +20,10 @@ from fritekst.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium: install Debian's chromium package (make test does, as root)")
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: install Debian's chromium package (make test does, as root)"),
+    pytest.mark.slow,  # drives a real browser
+]
 
 
 # What Streamlit writes by itself in English, which a Norwegian page must not show.

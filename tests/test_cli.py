@@ -145,6 +145,7 @@ def test_keep_outliers_reports_them_as_unassigned(survey, cache_file, tmp_path):
     assert manifest["counts"]["unassigned_segments"] == manifest["counts"]["outlier_segments"]
 
 
+@pytest.mark.slow
 def test_example_survey_with_config_file(cache_file, tmp_path):
     out = tmp_path / "demo"
     result = run_cli(EXAMPLE, "--config", ROOT / "examples" / "demo.yaml", "--out", out, "--cache", cache_file)
@@ -272,6 +273,7 @@ def test_rerun_into_the_same_directory_replaces_the_earlier_run(survey, cache_fi
     assert sorted(p.name for p in out.parent.iterdir()) == ["again"]  # no staging or old copies left
 
 
+@pytest.mark.slow
 def test_installed_command_prints_no_traceback(tmp_path):
     missing = tmp_path / "finnes_ikke.csv"
     done = subprocess.run(

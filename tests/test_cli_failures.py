@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 from fritekst.cli import app
 from test_cli import write_survey
 
+pytestmark = pytest.mark.slow  # runs the CLI in subprocesses, some killed midway
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).with_name("store_worker.py")
 SMALL_RUN = ("--text", "Barrierer", "--id", "Kommunenr", "--role", "Rolle", "--embedder", "tfidf", "--no-cache")

@@ -109,15 +109,11 @@ def _cli(*args):
 
 
 def test_yaml_anchors_and_aliases_are_refused_before_anything_is_expanded(tmp_path):
-    import time
-
     assert len(LAUGHS.encode()) < 1024
     path = tmp_path / "latter.yaml"
     path.write_text(LAUGHS, encoding="utf-8")
-    start = time.perf_counter()
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputError) as caught:  # expanded first, it would take gigabytes and minutes
         load_codebook(path)
-    assert time.perf_counter() - start < 1.0
     message = str(caught.value)
     assert message.startswith(f"{path}: line 2: ") and "\n" not in message
     assert "anchors and aliases" in message

@@ -85,6 +85,7 @@ def run(*args):
     return CliRunner().invoke(app, ["run", *map(str, args)])
 
 
+@pytest.mark.slow
 def test_run_with_codebook_adds_code_columns_and_keeps_coders_codes(tmp_path, cache_file):
     survey = write_survey(tmp_path / "svar.csv")
     coded = tmp_path / "kodet.csv"

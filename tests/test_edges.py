@@ -31,8 +31,10 @@ from fritekst.codebook import load_codebook
 from fritekst.quotes import cached_embed
 from fritekst.report import build_report, write_report
 from fritekst.results import attribute_columns, load_run
-from fritekst.run import write_run
+from fritekst.run_table import write_run
 from fritekst.store import open_store
+
+pytestmark = pytest.mark.slow  # runs the example survey and writes every report format
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"

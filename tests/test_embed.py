@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
 
 import numpy as np
@@ -42,6 +43,7 @@ def minilm_dir(tmp_path_factory):
     return target
 
 
+@pytest.mark.slow
 def test_sentence_transformers_backend_loads_a_local_model_offline(minilm_dir):
     embedder = get_embedder(f"st:{minilm_dir}")
     vectors = embedder.encode(["housing is scarce", "there are few flats", "the school needs teachers"])
@@ -56,6 +58,20 @@ def test_sentence_transformers_missing_model_is_a_clear_error(tmp_path):
         get_embedder(f"st:{tmp_path / 'nowhere'}")
     with pytest.raises(InputError, match="cannot load sentence-transformers model"):
         get_embedder("st:no-such-model-in-any-cache").encode(["x"])
+
+
+def test_sentence_transformers_not_installed_says_how_to_get_it(tmp_path, monkeypatch):
+    """sentence-transformers is the extra fritekst[st]: without it, st: says how to install it."""
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # how Python marks a module absent
+    with pytest.raises(InputError, match=r"pip install 'fritekst\[st\]'"):
+        get_embedder(f"st:{tmp_path}").encode(["x"])
+
+
+def test_the_seed_reaches_the_tfidf_embedder():
+    texts = [f"svar nummer {i} om bolig, skole og arbeid {i % 7} og {i % 5}" for i in range(40)]
+    same = get_embedder("tfidf", random_state=3).encode(texts), get_embedder("tfidf", random_state=3).encode(texts)
+    np.testing.assert_array_equal(*same)
+    assert get_embedder("tfidf", random_state=3).random_state == 3
 
 
 def test_unknown_embedder_names_the_choices():

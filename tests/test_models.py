@@ -6,7 +6,6 @@ CI does not retrain; models/recipe/ says how the pipelines were trained and scor
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -51,12 +50,6 @@ def test_pipeline_is_shipped_small_and_complete() -> None:
     assert not list(NB.rglob("*.spacy")) and not list(NB.rglob("*.log"))
 
 
-def test_pipeline_loads_quickly() -> None:
-    started = time.perf_counter()
-    spacy.load(NB)
-    assert time.perf_counter() - started < 15
-
-
 def test_meta_names_data_and_license(nb: spacy.language.Language) -> None:
     assert nb.meta["name"] == "fritekst"
     assert "CC0" in nb.meta["license"]
@@ -94,7 +87,7 @@ def test_bokmaal_lemmas(nb: spacy.language.Language) -> None:
 
 @pytest.mark.xfail(reason="edit trees choose between -ene -> '' (boligene) and -ne (legene) by the whole word; "
                    "a compound Norsk Ordbank does not list can get the wrong one (fastlegene -> fastleg from "
-                   "the pipeline shipped in November 2026; its predecessor got it right)", strict=False)
+                   "the pipeline shipped in November 2026; its predecessor got it right)", strict=True)
 def test_unlisted_compound_plural_is_lemmatised(nb: spacy.language.Language) -> None:
     doc = nb("Køene hos fastlegene ble lengre i fjor.")
     assert {t.text: t.lemma_ for t in doc}["fastlegene"] == "fastlege"
@@ -102,7 +95,7 @@ def test_unlisted_compound_plural_is_lemmatised(nb: spacy.language.Language) -> 
 
 @pytest.mark.xfail(reason="edit trees rarely lower-case: a capitalised common noun often keeps its form "
                    "(0.93 lemma accuracy on such tokens in Bokmål dev, 0.97 overall); see models/README.md",
-                   strict=False)
+                   strict=True)
 def test_capitalised_first_word_is_lemmatised(nb: spacy.language.Language) -> None:
     doc = nb("Boligene i kommunene er for dyre, og køene hos fastlegene ble lengre i fjor.")
     assert doc[0].lemma_.lower() == "bolig"
@@ -171,6 +164,7 @@ def test_nynorsk_lemmas_parts_of_speech_and_entities(nb: spacy.language.Language
 # ------------------------------------------------------------ e5 word vectors
 
 
+@pytest.mark.slow
 def test_pipeline_loads_without_importing_fritekst_first() -> None:
     # The first component comes from fritekst; its spacy_factories entry point lets plain spaCy load it.
     import subprocess

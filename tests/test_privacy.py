@@ -169,6 +169,7 @@ def test_masking_places_without_an_entity_recogniser_is_refused(monkeypatch, tmp
         nlp.load_pipeline.cache_clear()
 
 
+@pytest.mark.slow
 def test_name_recall_and_no_false_alarms_in_the_example_survey():
     screen = Screen(names="list")
     masked = screen.mask([sentence for _, sentence in NAMED])

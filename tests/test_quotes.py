@@ -133,7 +133,7 @@ def test_a_quote_candidate_flagged_in_the_store_comes_first(example_project):
     category, leader, runner_up = close_runner_up(load_run(example_project), screen)
     with open_store(example_project) as store:
         segments = store.segments(question=runner_up["question"])
-        segment = int(segments.loc[(segments["id"] == runner_up["id"]) & (segments["segment"].astype(str) == runner_up["segment"]),
+        segment = int(segments.loc[(segments["id"] == runner_up["id"]) & (segments["segment"] == int(runner_up["segment"])),
                                    "segment_id"].iloc[0])
         store.add_coding(segment, category, "kari", 1)
     coded, _ = quotes_from_run(example_project, category=category, config=QuoteConfig(k=1), screen=screen)

@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from fritekst.run import run_survey
 from fritekst.settings import build_run_config
+
+pytestmark = pytest.mark.slow  # runs the example survey twice
 
 ROOT = Path(__file__).resolve().parents[1]
 

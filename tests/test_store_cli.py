@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from fritekst.cli import app
+
+pytestmark = pytest.mark.slow  # runs the CLI on the example survey
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"

@@ -14,6 +14,8 @@ import pytest
 
 from fritekst import nlp
 
+pytestmark = pytest.mark.slow  # starts and kills lemmatising worker processes
+
 ROOT = Path(__file__).resolve().parents[1]
 LEMMATISE = """
 from fritekst import nlp

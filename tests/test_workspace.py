@@ -274,3 +274,33 @@ def test_the_queue_reads_codes_under_todays_codebook_and_lists_what_needs_a_code
     assert not set(queue["code_id"]) & {"helse_psykiatri", "forskning_gode_eksempler"}
     waiting = filter_queue(queue, CodingFilters(needs_coder_only=True))
     assert list(waiting.index) == [split_one]
+
+
+def test_a_theme_split_goes_through_the_split_clusterer_with_the_runs_seed(tmp_path, example_run, monkeypatch):
+    """The seed a split uses is the one the run's manifest records, and the same split of the same
+    run gives the same halves."""
+    from dataclasses import replace
+
+    from fritekst.themes import SPLIT_CLUSTERER, clusterers
+
+    seeds = []
+
+    def recording(**params):  # the registered split clusterer, noting the seed it is given
+        seeds.append(params["random_state"])
+        return clusterers.KMeansParts(**params)
+
+    monkeypatch.setitem(clusterers._REGISTRY, SPLIT_CLUSTERER, recording)
+    run = replace(example_run[0], manifest={**example_run[0].manifest, "seed": 7})
+    halves = []
+    for name in ("one", "two"):
+        with open_store(tmp_path / f"{name}.db") as store:
+            store.import_survey(EXAMPLE, load_mapping(ROOT / "examples" / "demo.yaml"))
+            run_id = store.save_run(run)
+            assert store.run_manifest(run_id)["seed"] == 7
+            theme = int(store.themes(run_id, question=QUESTION)["theme_id"].iloc[0])
+            new = split_theme(store, run_id, QUESTION, theme, lambda texts: segment_vectors(texts, "tfidf", None, 7),
+                              actor="kari")
+            segments = store.segments(run_id, question=QUESTION)
+            halves.append(segments.loc[segments["theme_id"] == new, ["id", "segment"]].values.tolist())
+    assert seeds == [7, 7]
+    assert halves[0] and halves[0] == halves[1]

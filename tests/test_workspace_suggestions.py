@@ -9,7 +9,8 @@ import pytest
 from fritekst.codebook import load_codebook
 from fritekst.coders import MODEL_CODER
 from fritekst.embed import EmbeddingCache
-from fritekst.run import RunResult, run_survey
+from fritekst.run import run_survey
+from fritekst.run_table import RunResult
 from fritekst.settings import build_run_config
 from fritekst.store import open_store
 from fritekst.survey import load_mapping

@@ -8,7 +8,7 @@ from fritekst.app.workspace import Workspace
 from fritekst.errors import InputError
 from fritekst.refi import project_bytes
 from fritekst.report import format_number, format_percent
-from fritekst.run import assignments_csv
+from fritekst.run_table import assignments_csv
 from fritekst.workspace import question_overview
 
 

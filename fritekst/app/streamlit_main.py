@@ -31,7 +31,7 @@ def run_from_argv(argv: list[str]) -> None:
     """``argv[1]`` (default :func:`default_target`) is the run directory or project to show."""
     target = argv[1] if len(argv) > 1 else default_target()
     if is_run_dir(target) or not is_store_target(target):
-        from fritekst.app.themes_page import main as themes_main
+        from fritekst.app.run_viewer import main as themes_main
         from fritekst.results import load_run
 
         try:
@@ -39,7 +39,7 @@ def run_from_argv(argv: list[str]) -> None:
         except InputError as problem:
             themes_main(None, str(problem))
         return
-    from fritekst.app.workspace import main as workspace_main
+    from fritekst.app.workspace_app import main as workspace_main
 
     try:
         store = _open_store(target)

@@ -1,8 +1,8 @@
-"""The coder workspace: one project store, five pages (Oversikt, Temaer, Koding, Kodebok, Enighet).
+"""What every page of the coder workspace shares: the :class:`Workspace` (store, run, question,
+coder, texts) and the few actions every page offers. :mod:`fritekst.app.workspace_app` draws the
+sidebar and the chosen page; the pages import this module, and it imports none of them.
 
-``main(store)`` only draws; it is handed the store the entry point opened (house rule: the UI
-is a function of its data source). Data is read through small cached loaders keyed on the
-store's revision, so a filter redraws from memory and a saved coding reloads once: what belongs
+Data is read through small cached loaders keyed on the store's revision, so a filter redraws from memory and a saved coding reloads once: what belongs
 to the run (segments, themes, the answer queue) on ``runs_revision``, which codings do not move,
 and the people's codes on ``revision``.
 """
@@ -14,16 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.codebook import Codebook
 from fritekst.coding import codings_today
-from fritekst.errors import InputError
 from fritekst.report import format_number
 from fritekst.store import Store
 from fritekst.workspace import answer_queue, with_codings
-
-PAGES = ("overview", "themes", "coding", "codebook", "agreement")
-
 
 @dataclass(frozen=True)
 class Workspace:
@@ -86,13 +81,6 @@ def _themes(_store: Store, key: str, run_id: int, question: str, revision: int) 
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _questions(_store: Store, key: str, run_id: int, revision: int) -> dict[str, str]:
-    """The run's questions in order, each with its text ("" when it has none)."""
-    segments = _store.segments(run_id)
-    return segments.drop_duplicates("question").set_index("question")["question_text"].fillna("").to_dict()
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
 def _answer_queue(_store: Store, key: str, run_id: int, question: str, revision: int) -> pd.DataFrame:
     return answer_queue(_store.segments(run_id, question=question))
 
@@ -110,51 +98,6 @@ def _codings(_store: Store, key: str, question: str | None, revision: int, codeb
 @st.cache_data(show_spinner=False, max_entries=16)
 def _adjudications(_store: Store, key: str, question: str | None, revision: int) -> pd.DataFrame:
     return _store.adjudications(question=question)
-
-
-def main(store: Store | None, problem: str = "") -> None:
-    """Draw the workspace for ``store`` (None: say what was wrong opening it)."""
-    st.set_page_config(page_title="fritekst", layout="wide")  # the coder needs every column
-    language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get,
-                                horizontal=True, key="language")
-    t = WORKSPACE_TEXTS[language]
-    st.title(t["title"])
-    if store is None:
-        st.error(problem)
-        return
-    remember("coder")
-    coder = st.sidebar.text_input(t["coder"], key="coder", help=t["coder_help"]).strip()
-    runs = store.runs()
-    if runs.empty:
-        st.info(t["no_run"].format(db=store.engine.url.database or store.engine.url))
-        return
-    surveys = list(dict.fromkeys(runs["survey"]))
-    survey = st.sidebar.selectbox(t["survey"], surveys, key="survey") if len(surveys) > 1 else surveys[0]
-    run = runs[runs["survey"] == survey].iloc[-1]
-    run_id = int(run["run_id"])
-    codebook = _latest_codebook(store, run["codebook"])
-    texts = _questions(store, store.engine.url.render_as_string(hide_password=True), run_id, store.runs_revision())
-    questions = list(texts)
-    remember("question", questions)
-    remember("page", PAGES)
-    question = st.sidebar.selectbox(t["question"], questions, key="question",
-                                    format_func=lambda q: f"{q} – {texts[q][:60]}" if texts[q] else q)
-    page = st.sidebar.radio(t["page"], PAGES, format_func=t["pages"].get, key="page")
-    manifest = store.run_manifest(run_id)
-    st.caption(t["run_info"].format(run=run_id, embedder=manifest.get("embedder", "?"),
-                                    codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
-    if "flash" in st.session_state:
-        st.success(st.session_state.pop("flash"))
-    st.query_params.update(coder=coder, question=question, page=page)
-    workspace = Workspace(store, run_id, survey, question, coder, t, codebook, manifest)
-    from fritekst.app import page_agreement, page_codebook, page_coding, page_overview, page_themes
-
-    draw = {"overview": page_overview.show, "themes": page_themes.show, "coding": page_coding.show,
-            "codebook": page_codebook.show, "agreement": page_agreement.show}[page]
-    try:
-        draw(workspace)
-    except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
-        st.error(str(error))
 
 
 def done(message: str) -> None:
@@ -182,14 +125,3 @@ def undo_button(ws: Workspace, where=st) -> None:
     if ws.coder and where.button(ws.t["undo"], key="undo"):
         segments = ws.store.withdraw_last(ws.coder)
         done(ws.t["undone"].format(n=format_number(len(segments))))
-
-
-def _latest_codebook(store: Store, name) -> Codebook | None:
-    """The latest version of the run's codebook; for a run made without one, the store's own
-    codebook once one is saved (uploaded, or made from the themes in the app)."""
-    if name is None or (isinstance(name, float) and pd.isna(name)):
-        name = None
-    try:
-        return store.codebook(name)
-    except InputError:
-        return None

@@ -5,7 +5,7 @@
 'Mangel på boliger'
 """
 
-from fritekst.codebook._model import SPECIAL_CATEGORIES, Category, Change, Codebook, CodeSet, Rename
+from fritekst.codebook._model import NON_ANSWER_CODE, SPECIAL_CATEGORIES, Category, Change, Codebook, CodeSet, Rename
 from fritekst.codebook._qdc import dump_qdc, load_qdc, parse_qdc, save_qdc
 from fritekst.codebook._upload import MAX_CODEBOOK_BYTES, read_codebook_bytes
 from fritekst.codebook._yaml import dump_codebook, load_codebook, parse_codebook, save_codebook
@@ -22,6 +22,7 @@ from fritekst.codebook._versions import (
 
 __all__ = [
     "MAX_CODEBOOK_BYTES",
+    "NON_ANSWER_CODE",
     "SPECIAL_CATEGORIES",
     "Category",
     "Change",

@@ -102,10 +102,13 @@ class Change(BaseModel):
     reordered: bool = False
 
 
+NON_ANSWER_CODE = "ikke_svar"
+"""The category of answers that say nothing («vet ikke», «-»): coded by rule, counted apart in reports."""
+
 # Every codebook has these unless it defines the same ids itself: answers that say
 # nothing, answers that fit no category, and answers a coder cannot make out.
 SPECIAL_CATEGORIES = (
-    Category(id="ikke_svar", label="Ikke svar", special=True,
+    Category(id=NON_ANSWER_CODE, label="Ikke svar", special=True,
              description="«Vet ikke», «ingen kommentar», «-» og andre svar uten innhold."),
     Category(id="annet", label="Annet", special=True,
              description="Svar med innhold som ikke passer i noen kategori i kodeboken."),

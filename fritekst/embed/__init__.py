@@ -5,10 +5,12 @@
 packages can add backends with :func:`register_embedder`.
 """
 
-from fritekst.embed.base import Embedder, get_embedder, register_embedder, available_embedders
+from fritekst.embed.base import DEFAULT_EMBEDDER, Embedder
 from fritekst.embed.cache import EmbeddingCache, embed_with_cache
+from fritekst.embed.registry import available_embedders, get_embedder, register_embedder
 
 __all__ = [
+    "DEFAULT_EMBEDDER",
     "Embedder",
     "EmbeddingCache",
     "available_embedders",

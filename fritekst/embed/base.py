@@ -1,15 +1,16 @@
-"""The ``Embedder`` protocol and the registry that picks a backend by name."""
+"""The ``Embedder`` protocol every backend follows; the registry (:mod:`fritekst.embed.registry`)
+picks one by name. Backends import this module and it imports none of them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from fritekst.errors import InputError
 
 DEFAULT_EMBEDDER = "e5-small"
+"""The bundled multilingual-e5-small (:mod:`fritekst.embed.e5`): what a run uses unless told otherwise."""
 
 
 @runtime_checkable
@@ -29,46 +30,8 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-_Factory = Callable[[str], Embedder]
-_REGISTRY: dict[str, _Factory] = {}
-
-
-def register_embedder(prefix: str, factory: _Factory) -> None:
-    """Make ``factory(argument)`` answer to ``prefix`` or ``prefix:argument``."""
-    _REGISTRY[prefix] = factory
-
-
-def available_embedders() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
-    """Build the embedder a config or ``--embedder`` flag names."""
-    _register_builtins()
-    prefix, _, argument = name.partition(":")
-    factory = _REGISTRY.get(prefix)
-    if factory is None:
-        known = ", ".join(f"{p}" + (":PATH_OR_NAME" if p == "st" else "") for p in available_embedders())
-        raise InputError(f"unknown embedder {name!r}; choose one of {known}", column="--embedder")
-    if prefix == "st" and not argument:
-        raise InputError("'st:' needs a model directory or name, e.g. st:/models/nb-sbert-base", column="--embedder")
-    return factory(argument)
-
-
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     """L2-normalise rows so that a dot product is the cosine similarity."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
-
-
-def _register_builtins() -> None:
-    if _REGISTRY.keys() >= {"e5-small", "st", "tfidf"}:
-        return
-    from fritekst.embed.e5 import E5SmallEmbedder
-    from fritekst.embed.sentence_transformers import SentenceTransformerEmbedder
-    from fritekst.embed.tfidf import TfidfEmbedder
-
-    _REGISTRY.setdefault("e5-small", lambda _arg: E5SmallEmbedder())
-    _REGISTRY.setdefault("st", SentenceTransformerEmbedder)
-    _REGISTRY.setdefault("tfidf", lambda _arg: TfidfEmbedder())

@@ -12,11 +12,11 @@ from importlib import metadata
 
 import numpy as np
 
-from fritekst.embed.base import normalise_rows
+from fritekst.embed.base import DEFAULT_EMBEDDER, normalise_rows
 
 
 class E5SmallEmbedder:
-    name = "e5-small"
+    name = DEFAULT_EMBEDDER
     dim = 384
     cacheable = True
 

@@ -1,7 +1,8 @@
 """Any sentence-transformers model, from a local directory or the local HF cache.
 
 Runs offline: ``HF_HUB_OFFLINE`` is set so that a name which is not on disk fails
-at once with a clear message instead of trying the network.
+at once with a clear message instead of trying the network. sentence-transformers (and torch
+with it) is the optional extra ``fritekst[st]``, imported only when such a model is used.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
-
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise InputError("the st: embedder needs sentence-transformers, which is not installed; "
+                                 "install it with: pip install 'fritekst[st]'", column="--embedder") from None
             try:
                 self._model = SentenceTransformer(self.model, device="cpu")
             except Exception as exc:  # the library raises many types for "not found"

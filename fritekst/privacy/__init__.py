@@ -37,8 +37,6 @@ from fritekst.privacy._screen import DEFAULT_MASK_STYLE, MASK_STYLES, Masked, Sc
 from fritekst.privacy._keywords import is_person_keyword, listed_name, person_words
 from fritekst.privacy._values import IDENTIFYING_SHARE, identifying_columns, mask_values, screen_columns
 
-KINDS = (FNR, DNR, PHONE, EMAIL, ADDRESS, NAME, PLACE)
-
 __all__ = [
     "ADDRESS",
     "DEFAULT_MASK_STYLE",
@@ -47,7 +45,6 @@ __all__ = [
     "FNR",
     "Finding",
     "IDENTIFYING_SHARE",
-    "KINDS",
     "ListNameDetector",
     "MASK_STYLES",
     "Masked",

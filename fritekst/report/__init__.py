@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
 from fritekst.files import refuse_existing, written_whole
 from fritekst.report._build import build_report, described_wave, harmonised
@@ -109,7 +110,7 @@ def report_from_run(
     check_output(out, force=force)
     run = load_run(run_dir)
     used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
-    embed = cached_embed(embedder or run.manifest.get("embedder", "e5-small"), cache)
+    embed = cached_embed(embedder or run.manifest.get("embedder", DEFAULT_EMBEDDER), cache)
     report = build_report(run.assignments, embed, codebook=run.codebook, questions=questions,
                           attributes=attribute_columns(run), config=config, used=used)
     write_report(report, out)

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from fritekst.codebook import Codebook
+from fritekst.codebook import NON_ANSWER_CODE, Codebook
 from fritekst.report._prevalence import Prevalence
 
 NOT_CODED = "ikke_kodet"
 NOT_CODED_LABEL = "Ikke kodet"
-EXCLUDED_CODES = frozenset({"ikke_svar"})  # non-answers are counted apart, never as a category
+EXCLUDED_CODES = frozenset({NON_ANSWER_CODE})  # non-answers are counted apart, never as a category
 MISSING_GROUP = "(mangler)"
 
 

@@ -66,11 +66,6 @@ def who_answered(by_role: Mapping[str, int], non_answers: int, overrides=None) -
     return sentence[0].upper() + sentence[1:]
 
 
-def share_phrase(n: int, total: int, prevalence: Prevalence) -> str:
-    """"mange (45 av 120, 38 prosent)"."""
-    return f"{prevalence.word(n, total)} ({format_number(n)} av {format_number(total)}, {format_percent(n / total if total else 0, word=True)})"
-
-
 def category_sentence(n: int, total: int, units: int, prevalence: Prevalence) -> str:
     """"Mange av dem som besvarte spørsmålet nevner dette (45 av 120, 38 prosent; 52 kodede utsagn)."""
     word = prevalence.word(n, total)

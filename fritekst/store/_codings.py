@@ -32,12 +32,6 @@ from fritekst.store._schema import (
     Wave,
 )
 
-CODING_COLUMNS = [
-    "coding_id", "segment_id", "survey", "wave", "question", "id", "segment", "text", "code_id", "coder",
-    "codebook", "codebook_version", "created_at", "run_id", "confidence", "memo", "quote_candidate", "extra_codes",
-]
-
-
 def add_codings(
     connection: Connection,
     segment_ids: list[int],
@@ -119,7 +113,9 @@ def codings_table(
     segment_id: int | None = None,
     current: bool = False,
 ) -> pd.DataFrame:
-    """Codings oldest first in :data:`CODING_COLUMNS`; ``current`` keeps each coder's latest per segment."""
+    """Codings oldest first (``coding_id, segment_id, survey, wave, question, id, segment, text, code_id,
+    coder, codebook, codebook_version, created_at, run_id, confidence, memo, quote_candidate,
+    extra_codes``); ``current`` keeps each coder's latest per segment."""
     query = (
         select(
             Coding.id.label("coding_id"), Coding.segment_id, Survey.name.label("survey"), Wave.name.label("wave"),

@@ -7,7 +7,6 @@ answer text is refused rather than overwritten, because coders' work is tied to 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -36,11 +35,6 @@ class ImportSummary:
     already_imported: bool
 
 
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def _value(value) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
@@ -53,16 +47,17 @@ def survey_id(connection: Connection, name: str, create: bool = False) -> int | 
 
 
 def import_answers(
-    connection: Connection, answers: pd.DataFrame, survey: str, source_file: str | os.PathLike[str], actor: str
+    connection: Connection, answers: pd.DataFrame, survey: str, source_file: str | os.PathLike[str], sha256: str,
+    actor: str,
 ) -> ImportSummary:
-    """Add the answers of ``source_file`` (as :func:`fritekst.survey.load_answers` read them) to ``survey``."""
+    """Add the answers of ``source_file`` (as :func:`fritekst.survey.load_answers` read them; the
+    file's SHA-256 ``sha256``, which tells a file imported before) to ``survey``."""
     file = str(source_file)
     missing = [column for column in ANSWER_COLUMNS if column not in answers.columns]
     if missing:
         raise ValueError(f"answers lack the column(s) {', '.join(missing)}; read them with load_answers")
     if not survey.strip():
         raise InputError("the survey name is empty; give the survey a name", column="--survey")
-    sha256 = file_sha256(source_file)
     sid = survey_id(connection, survey, create=True)
     if connection.scalar(select(Import.id).where(Import.survey_id == sid, Import.sha256 == sha256)) is not None:
         return ImportSummary(sid, survey, 0, _count(connection, sid), True)

@@ -2,8 +2,9 @@
 
 A run's assignments are kept normalised (segments point at answers, answers at respondents), so
 the app can filter them by role, attribute, wave, theme and code. Reading a run back rebuilds
-exactly the tables ``fritekst run`` wrote, column order included, so an export through
-:func:`fritekst.run.write_run` gives the same files.
+exactly the tables ``fritekst run`` wrote, column order and types included
+(:mod:`fritekst.run_table`), so an export through :func:`fritekst.run_table.write_run` gives the
+same files and a run read from the store is the run that was saved.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from sqlalchemy import Connection, func, insert, select
 
 from fritekst.codebook import parse_codebook
 from fritekst.errors import InputError
+from fritekst.run_table import (
+    ALL_THEME_COLUMNS,
+    ASSIGNMENT_COLUMNS,
+    CODE_COLUMNS,
+    RunResult,
+    human_code,
+    typed,
+    with_quote_flags,
+)
 from fritekst.store import _audit
 from fritekst.store._codebooks import run_codebook_id
 from fritekst.store._adjudications import final_codes
@@ -41,11 +51,8 @@ from fritekst.store._schema import (
 ProgressCallback = Callable[[str, int, int], None]
 BATCH = 1000  # rows per INSERT; progress is reported after each batch has reached the database
 
-CODE_COLUMNS = ["code_id", "codes", "confidence", "coded_by"]
 RUN_SEGMENT_FIELDS = ["non_answer", "theme_id", "outlier", *CODE_COLUMNS]
 FROM_ANSWERS = ["id", "question", "segment", "text", "blank", "question_text", "role", "wave", "source_row"]
-THEME_FIELDS = ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids", "n_segments",
-                "suggested_code", "suggested_code_share", "new_category"]
 
 
 def _text_hash(text: str) -> str:
@@ -75,11 +82,9 @@ def survey_of_input(connection: Connection, sha256: str, file: str, survey: str 
 
 
 def save_run(
-    connection: Connection, result, survey: str | None, actor: str, on_progress: ProgressCallback | None = None
+    connection: Connection, result: RunResult, survey: str | None, actor: str, on_progress: ProgressCallback | None = None
 ) -> int:
-    """Write ``result`` (a :class:`fritekst.run.RunResult`) into the store; returns the run id."""
-    from fritekst.run import ASSIGNMENT_COLUMNS
-
+    """Write ``result`` into the store; returns the run id."""
     report = on_progress or (lambda stage, done, total: None)
     manifest = result.manifest
     file = manifest["input"]["file"]
@@ -87,7 +92,7 @@ def save_run(
     table = result.assignments
     attributes = attribute_names(connection, [survey])
     known = {*ASSIGNMENT_COLUMNS, *FROM_ANSWERS, *RUN_SEGMENT_FIELDS, *attributes}
-    unknown = [c for c in table.columns if c not in known] + [c for c in result.themes.columns if c not in THEME_FIELDS]
+    unknown = [c for c in table.columns if c not in known] + [c for c in result.themes.columns if c not in ALL_THEME_COLUMNS]
     if unknown:
         raise ValueError(f"the store has no place for the run column(s) {', '.join(unknown)}; add them to the schema")
     codebook_id = run_codebook_id(connection, result.codebook, actor) if result.codebook is not None else None
@@ -222,16 +227,13 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
     names = [name for name in attribute_names(connection, [survey]) if name in columns]
     table = table.join(attribute_table(connection, query.with_only_columns(Answer.respondent_id), names),
                        on="respondent_id")
-    return table[["segment_id", *columns]]
+    return typed(table[["segment_id", *columns]])
 
 
-def run_result(connection: Connection, run_id: int):
-    """The run as a :class:`fritekst.run.RunResult`, people's codes winning over the model's (a
-    settled code over the coders', else the latest person's:
-    :func:`~fritekst.store._adjudications.final_codes`) and their quote-candidate flags in
-    ``quote_candidate`` (which the run itself never sets)."""
-    from fritekst.run import RunResult, human_code, with_quote_flags
-
+def run_result(connection: Connection, run_id: int) -> RunResult:
+    """The run, people's codes winning over the model's (a settled code over the coders', else the
+    latest person's: :func:`~fritekst.store._adjudications.final_codes`) and their quote-candidate
+    flags in ``quote_candidate`` (which the run itself never sets), read from the store's tables."""
     run = _run_row(connection, run_id)
     table = run_table(connection, run_id)
     codebook_yaml = connection.scalar(
@@ -248,7 +250,8 @@ def run_result(connection: Connection, run_id: int):
         rows = table["segment_id"].isin(values)
         table.loc[rows, CODE_COLUMNS] = pd.DataFrame(
             [values[s] for s in table.loc[rows, "segment_id"]], index=table.index[rows], columns=CODE_COLUMNS)
-        table = with_quote_flags(table)
+    table = with_quote_flags(table)
+    if len(human):
         table["quote_candidate"] = table["segment_id"].isin(human.loc[human["quote_candidate"].astype(bool), "segment_id"])
     themes = themes_table(connection, run_id)
     codebook = parse_codebook(codebook_yaml, f"run {run_id} codebook (store)") if codebook_yaml else None
@@ -262,7 +265,7 @@ def themes_table(connection: Connection, run_id: int, question: str | None = Non
     if question is not None:
         query = query.where(RunTheme.question == question)
     rows = connection.execute(query).mappings().all()
-    return pd.DataFrame(rows, columns=["run_id", "position", *THEME_FIELDS])[json.loads(run.columns)["themes"]]
+    return typed(pd.DataFrame(rows, columns=["run_id", "position", *ALL_THEME_COLUMNS])[json.loads(run.columns)["themes"]])
 
 
 def runs_table(connection: Connection) -> pd.DataFrame:

@@ -246,6 +246,3 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
 
-
-APPEND_ONLY_TABLES = ("codings", "adjudications", "audit_log")
-"""The tables the migrations protect with triggers: rows are only ever added."""

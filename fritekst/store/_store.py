@@ -19,6 +19,8 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from fritekst.codebook import Codebook, parse_codebook
 from fritekst.coders import check_name
 from fritekst.errors import InputError
+from fritekst.files import file_sha256
+from fritekst.run_table import RunResult, check_output_dir, write_run
 from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _suggestions, _themes, _withdrawals
 from fritekst.store._engine import (
     StoreMissing,
@@ -163,16 +165,18 @@ class Store:
 
         Importing the same file again changes nothing; answers already stored must not differ.
         """
+        sha256 = file_sha256(source_file)
         return self._write(lambda connection: _imports.import_answers(connection, answers, survey, source_file,
-                                                                      _actor(actor)))
+                                                                      sha256, _actor(actor)))
 
     def check_import(self, answers: pd.DataFrame, source_file: str | os.PathLike[str],
-                     survey: str | None = None) -> ImportSummary:
+                     survey: str | None = None, *, sha256: str | None = None) -> ImportSummary:
         """What importing ``answers`` would do, without doing it: an import the store refuses (a
-        changed answer, a respondent with another role) fails here, before a long run."""
+        changed answer, a respondent with another role) fails here, before a long run. ``sha256``
+        is the file's hash when the caller has it (the file is then not read)."""
         with rehearsing(self.engine) as connection:
             return _imports.import_answers(connection, answers, _survey_name(source_file, survey), source_file,
-                                           _actor(None))
+                                           sha256 or file_sha256(source_file), _actor(None))
 
     def import_survey(self, path: str | os.PathLike[str], mapping, survey: str | None = None,
                       actor: str | None = None) -> ImportSummary:
@@ -188,7 +192,7 @@ class Store:
 
     # --- runs ----------------------------------------------------------------------------
 
-    def save_run(self, result, survey: str | None = None, actor: str | None = None, on_progress=None) -> int:
+    def save_run(self, result: RunResult, survey: str | None = None, actor: str | None = None, on_progress=None) -> int:
         """Store a run (segments, themes, assignments, the model's codes as codings by ``model``,
         manifest, codebook version) in one transaction; returns the run id.
 
@@ -197,16 +201,18 @@ class Store:
         """
         return self._write(lambda connection: _runs.save_run(connection, result, survey, _actor(actor), on_progress))
 
-    def import_and_save_run(self, answers: pd.DataFrame, source_file: str | os.PathLike[str], result,
+    def import_and_save_run(self, answers: pd.DataFrame, source_file: str | os.PathLike[str], result: RunResult,
                             survey: str | None = None, actor: str | None = None,
                             on_progress=None) -> tuple[ImportSummary, int]:
         """Import the survey a run read (as :meth:`import_answers`) and save the run (as
         :meth:`save_run`) in one transaction, as ``fritekst run --db`` does: a run killed or
-        refused while it is saved leaves no import behind either."""
+        refused while it is saved leaves no import behind either. The file is known by the hash
+        the run's manifest holds, not read again."""
         name = _survey_name(source_file, survey)
+        sha256 = result.manifest["input"]["sha256"]
 
         def work(connection: Connection) -> tuple[ImportSummary, int]:
-            summary = _imports.import_answers(connection, answers, name, source_file, _actor(actor))
+            summary = _imports.import_answers(connection, answers, name, source_file, sha256, _actor(actor))
             return summary, _runs.save_run(connection, result, name, _actor(actor), on_progress)
 
         return self._write(work)
@@ -285,14 +291,12 @@ class Store:
     def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
         """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each
         segment's settled code, else its latest code by a person, in place of the model's suggestion."""
-        from fritekst.run import check_output_dir, write_run
-
         check_output_dir(out)
         return write_run(self.run_result(run_id, survey), out)
 
-    def run_result(self, run_id: int | None = None, survey: str | None = None):
-        """A run (latest when ``run_id`` is None) as a :class:`fritekst.run.RunResult`, each
-        segment's latest code by a person in place of the model's suggestion."""
+    def run_result(self, run_id: int | None = None, survey: str | None = None) -> RunResult:
+        """A run (latest when ``run_id`` is None), each segment's settled code, else its latest
+        code by a person, in place of the model's suggestion, and that person's quote-candidate flag."""
         with reading(self.engine) as connection:
             return _runs.run_result(connection, run_id or _runs.latest_run_id(connection, survey))
 

@@ -14,19 +14,18 @@ import json
 import pandas as pd
 from sqlalchemy import Connection, bindparam, select, update
 
+from fritekst.run_table import CODE_COLUMNS, THEME_CODE_COLUMNS
 from fritekst.store import _audit
 from fritekst.store._codebooks import version_row
 from fritekst.store._engine import now
 from fritekst.store._schema import MODEL_CODER, Coding, Run, RunSegment, RunTheme
 
-SUGGESTION_COLUMNS = ["code_id", "codes", "confidence", "coded_by"]
-THEME_SUGGESTION_COLUMNS = ["suggested_code", "suggested_code_share", "new_category"]
 
 
 def save_suggestions(connection: Connection, run_id: int, codebook: str, version: int, segments: pd.DataFrame,
                      themes: pd.DataFrame, actor: str) -> int:
-    """Write ``segments`` (``segment_id`` and :data:`SUGGESTION_COLUMNS`, one row per segment of
-    the run) and ``themes`` (``question``, ``theme_id`` and :data:`THEME_SUGGESTION_COLUMNS`) as
+    """Write ``segments`` (``segment_id`` and :data:`CODE_COLUMNS`, one row per segment of
+    the run) and ``themes`` (``question``, ``theme_id`` and :data:`THEME_CODE_COLUMNS`) as
     run ``run_id``'s suggestions under ``codebook`` version ``version``; returns how many model
     codings were added."""
     run = connection.execute(select(Run).where(Run.id == run_id)).first()
@@ -35,24 +34,24 @@ def save_suggestions(connection: Connection, run_id: int, codebook: str, version
     version_id = version_row(connection, codebook, version).id
     connection.execute(
         update(RunSegment).where(RunSegment.run_id == run_id, RunSegment.segment_id == bindparam("sid"))
-        .values({c: bindparam(f"v_{c}") for c in SUGGESTION_COLUMNS}),
-        [{"sid": int(row.segment_id), **{f"v_{c}": _plain(getattr(row, c)) for c in SUGGESTION_COLUMNS}}
+        .values({c: bindparam(f"v_{c}") for c in CODE_COLUMNS}),
+        [{"sid": int(row.segment_id), **{f"v_{c}": _plain(getattr(row, c)) for c in CODE_COLUMNS}}
          for row in segments.itertuples(index=False)],
     )
     if len(themes):
         connection.execute(
             update(RunTheme).where(RunTheme.run_id == run_id, RunTheme.question == bindparam("q"),
                                    RunTheme.theme_id == bindparam("t"))
-            .values({c: bindparam(f"v_{c}") for c in THEME_SUGGESTION_COLUMNS}),
+            .values({c: bindparam(f"v_{c}") for c in THEME_CODE_COLUMNS}),
             [{"q": row.question, "t": int(row.theme_id), **{f"v_{c}": _plain(getattr(row, c))
-                                                           for c in THEME_SUGGESTION_COLUMNS}}
+                                                           for c in THEME_CODE_COLUMNS}}
              for row in themes.itertuples(index=False)],
         )
     columns = json.loads(run.columns)
     connection.execute(update(Run).where(Run.id == run_id).values(
         codebook_version_id=version_id,
-        columns=json.dumps({"assignments": _with(columns["assignments"], SUGGESTION_COLUMNS, after="outlier"),
-                            "themes": _with(columns["themes"], THEME_SUGGESTION_COLUMNS, after="n_segments")},
+        columns=json.dumps({"assignments": _with(columns["assignments"], CODE_COLUMNS, after="outlier"),
+                            "themes": _with(columns["themes"], THEME_CODE_COLUMNS, after="n_segments")},
                            ensure_ascii=False),
     ))
     stamp = now()

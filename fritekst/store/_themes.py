@@ -18,9 +18,10 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from fritekst.errors import InputError
+from fritekst.run_table import ALL_THEME_COLUMNS
 from fritekst.store import _audit
 from fritekst.store._engine import frame
-from fritekst.store._runs import THEME_FIELDS, _plain
+from fritekst.store._runs import _plain
 from fritekst.store._schema import Answer, Question, Run, RunSegment, RunTheme, Segment
 
 
@@ -80,7 +81,7 @@ def _theme_rows(connection: Connection, run_id: int, question: str) -> list[dict
     rows = connection.execute(
         select(RunTheme).where(RunTheme.run_id == run_id, RunTheme.question == question).order_by(RunTheme.position)
     ).mappings().all()
-    return [{key: row[key] for key in ("position", *THEME_FIELDS)} for row in rows]
+    return [{key: row[key] for key in ("position", *ALL_THEME_COLUMNS)} for row in rows]
 
 
 def rename_theme(connection: Connection, run_id: int, question: str, theme_id: int, label: str, actor: str,
@@ -101,7 +102,7 @@ def rename_theme(connection: Connection, run_id: int, question: str, theme_id: i
 def regroup_themes(connection: Connection, run_id: int, question: str, moves: dict[int, int],
                    themes: pd.DataFrame, actor: str, action: str, seen: Mapping[int, str] | None = None) -> None:
     """Move segments to other themes (``moves``: segment id -> theme id) and replace the question's
-    themes by ``themes`` (THEME_FIELDS columns, recounted by the caller) in one step. ``themes``
+    themes by ``themes`` (ALL_THEME_COLUMNS columns, recounted by the caller) in one step. ``themes``
     replaces all of the question's themes, so ``seen`` (the versions the recount was made from)
     must still hold for all of them."""
     if seen is not None:
@@ -130,7 +131,7 @@ def regroup_themes(connection: Connection, run_id: int, question: str, moves: di
             last += 1
             position = last
         rows.append({"run_id": run_id, "position": position, "question": question,
-                     **{k: _plain(v) for k, v in theme.items() if k in THEME_FIELDS and k != "question"}})
+                     **{k: _plain(v) for k, v in theme.items() if k in ALL_THEME_COLUMNS and k != "question"}})
     if rows:
         connection.execute(insert(RunTheme), rows)
     _audit.record(connection, actor, action, "run", run_id,

@@ -9,7 +9,8 @@ import numpy as np
 
 from fritekst.embed.base import normalise_rows
 from fritekst.privacy import Screen, is_person_keyword, person_words
-from fritekst.themes.cluster import AdaptiveKMeans, tukey_outliers
+from fritekst.themes.cluster import tukey_outliers
+from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer
 from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
 
 UNASSIGNED = -1
@@ -26,6 +27,7 @@ class ThemeConfig:
     top_n_keywords: int = 10
     n_representatives: int = 3
     random_state: int = 0
+    clusterer: str = DEFAULT_CLUSTERER  # a name in fritekst.themes.clusterers
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ def discover_themes(
     if n == 0:
         return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
     features = question_features(vectors, content_vectors)
-    model = AdaptiveKMeans(config.min_themes, config.max_themes, random_state=config.random_state).fit(features)
+    model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
+                          random_state=config.random_state).fit(features)
     raw = _stable_ids(model.labels_)
     outliers = tukey_outliers(features, raw)
     labels = raw.copy()

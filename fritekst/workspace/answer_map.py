@@ -10,9 +10,11 @@ import pandas as pd
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 
 
-def segment_vectors(texts: Sequence[str], embedder: str, cache: EmbeddingCache | None = None) -> np.ndarray:
-    """The run's own embeddings of ``texts`` (from the cache the run filled; computed if missing)."""
-    return embed_with_cache(get_embedder(embedder), list(texts), cache).vectors
+def segment_vectors(texts: Sequence[str], embedder: str, cache: EmbeddingCache | None = None,
+                    random_state: int = 0) -> np.ndarray:
+    """The run's own embeddings of ``texts`` (from the cache the run filled; computed if missing,
+    seeded with the run's seed ``random_state``)."""
+    return embed_with_cache(get_embedder(embedder, random_state), list(texts), cache).vectors
 
 
 def answer_map(vectors: np.ndarray, random_state: int = 0) -> pd.DataFrame:

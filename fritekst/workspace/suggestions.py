@@ -12,12 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fritekst.codebook import NON_ANSWER_CODE
 from fritekst.coders import MODEL_CODER
 from fritekst.coding import CodebookCoder, category_prototypes, codes_today
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
-from fritekst.run import theme_code
-
-NON_ANSWER_CODE = "ikke_svar"
+from fritekst.run_table import theme_code
 
 
 def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, actor: str | None = None,

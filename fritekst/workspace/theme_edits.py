@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from fritekst.errors import InputError
-from fritekst.run import theme_code
+from fritekst.run_table import theme_code
 from fritekst.store import Store, ThemeChanged, theme_versions
-from fritekst.themes import describe_themes, keyword_tokens, representative_rows
+from fritekst.themes import SPLIT_CLUSTERER, describe_themes, get_clusterer, keyword_tokens, representative_rows
 
 N_REPRESENTATIVES = 3
 
@@ -78,18 +78,18 @@ def merge_themes(store: Store, run_id: int, question: str, theme_ids: Sequence[i
 
 
 def split_theme(store: Store, run_id: int, question: str, theme_id: int, vectors_of,
-                actor: str | None = None, random_state: int = 0, seen: Mapping[int, str] | None = None) -> int:
-    """Split a theme in two by 2-means on its answers' embeddings; the part further from the
-    theme's centre becomes a new theme named from its keywords. Returns the new theme's id.
-    ``seen`` as for :func:`merge_themes`."""
-    from sklearn.cluster import KMeans
-
+                actor: str | None = None, seen: Mapping[int, str] | None = None) -> int:
+    """Split a theme in two by the split clusterer (:data:`fritekst.themes.SPLIT_CLUSTERER`) on its
+    answers' embeddings, seeded with the run's seed, so the same split gives the same halves; the
+    part further from the theme's centre becomes a new theme named from its keywords. Returns the
+    new theme's id. ``seen`` as for :func:`merge_themes`."""
     answered, themes, versions = _question(store, run_id, question, seen, [theme_id])
     vectors = vectors_of(answered["text"].fillna("").tolist())
     members = np.flatnonzero(answered["theme_id"].to_numpy() == int(theme_id))
     if len(members) < 4:
         raise InputError(f"theme {theme_id} has {len(members)} answers; a split needs at least 4", column="theme_id")
-    halves = KMeans(2, n_init=10, random_state=random_state).fit_predict(vectors[members])
+    seed = store.run_manifest(run_id)["seed"]
+    halves = get_clusterer(SPLIT_CLUSTERER, max_themes=2, random_state=seed).fit(vectors[members]).labels_
     centre = vectors[members].mean(axis=0)
     spread = [np.linalg.norm(vectors[members][halves == h] - centre, axis=1).mean() for h in (0, 1)]
     away = members[halves == int(np.argmax(spread))]
@@ -104,7 +104,7 @@ def _move(store: Store, run_id: int, question: str, answered: pd.DataFrame, them
     existed keep their (possibly coder-given) labels. The store refuses the write if the themes
     are no longer those ``versions`` describe."""
     answered.loc[rows, "theme_id"] = theme_id
-    labels = dict(zip(themes["theme_id"].astype(int), themes["label"]))
+    labels = dict(zip(themes["theme_id"], themes["label"]))
     keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
     recounted = recount_themes(answered, vectors, keep, themes.columns)
     store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[rows, "segment_id"], theme_id), recounted,

@@ -1,4 +1,4 @@
-"""Interface text in Norwegian (Bokmål, default) and English."""
+"""Interface text of the run viewer in Norwegian (Bokmål, default) and English."""
 
 TEXTS = {
     "nb": {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fritekst.report import Labels, Prevalence, category_table, format_cell, grouped_bars, split_table
-from fritekst.run import RunResult
+from fritekst.run_table import RunResult
 
 
 def show_categories(run: RunResult, question: str, t: dict[str, str]) -> None:

@@ -1,14 +1,14 @@
-"""The themes page: one question's themes, their representative answers and members."""
+"""The run viewer (a run directory, read only): one question's themes, their representative answers and members."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from fritekst.app.answer_view import show_answer
-from fritekst.app.categories_view import show_categories
-from fritekst.app.texts import TEXTS
+from fritekst.app.run_viewer_categories import show_categories
+from fritekst.app.run_viewer_texts import TEXTS
 from fritekst.results import filter_members, question_summary, question_text, questions, roles, theme_members
-from fritekst.run import RunResult
+from fritekst.run_table import RunResult
 
 
 def main(run: RunResult | None, problem: str = "") -> None:

@@ -1,0 +1,82 @@
+"""The coder workspace: one project store, five pages (Oversikt, Temaer, Koding, Kodebok, Enighet).
+
+``main(store)`` only draws; it is handed the store the entry point opened (house rule: the UI
+is a function of its data source). It draws the sidebar (language, coder, survey, question,
+page) and then the chosen page, each a module ``page_*`` that takes a
+:class:`~fritekst.app.workspace.Workspace`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from fritekst.app import page_agreement, page_codebook, page_coding, page_overview, page_themes
+from fritekst.app.workspace import Workspace, remember
+from fritekst.app.workspace_texts import WORKSPACE_TEXTS
+from fritekst.codebook import Codebook
+from fritekst.errors import InputError
+from fritekst.store import Store
+
+PAGES = ("overview", "themes", "coding", "codebook", "agreement")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _questions(_store: Store, key: str, run_id: int, revision: int) -> dict[str, str]:
+    """The run's questions in order, each with its text ("" when it has none)."""
+    segments = _store.segments(run_id)
+    return segments.drop_duplicates("question").set_index("question")["question_text"].fillna("").to_dict()
+
+
+def main(store: Store | None, problem: str = "") -> None:
+    """Draw the workspace for ``store`` (None: say what was wrong opening it)."""
+    st.set_page_config(page_title="fritekst", layout="wide")  # the coder needs every column
+    language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get,
+                                horizontal=True, key="language")
+    t = WORKSPACE_TEXTS[language]
+    st.title(t["title"])
+    if store is None:
+        st.error(problem)
+        return
+    remember("coder")
+    coder = st.sidebar.text_input(t["coder"], key="coder", help=t["coder_help"]).strip()
+    runs = store.runs()
+    if runs.empty:
+        st.info(t["no_run"].format(db=store.engine.url.database or store.engine.url))
+        return
+    surveys = list(dict.fromkeys(runs["survey"]))
+    survey = st.sidebar.selectbox(t["survey"], surveys, key="survey") if len(surveys) > 1 else surveys[0]
+    run = runs[runs["survey"] == survey].iloc[-1]
+    run_id = int(run["run_id"])
+    codebook = _latest_codebook(store, run["codebook"])
+    texts = _questions(store, store.engine.url.render_as_string(hide_password=True), run_id, store.runs_revision())
+    questions = list(texts)
+    remember("question", questions)
+    remember("page", PAGES)
+    question = st.sidebar.selectbox(t["question"], questions, key="question",
+                                    format_func=lambda q: f"{q} – {texts[q][:60]}" if texts[q] else q)
+    page = st.sidebar.radio(t["page"], PAGES, format_func=t["pages"].get, key="page")
+    manifest = store.run_manifest(run_id)
+    st.caption(t["run_info"].format(run=run_id, embedder=manifest.get("embedder", "?"),
+                                    codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
+    if "flash" in st.session_state:
+        st.success(st.session_state.pop("flash"))
+    st.query_params.update(coder=coder, question=question, page=page)
+    workspace = Workspace(store, run_id, survey, question, coder, t, codebook, manifest)
+    draw = {"overview": page_overview.show, "themes": page_themes.show, "coding": page_coding.show,
+            "codebook": page_codebook.show, "agreement": page_agreement.show}[page]
+    try:
+        draw(workspace)
+    except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
+        st.error(str(error))
+
+
+def _latest_codebook(store: Store, name) -> Codebook | None:
+    """The latest version of the run's codebook; for a run made without one, the store's own
+    codebook once one is saved (uploaded, or made from the themes in the app)."""
+    if name is None or (isinstance(name, float) and pd.isna(name)):
+        name = None
+    try:
+        return store.codebook(name)
+    except InputError:
+        return None

@@ -132,6 +132,7 @@ def run(
     coded: Annotated[Optional[Path], typer.Option("--coded", help="CSV of coders' codes (id, code_id[, coder, question]) to learn from")] = None,
     code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder (default: from the codebook's size)")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported with it")] = None,
+    survey_name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension); give each wave's file the same name to compare waves")] = None,
 ) -> None:
     """Find themes in open answers; write manifest.json, themes.csv and assignments.csv to OUT and/or save them in a store."""
     from rich.console import Console
@@ -149,7 +150,7 @@ def run(
     )
     console = Console(stderr=True)
     with _survey_warnings(), rich_progress(console) as on_progress:
-        result, run_id = run_and_save(survey, run_config, out=out, db=db, on_progress=on_progress,
+        result, run_id = run_and_save(survey, run_config, out=out, db=db, survey_name=survey_name, on_progress=on_progress,
                                       cache=None if no_cache else EmbeddingCache(cache))
     console.print(_headers_read(result.manifest["input"]), markup=False, highlight=False)
     counts = result.manifest["counts"]

@@ -12,14 +12,15 @@ from fritekst.run_table import RunResult, read_run
 
 def load_run(target: str | Path) -> RunResult:
     """The run a run directory holds (:func:`fritekst.run_table.read_run`), or a project store's
-    latest run (a ``fritekst.db``, a folder holding one, or a URL) with each answer's settled code,
-    else its latest code by a person, in place of the model's (and that person's quote-candidate
-    flag, which :mod:`fritekst.quotes` favours), read from the store's tables."""
+    survey (a ``fritekst.db``, a folder holding one, or a URL): each wave from the latest run that
+    holds it, each answer's settled code, else its latest code by a person, in place of the
+    model's (and that person's quote-candidate flag, which :mod:`fritekst.quotes` favours), every
+    code read under the codebook's current version (:meth:`fritekst.store.Store.survey_result`)."""
     from fritekst.store import is_store_target, open_store
 
     if not (Path(target) / "manifest.json").is_file() and is_store_target(target):
         with open_store(str(target), read_only=True) as store:
-            return store.run_result()
+            return store.survey_result()
     return read_run(target)
 
 

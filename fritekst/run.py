@@ -248,11 +248,13 @@ def run_and_save(
     *,
     out: str | Path | None = None,
     db: str | Path | None = None,
+    survey_name: str | None = None,
     cache: EmbeddingCache | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> tuple[RunResult, int | None]:
     """Run, write the run to ``out`` and/or save it in the project store ``db`` (importing the
-    survey into it); returns the result and the stored run's id.
+    survey into it, as ``survey_name`` or the file's name); returns the result and the stored
+    run's id.
 
     In the order that leaves nothing behind on failure: the output path, the survey file and an
     existing store (and whether it would take the survey) are checked before minutes of work; a
@@ -276,12 +278,12 @@ def run_and_save(
             except StoreMissing:  # made below, once there is something to save
                 pass
             else:
-                store.check_import(answers, survey, sha256=sha256)
+                store.check_import(answers, survey, survey_name, sha256=sha256)
         result = run_survey(survey, config, cache=cache, on_progress=on_progress, answers=answers, sha256=sha256)
         run_id = None
         if db is not None:
             store = store or open_store(db)
-            run_id = store.import_and_save_run(answers, survey, result, on_progress=on_progress)[1]
+            run_id = store.import_and_save_run(answers, survey, result, survey=survey_name, on_progress=on_progress)[1]
     finally:
         if store is not None:
             store.close()

@@ -35,7 +35,7 @@ REQUIRED_OUTPUT_FILES = OUTPUT_FILES[:3]
 
 # Column types; every column not named here is text, "" where it has no value.
 INTEGERS = ("theme_id", "segment", "source_row", "n_answers", "n_segments", "segment_id")
-FLAGS = ("non_answer", "blank", "outlier", "quote_candidate", "new_category")
+FLAGS = ("non_answer", "blank", "outlier", "quote_candidate", "new_category", "needs_coder")
 FRACTIONS = ("confidence", "suggested_code_share")
 
 

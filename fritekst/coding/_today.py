@@ -42,6 +42,8 @@ def codes_today(table: pd.DataFrame, codebook: Codebook | None) -> tuple[pd.Data
         kept = list(dict.fromkeys(code for code in current if code not in lost))
         mapped.append(kept)
         needs.append(any(code in lost for code in current))
+    if NEEDS_CODER in table:  # read once already (a store's run): what was flagged stays flagged
+        needs = [bool(before) or now for before, now in zip(table[NEEDS_CODER], needs)]
     columns = {"code_id": [codes[0] if codes else "" for codes in mapped], NEEDS_CODER: needs}
     if has_codes:
         columns["codes"] = [";".join(codes) for codes in mapped]

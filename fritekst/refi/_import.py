@@ -23,8 +23,8 @@ from fritekst.clean import normalise
 from fritekst.codebook._qdc import _load_block, _split
 from fritekst.coders import MODEL_CODER, check_name
 from fritekst.refi._read import Project, TextSource, read_project
-from fritekst.run import THEME_COLUMNS, RunResult
-from fritekst.store._imports import file_sha256
+from fritekst.run_table import THEME_COLUMNS, RunResult
+from fritekst.files import file_sha256
 
 FOREIGN_QUESTION = "dokument"
 UNKNOWN_CODER = "ukjent"

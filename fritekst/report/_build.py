@@ -123,8 +123,8 @@ def needs_coder_note(segments: pd.DataFrame, unmapped: tuple[str, ...], labels: 
     waiting = segments[segments[NEEDS_CODER]] if NEEDS_CODER in segments else segments.iloc[:0]
     if waiting.empty:
         return ()
-    named = ", ".join(f"«{labels.of(c)}»" for c in unmapped)
-    return (f"{waiting['id'].nunique()} svar er kodet med kategorier som siden er delt eller lagt ned ({named}). "
+    named = f" ({', '.join(f'«{labels.of(c)}»' for c in unmapped)})" if unmapped else ""
+    return (f"{waiting['id'].nunique()} svar er kodet med kategorier som siden er delt eller lagt ned{named}. "
             "De må kodes på nytt og er ikke talt med under noen kategori.",)
 
 

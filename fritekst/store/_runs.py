@@ -16,7 +16,8 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy import Connection, func, insert, select
 
-from fritekst.codebook import parse_codebook
+from fritekst.codebook import Codebook, parse_codebook
+from fritekst.coding import codes_today
 from fritekst.errors import InputError
 from fritekst.run_table import (
     ALL_THEME_COLUMNS,
@@ -28,7 +29,7 @@ from fritekst.run_table import (
     with_quote_flags,
 )
 from fritekst.store import _audit
-from fritekst.store._codebooks import run_codebook_id
+from fritekst.store._codebooks import run_codebook_id, version_row
 from fritekst.store._adjudications import final_codes
 from fritekst.store._engine import frame, now
 from fritekst.store._imports import NO_WAVE, attribute_names, attribute_table
@@ -49,6 +50,7 @@ from fritekst.store._schema import (
 )
 
 ProgressCallback = Callable[[str, int, int], None]
+UNASSIGNED_THEME = -1  # as fritekst.themes numbers an answer in no theme
 BATCH = 1000  # rows per INSERT; progress is reported after each batch has reached the database
 
 RUN_SEGMENT_FIELDS = ["non_answer", "theme_id", "outlier", *CODE_COLUMNS]
@@ -233,18 +235,20 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
 def run_result(connection: Connection, run_id: int) -> RunResult:
     """The run, people's codes winning over the model's (a settled code over the coders', else the
     latest person's: :func:`~fritekst.store._adjudications.final_codes`) and their quote-candidate
-    flags in ``quote_candidate`` (which the run itself never sets), read from the store's tables."""
+    flags in ``quote_candidate`` (which the run itself never sets), read from the store's tables.
+
+    Every code is read under the codebook's current version, whatever version it was made under
+    (:func:`fritekst.coding.codes_today`): merges followed, and an answer whose category was split
+    or retired flagged ``needs_coder`` instead of counted under a category the codebook no longer
+    has. The result carries that current version, and its manifest says which it is."""
     run = _run_row(connection, run_id)
     table = run_table(connection, run_id)
-    codebook_yaml = connection.scalar(
-        select(CodebookVersion.yaml).where(CodebookVersion.id == run.codebook_version_id)
-    ) if run.codebook_version_id is not None else None
     human = final_codes(connection, run_id)
+    version_ids = ([run.codebook_version_id] if run.codebook_version_id is not None else []) + \
+        [int(i) for i in human["codebook_version_id"].dropna()]
     if len(human):
         if "code_id" not in table:
             table = table.assign(code_id="", codes="", confidence=0.0, coded_by="")
-            codebook_yaml = connection.scalar(select(CodebookVersion.yaml).where(
-                CodebookVersion.id == int(human["codebook_version_id"].max())))
         values = {s: human_code(code, coder, extra.split(";") if isinstance(extra, str) and extra else ()) for s, code, coder, extra in
                   zip(human["segment_id"], human["code_id"], human["coder"], human["extra_codes"])}
         rows = table["segment_id"].isin(values)
@@ -253,9 +257,63 @@ def run_result(connection: Connection, run_id: int) -> RunResult:
     table = with_quote_flags(table)
     if len(human):
         table["quote_candidate"] = table["segment_id"].isin(human.loc[human["quote_candidate"].astype(bool), "segment_id"])
-    themes = themes_table(connection, run_id)
-    codebook = parse_codebook(codebook_yaml, f"run {run_id} codebook (store)") if codebook_yaml else None
-    return RunResult(table.drop(columns="segment_id"), themes, json.loads(run.manifest), codebook)
+    manifest = json.loads(run.manifest)
+    codebook = _current_codebook(connection, run.codebook_version_id or max(version_ids, default=None))
+    if codebook is not None:
+        table = codes_today(table, codebook)[0]
+        made_under = sorted({_version_number(connection, i) for i in version_ids})
+        manifest["codebook"] = {"name": codebook.name, "version": codebook.version, "codes_made_under": made_under}
+    return RunResult(table.drop(columns="segment_id"), themes_table(connection, run_id), manifest, codebook)
+
+
+def survey_result(connection: Connection, survey: str | None = None) -> RunResult:
+    """Every wave of a survey (the store's only one when ``survey`` is None), each from the latest
+    run that holds it, as one result read under today's codebook (:func:`run_result`): what a
+    report compares waves on when each wave's file was run on its own.
+
+    Themes are a run's own, numbered afresh in each: the result has the latest run's, and answers
+    from earlier runs count as in no theme (``theme_id`` -1). The manifest is the latest run's,
+    with ``runs`` listing which run gave which waves."""
+    run_ids = _survey_run_ids(connection, survey)
+    latest = run_result(connection, run_ids[0])
+    parts, given, seen = [latest.assignments], [{"run_id": run_ids[0], "waves": _waves(latest.assignments)}], \
+        set(_waves(latest.assignments))
+    for run_id in run_ids[1:]:
+        earlier = run_result(connection, run_id).assignments
+        new = earlier[~earlier["wave"].fillna("").astype(str).isin(seen)]
+        if len(new):
+            parts.append(new.assign(theme_id=UNASSIGNED_THEME))
+            given.append({"run_id": run_id, "waves": _waves(new)})
+            seen |= set(_waves(new))
+    if len(parts) == 1:
+        return latest
+    table = pd.concat(parts, ignore_index=True)
+    if latest.codebook is not None:
+        table = codes_today(table, latest.codebook)[0]
+    return RunResult(typed(table), latest.themes, {**latest.manifest, "runs": given}, latest.codebook)
+
+
+def _survey_run_ids(connection: Connection, survey: str | None) -> list[int]:
+    """The survey's runs, latest first."""
+    survey_id = connection.scalar(select(Run.survey_id).where(Run.id == latest_run_id(connection, survey)))
+    return list(connection.scalars(select(Run.id).where(Run.survey_id == survey_id).order_by(Run.id.desc())))
+
+
+def _waves(assignments: pd.DataFrame) -> list[str]:
+    return sorted(set(assignments["wave"].fillna("").astype(str)))
+
+
+def _current_codebook(connection: Connection, version_id: int | None) -> Codebook | None:
+    """The latest stored version of the codebook that ``version_id`` is a version of."""
+    if version_id is None:
+        return None
+    name = connection.scalar(select(CodebookVersion.name).where(CodebookVersion.id == version_id))
+    row = version_row(connection, name)
+    return parse_codebook(row.yaml, f"{row.name} version {row.version} (store)")
+
+
+def _version_number(connection: Connection, version_id: int) -> int:
+    return int(connection.scalar(select(CodebookVersion.version).where(CodebookVersion.id == version_id)))
 
 
 def themes_table(connection: Connection, run_id: int, question: str | None = None) -> pd.DataFrame:

@@ -296,9 +296,16 @@ class Store:
 
     def run_result(self, run_id: int | None = None, survey: str | None = None) -> RunResult:
         """A run (latest when ``run_id`` is None), each segment's settled code, else its latest
-        code by a person, in place of the model's suggestion, and that person's quote-candidate flag."""
+        code by a person, in place of the model's suggestion, and that person's quote-candidate flag;
+        every code read under the codebook's current version (``needs_coder`` where it cannot be)."""
         with reading(self.engine) as connection:
             return _runs.run_result(connection, run_id or _runs.latest_run_id(connection, survey))
+
+    def survey_result(self, survey: str | None = None) -> RunResult:
+        """Every wave of a survey, each from the latest run holding it, read under today's
+        codebook (:func:`fritekst.store._runs.survey_result`): what a report compares waves on."""
+        with reading(self.engine) as connection:
+            return _runs.survey_result(connection, survey)
 
     def save_suggestions(self, run_id: int, codebook: Codebook, segments: pd.DataFrame, themes: pd.DataFrame,
                          actor: str | None = None) -> int:

@@ -16,11 +16,19 @@ $(BIN)/fritekst: pyproject.toml constraints.txt
 
 install: $(BIN)/fritekst
 
+# Two waves of the example survey, each its own export, run into one project: 2023 with the
+# codebook's version 1, 2025 with version 2 (one merge, one split, one new category); the report
+# compares the waves with every code read under version 2.
 demo: install
-	$(BIN)/fritekst run examples/kommuneundersokelsen_fiktiv.xlsx --config examples/demo.yaml \
-		--codebook codebooks/imdi_kommuneundersokelsen.yaml --out $(OUT) --db demo-project
-	@echo "Themes:      $(OUT)/themes.csv"
-	@echo "Assignments: $(OUT)/assignments.csv"
+	$(BIN)/fritekst run examples/kommuneundersokelsen_fiktiv_2023.xlsx --config examples/demo.yaml \
+		--codebook codebooks/imdi_kommuneundersokelsen.yaml --survey kommuneundersokelsen \
+		--out $(OUT)/2023 --db demo-project
+	$(BIN)/fritekst run examples/kommuneundersokelsen_fiktiv_2025.xlsx --config examples/demo.yaml \
+		--codebook codebooks/imdi_kommuneundersokelsen_v2.yaml --survey kommuneundersokelsen \
+		--out $(OUT)/2025 --db demo-project
+	$(BIN)/fritekst report demo-project --out $(OUT)/rapport.docx --force
+	@echo "Themes:      $(OUT)/2023/themes.csv, $(OUT)/2025/themes.csv"
+	@echo "Report:      $(OUT)/rapport.docx (2025 against 2023, on the codebook's version 2)"
 	@echo "Workspace:   $(BIN)/fritekst app demo-project"
 
 # The browser test drives Debian's Chromium; the store tests start PostgreSQL from Debian's

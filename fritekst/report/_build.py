@@ -124,7 +124,9 @@ def needs_coder_note(segments: pd.DataFrame, unmapped: tuple[str, ...], labels: 
     if waiting.empty:
         return ()
     named = f" ({', '.join(f'«{labels.of(c)}»' for c in unmapped)})" if unmapped else ""
-    return (f"{waiting['id'].nunique()} svar er kodet med kategorier som siden er delt eller lagt ned{named}. "
+    waves = sorted({str(w) for w in waiting["wave"].dropna() if str(w)}) if "wave" in waiting else []
+    when = f" fra {' og '.join(waves)}" if waves else ""
+    return (f"{waiting['id'].nunique()} svar{when} er kodet med kategorier som siden er delt eller lagt ned{named}. "
             "De må kodes på nytt og er ikke talt med under noen kategori.",)
 
 

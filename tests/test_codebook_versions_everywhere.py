@@ -82,6 +82,7 @@ def test_report_and_export_read_codes_under_todays_codebook(example_store_url, e
     assert "bolig" not in set(table["code_id"]) and "needs_coder" in table
 
 
+@pytest.mark.slow  # runs both waves of the example survey
 def test_two_waves_run_on_their_own_are_reported_together_on_todays_codebook(tmp_path):
     """Each wave's file run into one survey of the store, under codebook v1 and v2; the report
     compares the waves, each counted under v2, and the counts equal a hand count."""

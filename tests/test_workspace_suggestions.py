@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
 CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
 
+pytestmark = pytest.mark.slow  # runs the example survey on the bundled model
+
 
 @pytest.fixture(scope="module")
 def runs(cache_file):

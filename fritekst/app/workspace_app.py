@@ -46,7 +46,7 @@ def main(store: Store | None, problem: str = "") -> None:
         return
     surveys = list(dict.fromkeys(runs["survey"]))
     survey = st.sidebar.selectbox(t["survey"], surveys, key="survey") if len(surveys) > 1 else surveys[0]
-    run = runs[runs["survey"] == survey].iloc[-1]
+    run = _chosen_run(runs[runs["survey"] == survey], t)
     run_id = int(run["run_id"])
     codebook = _latest_codebook(store, run["codebook"])
     texts = _questions(store, store.engine.url.render_as_string(hide_password=True), run_id, store.runs_revision())
@@ -69,6 +69,17 @@ def main(store: Store | None, problem: str = "") -> None:
         draw(workspace)
     except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
         st.error(str(error))
+
+
+def _chosen_run(runs: pd.DataFrame, t: dict) -> pd.Series:
+    """The survey's run to work in: the latest, or another the coder picks when each wave's file
+    was run on its own (answers of an earlier wave may need a coder under today's codebook)."""
+    if len(runs) == 1:
+        return runs.iloc[-1]
+    labels = {int(r.run_id): t["run_label"].format(file=r.input_file, date=str(r.created_at)[:10], run=int(r.run_id))
+              for r in runs.itertuples()}
+    run_id = st.sidebar.selectbox(t["run"], list(labels)[::-1], format_func=labels.get, key="run")
+    return runs[runs["run_id"] == run_id].iloc[0]
 
 
 def _latest_codebook(store: Store, name) -> Codebook | None:

@@ -68,15 +68,19 @@ def with_codings(queue: pd.DataFrame, codings: pd.DataFrame, coder: str,
 
     With ``codebook`` (the current version) every code is read under it (:func:`codes_today`): a
     merged category's code shows as the category it went into, and an answer whose code's
-    category was split or retired is flagged ``needs_coder`` and counts as not coded by its coder."""
+    category was split or retired is flagged ``needs_coder`` (by the latest person's code where
+    someone coded it, else by the model's suggestion, as an export counts it) and counts as not
+    coded by its coder."""
     people = codings[codings["coder"] != MODEL_CODER]
     coded = queue.drop(columns="_search")  # copy-on-write: the run's part is not copied, nor changed
     if has_history(codebook):
         people, _ = codes_today(people, codebook)
         suggested, _ = codes_today(coded[[c for c in ("code_id", "codes") if c in coded]], codebook)
         coded[suggested.columns.drop(NEEDS_CODER)] = suggested.drop(columns=NEEDS_CODER)
-        waiting = set(people.loc[people[NEEDS_CODER], "segment_id"])
-        coded[NEEDS_CODER] = queue["segment_id"].isin(waiting)
+        # As an export counts it: the latest person's code where someone coded, else the model's.
+        latest = people.drop_duplicates("segment_id", keep="last").set_index("segment_id")[NEEDS_CODER]
+        coded[NEEDS_CODER] = np.where(queue["segment_id"].isin(latest.index),
+                                      _lookup(queue["segment_id"], latest, False), suggested[NEEDS_CODER])
     else:
         coded[NEEDS_CODER] = False
     mine = people[people["coder"] == coder].set_index("segment_id")

@@ -533,3 +533,55 @@ def test_a_codebook_made_in_the_app_gets_the_models_suggestions_on_request(proje
     assert (run["codebook"], run["codebook_version"]) == (name, 1)
     assert not any(NB["suggest_none"] in i.value for i in suggested.info)
     assert not [b for b in suggested.button if b.label == NB["suggest"]]
+
+
+@pytest.fixture
+def two_wave_project(tmp_path):
+    """The example survey's two waves, each file run on its own into one survey: 2023 under the
+    codebook's version 1, 2025 under version 2, which splits helse_psykiatri."""
+    from fritekst.run import run_and_save
+    from fritekst.settings import build_run_config
+
+    db = tmp_path / "prosjekt"
+    for wave, codebook in (("2023", "imdi_kommuneundersokelsen.yaml"), ("2025", "imdi_kommuneundersokelsen_v2.yaml")):
+        config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf",
+                                  codebook=ROOT / "codebooks" / codebook)
+        run_and_save(ROOT / "examples" / f"kommuneundersokelsen_fiktiv_{wave}.xlsx", config, db=db,
+                     survey_name="kommuneundersokelsen")
+    return db
+
+
+def test_an_earlier_waves_answer_under_a_split_category_is_listed_and_coded_again(two_wave_project):
+    """Issue 16: answers whose category was split since are listed for a coder, in the run of their
+    own wave, and once coded they count under today's category and leave the list."""
+    from fritekst.results import load_run
+
+    with open_store(two_wave_project) as store:
+        runs = store.runs()
+    earlier = int(runs["run_id"].iloc[0])
+    before = load_run(two_wave_project).assignments
+    waiting_before = before[before["needs_coder"] & (before["question"] == QUESTION)]
+    assert len(waiting_before) > 1
+
+    at = app(two_wave_project, "coding")
+    at.sidebar.selectbox(key="run").select(earlier).run()
+    assert not at.exception, at.exception
+    box = at.checkbox(key="f_needs_coder")
+    assert f"({len(waiting_before)})" in box.label
+    box.check().run()
+    last = len(waiting_before)
+    at.number_input(key="position").set_value(last).run()  # the last one listed
+    code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    segment_id = int(code.key.split("_")[-1])
+    code.select("psykisk_helse")
+    click(at, NB["save"])
+    assert not at.exception, at.exception
+
+    with open_store(two_wave_project) as store:
+        coded = people_codings(store)
+        current = store.codebook().version
+    assert coded[["segment_id", "code_id", "coder"]].values.tolist() == [[segment_id, "psykisk_helse", "kari"]]
+    assert list(coded["codebook_version"]) == [current]
+    after = load_run(two_wave_project).assignments
+    waiting_after = after[after["needs_coder"] & (after["question"] == QUESTION)]
+    assert len(waiting_after) == len(waiting_before) - 1

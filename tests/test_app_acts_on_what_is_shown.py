@@ -585,3 +585,21 @@ def test_an_earlier_waves_answer_under_a_split_category_is_listed_and_coded_agai
     after = load_run(two_wave_project).assignments
     waiting_after = after[after["needs_coder"] & (after["question"] == QUESTION)]
     assert len(waiting_after) == len(waiting_before) - 1
+
+
+def test_a_themes_suggestion_merged_since_is_offered_as_its_successor(example_project):
+    """A theme whose suggested category was merged into another since is offered that other
+    category, never the retired one (accepting would code every answer under a retired id)."""
+    from fritekst.codebook import merge_category
+
+    with open_store(example_project) as store:
+        themes = store.themes(question=SUGGESTED)
+        row = themes[themes["suggested_code"].fillna("") != ""].iloc[-1]
+        retired, theme_id = row["suggested_code"], int(row["theme_id"])
+        codebook = store.codebook()
+        target = next(c.id for c in codebook.codable() if c.id != retired and not c.special)
+        store.save_codebook(merge_category(codebook, retired, target), expected_version=codebook.version)
+    at = app(example_project, "themes", question=SUGGESTED)
+    at.selectbox(key="theme").select(theme_id).run()
+    accept = at.selectbox(key=f"accept_code_{theme_id}")
+    assert accept.value == target and retired not in accept.options

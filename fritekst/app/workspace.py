@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.codebook import Codebook
-from fritekst.coding import codings_today
+from fritekst.coding import codes_today, codings_today, has_history
 from fritekst.report import format_number
 from fritekst.store import Store
 from fritekst.workspace import answer_queue, with_codings
@@ -41,7 +41,13 @@ class Workspace:
         return _segments(self.store, self.key, self.run_id, question, self.store.runs_revision())
 
     def themes(self) -> pd.DataFrame:
-        return _themes(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
+        """The question's themes, each suggested category read under today's codebook: a merged
+        one offered as its successor, a split or retired one not offered."""
+        themes = _themes(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
+        if not has_history(self.codebook) or "suggested_code" not in themes:
+            return themes
+        suggested = themes["suggested_code"].fillna("").rename("code_id").to_frame()
+        return themes.assign(suggested_code=codes_today(suggested, self.codebook)[0]["code_id"].to_numpy())
 
     def codings(self, question: str | None = None) -> pd.DataFrame:
         """Current codings read under today's codebook (:func:`fritekst.coding.codings_today`),

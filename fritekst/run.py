@@ -31,6 +31,7 @@ from fritekst.run_table import (
     ASSIGNMENT_COLUMNS,
     CODE_COLUMNS,
     THEME_COLUMNS,
+    codebook_entry,
     RunResult,
     check_output_dir,
     human_code,
@@ -152,6 +153,8 @@ def run_survey(
     themes = typed(pd.DataFrame(theme_rows) if theme_rows else pd.DataFrame(columns=THEME_COLUMNS + ["n_segments"]))
     manifest = _manifest(survey, sha256 or file_sha256(survey), config, embedder, timings, segments, embed_stats,
                          answers.attrs.get("source", {}))
+    if codebook is not None:
+        manifest["codebook"] = codebook_entry(codebook, [codebook.version])
     return RunResult(assignments, themes, manifest, codebook)
 
 

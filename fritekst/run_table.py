@@ -50,6 +50,12 @@ class RunResult:
     codebook: Codebook | None = None
 
 
+def codebook_entry(codebook, made_under) -> dict:
+    """The manifest's ``codebook``: which version the run's codes are read under, and the versions
+    they were made under (the run's own, and those people coded with since)."""
+    return {"name": codebook.name, "version": codebook.version, "codes_made_under": sorted(set(made_under))}
+
+
 def typed(table: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """``table`` (assignments or themes) with the contract's column types: whole numbers, flags,
     fractions, and text ("" for a missing value). ``file`` names the file a table of text was read

@@ -21,6 +21,7 @@ from fritekst.results import load_run
 from fritekst.store import open_store
 
 QUESTION = "q17_barrierer"
+ASKED_FOR_HELP = "q12_bistand"  # where statistics and research come up
 
 
 def _later_versions(store):
@@ -102,10 +103,10 @@ def test_two_waves_run_on_their_own_are_reported_together_on_todays_codebook(tmp
     with open_store(db) as store:
         first = store.run_result(int(store.runs()["run_id"].iloc[0])).assignments
     # by hand: 2023's codes under v2 - forskning_gode_eksempler went into statistikk_kunnskap
-    said = first[(first["question"] == QUESTION) & ~first["non_answer"]]
+    said = first[(first["question"] == ASKED_FOR_HELP) & ~first["non_answer"]]
     merged = sum(bool({"forskning_gode_eksempler", "statistikk_kunnskap"} & set(c.split(";")))
                  for c in said["codes"].where(said["codes"] != "", said["code_id"]))
-    report = build_report(run.assignments, cached_embed("tfidf"), codebook=run.codebook, questions=[QUESTION],
+    report = build_report(run.assignments, cached_embed("tfidf"), codebook=run.codebook, questions=[ASKED_FOR_HELP],
                           config=ReportConfig(wave="all", quotes=QuoteConfig(k=0)))
     waves = report.questions[0].waves.frame
     column_2023 = next(c for c in waves.columns if c.startswith("2023 "))

@@ -17,13 +17,14 @@ import pandas as pd
 from sqlalchemy import Connection, func, insert, select
 
 from fritekst.codebook import Codebook, parse_codebook
-from fritekst.coding import codes_today
+from fritekst.coding import codes_today, has_history
 from fritekst.errors import InputError
 from fritekst.run_table import (
     ALL_THEME_COLUMNS,
     ASSIGNMENT_COLUMNS,
     CODE_COLUMNS,
     RunResult,
+    codebook_entry,
     human_code,
     typed,
     with_quote_flags,
@@ -259,10 +260,10 @@ def run_result(connection: Connection, run_id: int) -> RunResult:
         table["quote_candidate"] = table["segment_id"].isin(human.loc[human["quote_candidate"].astype(bool), "segment_id"])
     manifest = json.loads(run.manifest)
     codebook = _current_codebook(connection, run.codebook_version_id or max(version_ids, default=None))
-    if codebook is not None:
+    if has_history(codebook):  # only then can a code need mapping: otherwise the run exports as it was written
         table = codes_today(table, codebook)[0]
-        made_under = sorted({_version_number(connection, i) for i in version_ids})
-        manifest["codebook"] = {"name": codebook.name, "version": codebook.version, "codes_made_under": made_under}
+    if codebook is not None:
+        manifest["codebook"] = codebook_entry(codebook, [_version_number(connection, i) for i in version_ids])
     return RunResult(table.drop(columns="segment_id"), themes_table(connection, run_id), manifest, codebook)
 
 
@@ -288,7 +289,7 @@ def survey_result(connection: Connection, survey: str | None = None) -> RunResul
     if len(parts) == 1:
         return latest
     table = pd.concat(parts, ignore_index=True)
-    if latest.codebook is not None:
+    if has_history(latest.codebook):
         table = codes_today(table, latest.codebook)[0]
     return RunResult(typed(table), latest.themes, {**latest.manifest, "runs": given}, latest.codebook)
 

@@ -229,7 +229,8 @@ class Store:
         name = _survey_name(source_file, survey)
 
         def work(connection: Connection) -> tuple[ImportSummary, int | None]:
-            summary = _imports.import_answers(connection, answers, name, source_file, _actor(actor))
+            summary = _imports.import_answers(connection, answers, name, source_file, file_sha256(source_file),
+                                              _actor(actor))
             if summary.already_imported:
                 return summary, None
             run_id = _runs.save_run(connection, result, name, _actor(actor))

@@ -263,6 +263,21 @@ def test_the_cli_exports_a_project_and_imports_it_into_a_new_one(example_project
     assert not (tmp_path / "tom").exists()  # nothing made for a file that could not be read
 
 
+def test_export_refuses_to_replace_a_qdpx_unless_forced(example_project, tmp_path):
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    runner, qdpx, out = CliRunner(), tmp_path / "prosjekt.qdpx", tmp_path / "kjøring"
+    qdpx.write_bytes(b"analytikerens eget prosjekt")
+    refused = runner.invoke(app, ["export", "--db", str(example_project), "--qdpx", str(qdpx), "--out", str(out)])
+    assert refused.exit_code == 2 and f"{qdpx}: exists already" in refused.stderr and "--force" in refused.stderr
+    assert qdpx.read_bytes() == b"analytikerens eget prosjekt" and not out.exists()  # nothing written at all
+    forced = runner.invoke(app, ["export", "--db", str(example_project), "--qdpx", str(qdpx), "--force"])
+    assert forced.exit_code == 0, forced.output
+    SCHEMA.assertValid(etree.fromstring(zipfile.ZipFile(qdpx).read("project.qde")))
+
+
 @pytest.mark.parametrize("page", ["overview", "codebook"])
 def test_the_overview_and_codebook_pages_offer_the_project_as_qdpx(example_project, page):
     from test_app_acts_on_what_is_shown import app

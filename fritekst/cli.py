@@ -220,6 +220,7 @@ def export_run(
     db: DbOption = None,
     run_id: Annotated[Optional[int], typer.Option("--run", help="Run id (default: the latest)")] = None,
     name: Annotated[Optional[str], typer.Option("--survey", help="Survey name, when the store holds several")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --qdpx FILE if it exists")] = False,
 ) -> None:
     """Write a stored run with the coders' codes as manifest.json, themes.csv and assignments.csv,
     and/or the whole project (answers, cases, codebook, codings) as a REFI-QDA .qdpx."""
@@ -228,17 +229,17 @@ def export_run(
     if out is None and qdpx is None:
         raise InputError("say where to write: --out DIR (the run's CSV files) or --qdpx FILE (a REFI-QDA project)")
     with open_store(db, read_only=True) as store:
+        if qdpx is not None:  # first: an existing FILE refused (without --force) before anything is written
+            from fritekst.refi import export_project
+
+            summary = export_project(store, qdpx, survey=name, run_id=run_id, force=force)
+            typer.echo(f"wrote {summary.path}: {summary.sources} answers, {summary.codes} codes, "
+                       f"{summary.codings} codings by {summary.users} coders")
+            _note_personal_data(str(summary.path))
         if out is not None:
             written = store.export_run(out, run_id=run_id, survey=name)
             typer.echo(f"wrote {written}")
             _note_personal_data(str(written))
-        if qdpx is not None:
-            from fritekst.refi import export_project
-
-            summary = export_project(store, qdpx, survey=name, run_id=run_id)
-            typer.echo(f"wrote {summary.path}: {summary.sources} answers, {summary.codes} codes, "
-                       f"{summary.codings} codings by {summary.users} coders")
-            _note_personal_data(str(summary.path))
 
 
 @app.command("app")

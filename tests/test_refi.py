@@ -201,6 +201,82 @@ def test_a_qc_project_with_lower_case_sources_and_atlas_namespaces_imports(tmp_p
     assert [text[s.start:s.end] for s in selections] == ["Vi mangler boliger.", "Tolk er vanskelig å få."]
 
 
+# As QualCoder 3.6 writes a project: a byte-order mark before the XML declaration, categories as
+# codes that are not codable, the date on the selection and only the user on the coding, the
+# selected text repeated in the selection's name, the texts under Sources/ with a byte-order mark.
+QUALCODER = """\ufeff<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
+name="bolig.qda" origin="QualCoder 3.6" creatingUserGUID="2f67dfa3-3788-4e87-b4c3-0888a1d598d1" \
+creationDateTime="2025-03-01T16:47:05Z" xmlns="urn:QDA-XML:project:1.0">
+<Users>
+<User guid="41814102-64dd-43f4-8dbe-c6c5b707ef4b" name="kari" />
+</Users>
+<CodeBook>
+<Codes>
+<Code guid="632875a2-a727-4633-ba16-3f5ef59aeba9" name="Bolig" isCodable="false">
+<Code guid="f7aba982-d3ac-41c9-8309-a9e583c2e3bd" name="Leie" isCodable="true" color="#6D91C6" />
+<Code guid="3e1345e3-6b60-4110-ac55-40a5e2f83b15" name="Eie" isCodable="true" color="#3D6CB3" />
+</Code>
+</Codes>
+</CodeBook>
+<Sources>
+<TextSource richTextPath="internal://4745b243-8a44-4ddd-81cf-1e1473cfa956.docx" \
+plainTextPath="internal://ad0d76fe-8121-4dcb-8374-787634eb1cc3.txt" creatingUser="41814102-64dd-43f4-8dbe-c6c5b707ef4b" \
+creationDateTime="2021-09-20T22:41:05Z" guid="4cd18e2a-f809-488b-841c-13eaa0bd2f82" name="intervju_2">
+<PlainTextSelection guid="e60b000a-bd6a-44bd-a51f-6387c5793933" startPosition="15" endPosition="36" \
+name="Vi leier av kommunen." creatingUser="41814102-64dd-43f4-8dbe-c6c5b707ef4b" creationDateTime="2021-12-30T19:22:19Z">
+<Coding guid="fa6266e8-5891-4981-b6c4-e80b47b9ddb2" creatingUser="41814102-64dd-43f4-8dbe-c6c5b707ef4b" >
+<CodeRef targetGUID="f7aba982-d3ac-41c9-8309-a9e583c2e3bd" />
+</Coding>
+</PlainTextSelection>
+</TextSource>
+</Sources>
+</Project>
+"""
+
+
+def test_a_qualcoder_project_with_a_byte_order_mark_and_dates_on_selections_imports(tmp_path):
+    text = "Hvem er dere?\n«Vi leier av kommunen.» Det går greit."
+    path = tmp_path / "qualcoder.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", QUALCODER.encode("utf-8"))  # the mark before <?xml, as QualCoder 3.6 wrote it
+        archive.writestr("Sources/4745b243-8a44-4ddd-81cf-1e1473cfa956.docx", b"PK not read")
+        archive.writestr("Sources/ad0d76fe-8121-4dcb-8374-787634eb1cc3.txt", text.encode("utf-8-sig"))
+    with open_store(tmp_path / "prosjekt") as store:
+        report = import_project(path, store)
+        assert (report.origin, report.codes_in_file, report.levels, report.codings, report.unmapped) == (
+            "QualCoder 3.6", 3, 2, 1, {})
+        assert not store.codebook().category("bolig").codable and store.codebook().category("leie").parent == "bolig"
+        coded = store.current_codings()
+        assert coded[["text", "code_id", "coder"]].values.tolist() == [["Vi leier av kommunen.", "leie", "kari"]]
+        assert coded["created_at"].iloc[0].startswith("2021-12-30T19:22:19")  # the selection's date
+
+
+def test_an_atlas_project_whose_qde_is_named_after_the_project_imports(tmp_path):
+    """ATLAS.ti 26 names the XML after the project ("Trial.qde"), not project.qde as the standard says."""
+    path = tmp_path / "Project.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Trial.qde", NVIVO.replace('origin="NVivo for Windows 12.6"', 'origin="ATLAS.ti 26.1.2"'))
+        archive.writestr("sources/68bbdc14-c361-4432-b4dd-ae1dbfc12890.txt", TEXT.replace("🙂", "☺").encode())
+    project = read_project(path)
+    assert project.origin == "ATLAS.ti 26.1.2" and project.sources[0].text.startswith("Intervju med Åse")
+
+
+def test_a_real_atlas_export_without_its_files_reports_each_kind_it_could_not_map(tmp_path):
+    """ATLAS.ti 8.4's REFI standard project (tests/data/refi/README.md): Project.qde capitalised,
+    upper-case guids, its texts and media left out of the archive."""
+    path = ROOT / "tests" / "data" / "refi" / "atlas_8_4_standard_project.qdpx"
+    with open_store(tmp_path / "prosjekt") as store:
+        report = import_project(path, store)
+        assert (report.codes_in_file, report.codes, report.levels, report.answers, report.codings_in_file) == (
+            14, 14, 1, 0, 16)
+        assert report.unmapped == {
+            "text sources whose file is missing from the archive": 6, "codings on sources without text": 7,
+            "PictureSource (not text)": 1, "PDFSource (not text)": 2, "AudioSource (not text)": 1,
+            "VideoSource (not text)": 2, "codings on sources that are not text": 9, "Graphs": 1, "Links": 1}
+        assert "Coke::diet Coke" in {c.label for c in store.codebook().categories}
+
+
 def test_every_damaged_or_hostile_project_gives_one_clear_line(tmp_path):
     cases = {}
     cases["not a zip"] = (b"PK\x03\x04 damaged", "damaged")
@@ -261,6 +337,21 @@ def test_the_cli_exports_a_project_and_imports_it_into_a_new_one(example_project
     refused = runner.invoke(app, ["import", str(broken), "--db", str(tmp_path / "tom")])
     assert refused.exit_code == 2 and refused.stderr.startswith(f"Error: {broken}")
     assert not (tmp_path / "tom").exists()  # nothing made for a file that could not be read
+
+
+def test_export_refuses_to_replace_a_qdpx_unless_forced(example_project, tmp_path):
+    from typer.testing import CliRunner
+
+    from fritekst.cli import app
+
+    runner, qdpx, out = CliRunner(), tmp_path / "prosjekt.qdpx", tmp_path / "kjøring"
+    qdpx.write_bytes(b"analytikerens eget prosjekt")
+    refused = runner.invoke(app, ["export", "--db", str(example_project), "--qdpx", str(qdpx), "--out", str(out)])
+    assert refused.exit_code == 2 and f"{qdpx}: exists already" in refused.stderr and "--force" in refused.stderr
+    assert qdpx.read_bytes() == b"analytikerens eget prosjekt" and not out.exists()  # nothing written at all
+    forced = runner.invoke(app, ["export", "--db", str(example_project), "--qdpx", str(qdpx), "--force"])
+    assert forced.exit_code == 0, forced.output
+    SCHEMA.assertValid(etree.fromstring(zipfile.ZipFile(qdpx).read("project.qde")))
 
 
 @pytest.mark.parametrize("page", ["overview", "codebook"])

@@ -27,6 +27,7 @@ from fritekst import __version__
 from fritekst.codebook._qdc import GUID_NAMESPACE, PROJECT_NS, _with_block, code_tree
 from fritekst.coders import MODEL_CODER
 from fritekst.errors import InputError
+from fritekst.files import refuse_existing
 from fritekst.refi._archive import write_project
 from fritekst.store._schema import WITHDRAWN_CODE
 from fritekst.xml_text import xml_text
@@ -48,9 +49,12 @@ class ExportSummary:
     # ``codings`` counts <Coding> elements: one per code, so a coding with an extra code is two
 
 
-def export_project(store, path: str | Path, survey: str | None = None, run_id: int | None = None) -> ExportSummary:
+def export_project(store, path: str | Path, survey: str | None = None, run_id: int | None = None, *,
+                   force: bool = False) -> ExportSummary:
     """Write the survey (the store's only one when None) with its codebook, the run's segments
-    (latest when ``run_id`` is None) and people's current codings to ``path`` as a .qdpx."""
+    (latest when ``run_id`` is None) and people's current codings to ``path`` as a .qdpx; an
+    existing ``path`` is refused before any work unless ``force``."""
+    refuse_existing(path, force)
     answers = store.answers()
     surveys = list(dict.fromkeys(answers["survey"]))
     if survey is None and len(surveys) > 1:

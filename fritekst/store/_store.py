@@ -227,10 +227,10 @@ class Store:
         segment as ``result`` cut it; ``code_id, extra_codes, coder, created_at, memo,
         quote_candidate`` are the coding, under the version of ``result.codebook``."""
         name = _survey_name(source_file, survey)
+        sha256 = result.manifest["input"]["sha256"]  # the file as the import read it, not read again
 
         def work(connection: Connection) -> tuple[ImportSummary, int | None]:
-            summary = _imports.import_answers(connection, answers, name, source_file, file_sha256(source_file),
-                                              _actor(actor))
+            summary = _imports.import_answers(connection, answers, name, source_file, sha256, _actor(actor))
             if summary.already_imported:
                 return summary, None
             run_id = _runs.save_run(connection, result, name, _actor(actor))

@@ -11,8 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # Fixtures that make a test slow: a PostgreSQL server, or a survey run for real (the example
-# survey: example_run and the modules' run_dir; the privacy tests' planted answers).
-SLOW_FIXTURES = frozenset({"postgres_cluster", "example_run", "run_dir", "planted_reports", "attribute_run"})
+# survey: example_run and the modules' run_dir; the two waves; the privacy tests' planted answers).
+SLOW_FIXTURES = frozenset({"postgres_cluster", "example_run", "run_dir", "planted_reports", "attribute_run",
+                           "two_wave_project"})
 
 
 def pytest_collection_modifyitems(items):
@@ -95,3 +96,19 @@ def example_store_url(request, tmp_path, example_run):
     yield url
     if request.param == "postgresql":
         cluster.drop_database(url)
+
+
+@pytest.fixture
+def two_wave_project(tmp_path):
+    """The example survey's two waves, each file run on its own into one survey: 2023 under the
+    codebook's version 1, 2025 under version 2, which splits helse_psykiatri."""
+    from fritekst.run import run_and_save
+    from fritekst.settings import build_run_config
+
+    db = tmp_path / "prosjekt"
+    for wave, codebook in (("2023", "imdi_kommuneundersokelsen.yaml"), ("2025", "imdi_kommuneundersokelsen_v2.yaml")):
+        config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf",
+                                  codebook=ROOT / "codebooks" / codebook)
+        run_and_save(ROOT / "examples" / f"kommuneundersokelsen_fiktiv_{wave}.xlsx", config, db=db,
+                     survey_name="kommuneundersokelsen")
+    return db

@@ -535,22 +535,6 @@ def test_a_codebook_made_in_the_app_gets_the_models_suggestions_on_request(proje
     assert not [b for b in suggested.button if b.label == NB["suggest"]]
 
 
-@pytest.fixture
-def two_wave_project(tmp_path):
-    """The example survey's two waves, each file run on its own into one survey: 2023 under the
-    codebook's version 1, 2025 under version 2, which splits helse_psykiatri."""
-    from fritekst.run import run_and_save
-    from fritekst.settings import build_run_config
-
-    db = tmp_path / "prosjekt"
-    for wave, codebook in (("2023", "imdi_kommuneundersokelsen.yaml"), ("2025", "imdi_kommuneundersokelsen_v2.yaml")):
-        config = build_run_config(config_file=ROOT / "examples" / "demo.yaml", embedder="tfidf",
-                                  codebook=ROOT / "codebooks" / codebook)
-        run_and_save(ROOT / "examples" / f"kommuneundersokelsen_fiktiv_{wave}.xlsx", config, db=db,
-                     survey_name="kommuneundersokelsen")
-    return db
-
-
 def test_an_earlier_waves_answer_under_a_split_category_is_listed_and_coded_again(two_wave_project):
     """Issue 16: answers whose category was split since are listed for a coder, in the run of their
     own wave, and once coded they count under today's category and leave the list."""

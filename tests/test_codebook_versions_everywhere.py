@@ -8,7 +8,6 @@ answers need a coder and are counted under no category.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -83,20 +82,10 @@ def test_report_and_export_read_codes_under_todays_codebook(example_store_url, e
     assert "bolig" not in set(table["code_id"]) and "needs_coder" in table
 
 
-@pytest.mark.slow  # runs both waves of the example survey
-def test_two_waves_run_on_their_own_are_reported_together_on_todays_codebook(tmp_path):
+def test_two_waves_run_on_their_own_are_reported_together_on_todays_codebook(two_wave_project):
     """Each wave's file run into one survey of the store, under codebook v1 and v2; the report
     compares the waves, each counted under v2, and the counts equal a hand count."""
-    from fritekst.run import run_and_save
-    from fritekst.settings import build_run_config
-
-    root = Path(__file__).resolve().parents[1]
-    db = tmp_path / "prosjekt"
-    for wave, codebook in (("2023", "imdi_kommuneundersokelsen.yaml"), ("2025", "imdi_kommuneundersokelsen_v2.yaml")):
-        config = build_run_config(config_file=root / "examples" / "demo.yaml", embedder="tfidf",
-                                  codebook=root / "codebooks" / codebook)
-        run_and_save(root / "examples" / f"kommuneundersokelsen_fiktiv_{wave}.xlsx", config, db=db,
-                     survey_name="kommuneundersokelsen")
+    db = two_wave_project
     run = load_run(db)
     assert [r["waves"] for r in run.manifest["runs"]] == [["2025"], ["2023"]]
     assert run.codebook.version == 2

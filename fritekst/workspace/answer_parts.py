@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fritekst.clean import sentence_segments
+from fritekst.clean import segment
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,6 @@ def answer_part(segments: pd.DataFrame, segment_id: int) -> AnswerPart:
 def split_preview(text: str, people: pd.DataFrame, segment_id: int) -> SplitPreview:
     """What splitting segment ``segment_id`` (``text``) would do, with ``people`` the question's
     people's current codes (store.people_codes)."""
-    sentences = [sentence for sentence, _ in sentence_segments(text)]
+    sentences = segment(text, "sentence")  # the sentences Store.split_answer makes, without judging them
     coders = people.loc[people["segment_id"] == segment_id, "coder"]
     return SplitPreview(tuple(sentences) if len(sentences) > 1 else (), tuple(sorted(set(coders))))

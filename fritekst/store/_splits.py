@@ -57,8 +57,8 @@ def split_answer(connection: Connection, run_id: int, segment_id: int, actor: st
     coded = "code_id" in json.loads(run.columns)["assignments"]
     last = connection.scalar(select(func.max(RunSegment.position)).where(RunSegment.run_id == run_id))
     positions = [row["position"], *range(last + 1, last + len(pieces))]
-    values = [{"segment_id": part, "non_answer": said_nothing, **_place(row, said_nothing), **_codes(coded, said_nothing)}
-              for part, (_, said_nothing) in zip(ids, pieces)]
+    values = [{"segment_id": part, "non_answer": said_nothing, **_place(row, said_nothing),
+               **_codes(coded, said_nothing)} for part, (_, said_nothing) in zip(ids, pieces)]
     connection.execute(update(RunSegment).where(RunSegment.run_id == run_id, RunSegment.position == row["position"])
                        .values(**values[0]))
     connection.execute(insert(RunSegment), [{"run_id": run_id, "position": position, **value}

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["NonAnswerDetector", "SEGMENT_MODES", "clean_answers", "normalise", "segment"]
+__all__ = ["NonAnswerDetector", "SEGMENT_MODES", "clean_answers", "normalise", "segment", "sentence_segments"]
 
 SegmentMode = Literal["answer", "sentence"]
 SEGMENT_MODES: tuple[str, ...] = ("answer", "sentence")
@@ -346,6 +346,28 @@ def segment(text: str, mode: SegmentMode = "answer", *, min_words: int = 3) -> l
     return _split_sentences(text, min_words)
 
 
+def _sentences(answer: str, judge) -> tuple[list[str], list[bool]]:
+    """A normalised answer that says something, cut into sentences, and whether each sentence is
+    itself a non-answer (``judge``); a lone sentence never is, since the answer says something."""
+    pieces = _split_sentences(answer)
+    return pieces, [judge(p) for p in pieces] if len(pieces) > 1 else [False]
+
+
+def sentence_segments(text: str, detector: NonAnswerDetector | None = None) -> list[tuple[str, bool]]:
+    """One answer that says something cut as ``clean_answers(..., "sentence")`` cuts it: each
+    sentence with whether it is itself a non-answer ("Ellers ingen kommentarer.").
+
+    The coder workspace splits a single answer with this (``Store.split_answer``), so an answer
+    split there has exactly the segments a ``--segment sentence`` run gives it.
+
+    >>> sentence_segments("Vi trenger flere boliger. Tolketjenesten er for dårlig.")
+    [('Vi trenger flere boliger.', False), ('Tolketjenesten er for dårlig.', False)]
+    """
+    detector = detector if detector is not None else NonAnswerDetector()
+    pieces, flags = _sentences(normalise(text), lambda piece: detector._judge(piece.lower()))
+    return list(zip(pieces, flags))
+
+
 # --------------------------------------------------------------------------
 # The stage
 # --------------------------------------------------------------------------
@@ -391,8 +413,7 @@ def clean_answers(
         if non or segment_mode == "answer":
             pieces, piece_flags = [answer], [bool(non)]
         else:
-            pieces = _split_sentences(answer)
-            piece_flags = [judge(p) for p in pieces] if len(pieces) > 1 else [False]
+            pieces, piece_flags = _sentences(answer, judge)
         counts.append(len(pieces))
         texts.extend(pieces)
         flags.extend(piece_flags)

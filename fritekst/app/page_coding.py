@@ -1,5 +1,6 @@
 """Koding: answer by answer with the respondent's attributes, the model's suggestion and, once
-coded, the other coders' codes; filters, search, several codes, quote candidates and memos.
+coded, the other coders' codes; filters, search, several codes, quote candidates and memos; an
+answer split into its sentences, each coded on its own.
 
 A coding is written to the store the moment it is saved (house rule 5), never only kept in the
 session; forms submit on Enter, and "Lagre og neste" moves on, so a coder can keep to the keyboard.
@@ -20,7 +21,7 @@ from fritekst.errors import InputError
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
 from fritekst.spreadsheet import neutral_table
-from fritekst.workspace import CodingFilters, filter_queue, memo_table, quick_codes
+from fritekst.workspace import CodingFilters, answer_part, filter_queue, memo_table, quick_codes, split_preview
 
 
 def show(ws: Workspace) -> None:
@@ -122,6 +123,7 @@ def _answer(ws: Workspace, answer: pd.Series, refused: str | None = None) -> Non
                   if pd.notna(answer[c]) and answer[c] != ""]
     who = [str(answer[c]) for c in ("id", "role", "wave") if pd.notna(answer.get(c)) and answer.get(c) != ""]
     show_answer(answer["text"], " · ".join(who + attributes))
+    _part(ws, int(answer["segment_id"]), answer["text"])
     suggestion = answer.get("code_id") if isinstance(answer.get("code_id"), str) else ""
     if suggestion:
         st.write(t["suggestion"].format(label=ws.category_label(suggestion),
@@ -166,6 +168,39 @@ def _answer(ws: Workspace, answer: pd.Series, refused: str | None = None) -> Non
     st.caption(t["shortcuts"])
     if refused:
         st.error(refused)
+
+
+def _part(ws: Workspace, segment_id: int, text: str) -> None:
+    """A sentence's place in its answer, with the whole answer to read it in; for a whole answer
+    of several sentences, "Del svaret i setninger" with the sentences it makes."""
+    t = ws.t
+    part = answer_part(ws.segments(ws.question), segment_id)
+    if part.total > 1:
+        st.caption(t["part_of"].format(number=part.number, total=part.total))
+        with st.expander(t["whole_answer"]):
+            st.text(part.whole)
+        return
+    preview = split_preview(text, ws.people_codes(), segment_id)
+    if not ws.coder or not preview.sentences:
+        return
+    with st.expander(t["split_answer"]):
+        st.caption(t["split_help"])
+        st.text("\n".join(f"{number}. {sentence}" for number, sentence in enumerate(preview.sentences, 1)))
+        if preview.coded_by:
+            st.warning(t["split_coded"].format(coders=", ".join(preview.coded_by)))
+        st.button(t["split_button"].format(n=len(preview.sentences)), key=f"split_{segment_id}", on_click=_split,
+                  args=(ws, segment_id))
+
+
+def _split(ws: Workspace, segment_id: int) -> None:
+    """The split button's callback: the answer's sentences take its place in the queue, the first
+    of them where the answer was, so the page shows it next."""
+    try:
+        parts = ws.store.split_answer(ws.run_id, segment_id, ws.coder)
+    except InputError as error:
+        st.session_state["coding_refused"] = str(error)
+        return
+    st.session_state["flash"] = ws.t["split_done"].format(n=len(parts))
 
 
 def _save(ws: Workspace, segment_id: int, chosen: str | None, move_on: bool) -> None:

@@ -55,6 +55,13 @@ WORKSPACE_TEXTS = {
         "quote_candidate": "Sitatkandidat", "memo": "Notat", "save": "Lagre", "save_next": "Lagre og neste",
         "saved": "Lagret: {code}", "nothing": "Ingen svar passer filtrene.", "list": "Svarene",
         "my_code": "Min kode", "model_code": "Modellens forslag",
+        "split_answer": "Del svaret i setninger",
+        "split_help": "Hver setning blir et eget utsagn å kode, med egen kode, notat og sitatmerke, i samme tema. "
+                      "Respondenten telles én gang per kategori, uansett hvor mange setninger som har den.",
+        "split_button": "Del i {n} setninger", "split_done": "Svaret er delt i {n} setninger.",
+        "split_coded": "Hele svaret er kodet av {coders}. Når svaret er delt, teller setningenes koder i stedet; "
+                       "kodingene av hele svaret blir stående i historikken.",
+        "part_of": "Setning {number} av {total} i svaret", "whole_answer": "Hele svaret",
         # Kodebok
         "categories": "Kategorier", "id": "ID", "parent": "Gruppe", "description": "Beskrivelse",
         "n_coded": "Kodet (personer)", "n_model": "Foreslått (modell)", "edit": "Rediger kategori",
@@ -147,6 +154,13 @@ WORKSPACE_TEXTS = {
         "quote_candidate": "Quote candidate", "memo": "Memo", "save": "Save", "save_next": "Save and next",
         "saved": "Saved: {code}", "nothing": "No answers match the filters.", "list": "The answers",
         "my_code": "My code", "model_code": "Model's suggestion",
+        "split_answer": "Split the answer into sentences",
+        "split_help": "Each sentence becomes a statement to code on its own, with its own code, memo and quote mark, "
+                      "in the same theme. The respondent is counted once per category, however many sentences have it.",
+        "split_button": "Split into {n} sentences", "split_done": "The answer is split into {n} sentences.",
+        "split_coded": "The whole answer is coded by {coders}. Once it is split, its sentences' codes count instead; "
+                       "the codings of the whole answer stay in the history.",
+        "part_of": "Sentence {number} of {total} in the answer", "whole_answer": "The whole answer",
         "categories": "Categories", "id": "ID", "parent": "Group", "description": "Description",
         "n_coded": "Coded (people)", "n_model": "Suggested (model)", "edit": "Edit category",
         "examples": "Examples (one per line)", "exclude": "Exclude", "colour": "Colour",

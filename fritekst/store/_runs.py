@@ -215,7 +215,7 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
                Segment.number.label("segment"), Segment.text, RunSegment.non_answer, RunSegment.theme_id,
                Segment.blank, Question.text.label("question_text"), Respondent.role, Wave.name.label("wave"),
                Answer.source_row, RunSegment.outlier, RunSegment.code_id, RunSegment.codes, RunSegment.confidence,
-               RunSegment.coded_by, Answer.respondent_id)
+               RunSegment.coded_by, Answer.respondent_id, Segment.answer_id)
         .join(Segment, Segment.id == RunSegment.segment_id).join(Answer, Answer.id == Segment.answer_id)
         .join(Question, Question.id == Answer.question_id).join(Wave, Wave.id == Question.wave_id)
         .join(Respondent, Respondent.id == Answer.respondent_id)
@@ -223,7 +223,7 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
     )
     if question is not None:
         query = query.where(Question.name == question)
-    table = frame(connection, query)
+    table = _answers_together(frame(connection, query))
     table["wave"] = table["wave"].replace(NO_WAVE, None)
     columns = json.loads(run.columns)["assignments"]
     survey = connection.scalar(select(Survey.name).where(Survey.id == run.survey_id))
@@ -231,6 +231,16 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
     table = table.join(attribute_table(connection, query.with_only_columns(Answer.respondent_id), names),
                        on="respondent_id")
     return typed(table[["segment_id", *columns]])
+
+
+def _answers_together(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (in run order) with each answer's segments together where the answer first comes:
+    an answer split in the app (:mod:`fritekst.store._splits`) keeps its place by its first
+    sentence, the others are added at the run's end. A run as saved is left as it is."""
+    first_seen = pd.factorize(table["answer_id"])[0]
+    if (first_seen[1:] >= first_seen[:-1]).all():
+        return table
+    return table.iloc[first_seen.argsort(kind="stable")].reset_index(drop=True)
 
 
 def run_result(connection: Connection, run_id: int) -> RunResult:

@@ -21,7 +21,7 @@ from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.files import file_sha256
 from fritekst.run_table import RunResult, check_output_dir, write_run
-from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _suggestions, _themes, _withdrawals
+from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _splits, _suggestions, _themes, _withdrawals
 from fritekst.store._engine import (
     StoreMissing,
     database_url,
@@ -288,6 +288,15 @@ class Store:
         with writing(self.engine) as connection:
             _themes.regroup_themes(connection, run_id, question, {int(k): int(v) for k, v in moves.items()},
                                    themes, _actor(actor), action, seen)
+
+    def split_answer(self, run_id: int, segment_id: int, actor: str | None = None) -> list[int]:
+        """Code an answer's sentences on their own: the sentences of segment ``segment_id`` (cut as
+        ``--segment sentence`` cuts them) take its place in run ``run_id``, in its theme; returns
+        their segment ids. One audited transaction; an answer split before is left as it is (its
+        sentences' ids returned). Codings of the whole answer stay in the store, but the run no
+        longer counts them (:mod:`fritekst.store._splits`)."""
+        return self._write(lambda connection: _splits.split_answer(connection, int(run_id), int(segment_id),
+                                                                   _actor(actor)))
 
     def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
         """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each

@@ -251,7 +251,7 @@ def open_app(
     import sys
 
     from fritekst.app import streamlit_main
-    from fritekst.codebook import MAX_CODEBOOK_BYTES
+    from fritekst.app.serve import server_command
 
     target = target or streamlit_main.default_target()
     streamlit_main.check_target(target)
@@ -263,12 +263,30 @@ def open_app(
         from fritekst.store import open_store
 
         open_store(target, create=False).close()
-    command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20),
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--", target]
+    command, env = server_command(target, port=port)
     # Become the server (exec, not a child): a SIGTERM to `fritekst app` then stops Streamlit
     # itself instead of leaving it serving, reparented to PID 1.
-    os.execv(sys.executable, command)
+    os.execve(sys.executable, command, env)
+
+
+@app.command("serve")
+def serve(
+    target: Annotated[str, typer.Argument(help="A project store (fritekst.db, a project folder or postgresql://…)")],
+    address: Annotated[str, typer.Option("--address", help="Address to listen on; anything but 127.0.0.1 needs --auth")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port")] = 8501,
+    auth: Annotated[Optional[Path], typer.Option("--auth", help="Streamlit [auth] settings (TOML) of an OpenID Connect provider: people sign in, and their login is who codes")] = None,
+) -> None:
+    """Serve the coder workspace to a team: with --auth, people sign in (OpenID Connect) and the
+    login is written into every coding and audit row; without it, on 127.0.0.1 only."""
+    import os
+    import sys
+
+    from fritekst.app.serve import server_command
+    from fritekst.store import open_store
+
+    command, env = server_command(target, address=address, port=port, auth=auth)
+    open_store(target, create=False).close()
+    os.execve(sys.executable, command, env)
 
 
 @app.command("forget")

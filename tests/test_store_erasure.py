@@ -202,3 +202,28 @@ def test_retention_dry_run_lists_and_changes_nothing_then_empties_text_keeping_c
     with open_store(url) as store:
         assert set(store.answers()["text"]) == {""}
         assert store.audit_log()["action"].iloc[-1] == "redact"
+
+
+def test_a_new_project_folder_and_its_store_are_the_owner_s_alone(tmp_path):
+    """Answers are personal data: a new project folder is 0700, its store and the store's -wal
+    and -shm files 0600, whatever the umask lets others read; so is a new embedding cache."""
+    import os
+    import stat
+
+    from fritekst.embed import EmbeddingCache
+    from fritekst.store import open_store
+    from fritekst.survey import load_mapping
+
+    old = os.umask(0o022)
+    try:
+        with open_store(tmp_path / "prosjekt") as store:
+            store.import_survey(EXAMPLE, load_mapping(MAPPING))
+            files = sorted((tmp_path / "prosjekt").iterdir())
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
+        EmbeddingCache(tmp_path / "cache" / "embeddings.sqlite").close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "prosjekt").stat().st_mode) == 0o700
+    assert {"fritekst.db", "fritekst.db-wal"} <= set(modes) and set(modes.values()) == {0o600}
+    assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "cache" / "embeddings.sqlite").stat().st_mode) == 0o600

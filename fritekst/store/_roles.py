@@ -60,8 +60,8 @@ class NotAllowed(InputError):
     """A change the person's role does not allow; the refusal is in the audit log."""
 
     def __init__(self, person: str, role: str | None, action: str) -> None:
-        self.person, self.role, self.action = person, role, action
-        allowed = " or ".join(ALLOWED[action])
+        self.person, self.role, self.action, self.allowed = person, role, action, ALLOWED[action]
+        allowed = " or ".join(self.allowed)
         has = f"has the role {role}" if role else "has no role in this project"
         super().__init__(f"{person} {has}; only a {allowed} may {WHAT[action]}. Nothing was changed; "
                          "a prosjektleder can grant a role (`fritekst roles grant`)")

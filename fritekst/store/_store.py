@@ -94,7 +94,8 @@ def open_store(target: str | os.PathLike[str] | None = None, *, create: bool = T
     if file is not None and not file.is_file():
         if read_only or not create:
             raise StoreMissing(str(file))
-        file.parent.mkdir(exist_ok=True)  # a new project folder
+        file.parent.mkdir(mode=0o700, exist_ok=True)  # a new project folder: personal data, the owner's alone
+        file.touch(mode=0o600)  # SQLite gives its -wal and -shm files the same permissions
     engine = make_engine(url, read_only=read_only)
     where = str(file) if file is not None else engine.url.render_as_string(hide_password=True)
     try:

@@ -133,15 +133,24 @@ def _code_one(page) -> None:
     start = int(position.input_value())
     page.keyboard.press("Alt+Digit1")
     expect(position).to_have_value(str(start + 1))
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
+    page.wait_for_timeout(300)
 
 
-def _edit_second_category(page, label: str) -> None:
+def _edit_first_category(page, label: str) -> None:
+    """Rename the category the edit form opens on and save it as a new version."""
+    from playwright.sync_api import expect
+
     _go(page, "Kodebok", "Importer kodebok")
     page.get_by_text("Rediger kategori").first.click()
     form = page.get_by_test_id("stForm").first
     name = form.get_by_role("textbox", name="Navn")
+    expect(name).to_be_visible()
     name.fill(label)
+    name.press("Tab")
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
     form.get_by_role("button", name="Lagre som ny versjon").click()
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
 
 
 def test_a_team_signs_in_codes_as_themselves_and_roles_hold(team_server):
@@ -163,12 +172,12 @@ def test_a_team_signs_in_codes_as_themselves_and_roles_hold(team_server):
 
         kari = _sign_in(browser, url, KARI)
         _code_one(kari)
-        _edit_second_category(kari, "Endret av en koder")
+        _edit_first_category(kari, "Endret av en koder")
         expect(kari.get_by_text(f"Ikke lagret: {KARI} har rollen koder")).to_be_visible()
 
         per = _sign_in(browser, url, PER)
         _code_one(per)
-        _edit_second_category(per, "Endret av prosjektlederen")
+        _edit_first_category(per, "Endret av prosjektlederen")
         expect(per.get_by_text(f"Lagret som versjon {version + 1}.")).to_be_visible()
 
         lise = _sign_in(browser, url, LISE)
@@ -184,7 +193,7 @@ def test_a_team_signs_in_codes_as_themselves_and_roles_hold(team_server):
         new_log = store.audit_log().iloc[log:]
         codebook = store.codebook()
     assert sorted(people["coder"]) == [KARI, PER]  # one answer each, under their logins
-    assert codebook.version == version + 1 and codebook.author if hasattr(codebook, "author") else True
+    assert codebook.version == version + 1
     assert "Endret av prosjektlederen" in [c.label for c in codebook.categories]
     assert "Endret av en koder" not in [c.label for c in codebook.categories]
     actions = list(zip(new_log["actor"], new_log["action"]))

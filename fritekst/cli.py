@@ -252,7 +252,7 @@ def open_app(
     import sys
 
     from fritekst.app import streamlit_main
-    from fritekst.codebook import MAX_CODEBOOK_BYTES
+    from fritekst.app.serve import server_command
 
     target = target or streamlit_main.default_target()
     streamlit_main.check_target(target)
@@ -264,12 +264,113 @@ def open_app(
         from fritekst.store import open_store
 
         open_store(target, create=False).close()
-    command = [sys.executable, "-m", "streamlit", "run", str(streamlit_main.__file__), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.maxUploadSize", str(MAX_CODEBOOK_BYTES // 2**20),
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--", target]
+    command, env = server_command(target, port=port)
     # Become the server (exec, not a child): a SIGTERM to `fritekst app` then stops Streamlit
     # itself instead of leaving it serving, reparented to PID 1.
-    os.execv(sys.executable, command)
+    os.execve(sys.executable, command, env)
+
+
+@app.command("serve")
+def serve(
+    target: Annotated[str, typer.Argument(help="A project store (fritekst.db, a project folder or postgresql://…)")],
+    address: Annotated[str, typer.Option("--address", help="Address to listen on; anything but 127.0.0.1 needs --auth")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port")] = 8501,
+    auth: Annotated[Optional[Path], typer.Option("--auth", help="Streamlit [auth] settings (TOML) of an OpenID Connect provider: people sign in, and their login is who codes")] = None,
+) -> None:
+    """Serve the coder workspace to a team: with --auth, people sign in (OpenID Connect) and the
+    login is written into every coding and audit row; without it, on 127.0.0.1 only."""
+    import os
+    import sys
+
+    from fritekst.app.serve import server_command
+    from fritekst.store import open_store
+
+    command, env = server_command(target, address=address, port=port, auth=auth)
+    open_store(target, create=False).close()
+    os.execve(sys.executable, command, env)
+
+
+@app.command("forget")
+def forget(
+    db: DbOption = None,
+    respondent: Annotated[Optional[str], typer.Option("--respondent", help="Erase this respondent (their id in the survey file), in every wave of the survey")] = None,
+    older_than: Annotated[Optional[str], typer.Option("--older-than", help="Retention: empty the text of answers imported longer ago than this (18m, 2y, 90d), keeping codes and counts")] = None,
+    name: Annotated[Optional[str], typer.Option("--survey", help="Survey name, when several hold the respondent (or to limit --older-than)")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why (a case number, the retention rule); kept in the audit log")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --older-than: list what would go, change nothing")] = False,
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache to remove the vectors from (default ~/.cache/fritekst/embeddings.sqlite, or $FRITEKST_CACHE)")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Leave the embedding cache alone")] = False,
+) -> None:
+    """Erase a respondent (GDPR art. 17) from a project and the embedding cache, or apply a
+    retention rule; the audit log records who, when and why, never the text."""
+    from fritekst import erasure
+
+    if (respondent is None) == (older_than is None):
+        raise InputError("give either --respondent ID (erase one respondent) or --older-than AGE (retention)")
+    if respondent is not None:
+        if dry_run:
+            raise InputError("--dry-run goes with --older-than; for one respondent, look them up first",
+                             column="--dry-run")
+        done, vectors = erasure.forget_respondent(db, respondent, reason or "", survey=name, cache=cache,
+                                                  use_cache=not no_cache)
+    else:
+        done, listing, vectors = erasure.apply_retention(db, older_than, reason, survey=name, dry_run=dry_run,
+                                                         cache=cache, use_cache=not no_cache)
+        for row in listing:
+            typer.echo(f"{row['survey']}\t{row['wave'] or '-'}\t{row['question']}\t{row['answers']} answers, "
+                       f"imported {row['imported'][:10]}")
+        if dry_run:
+            typer.echo(f"dry run: {sum(r['answers'] for r in listing)} answers would lose their text; nothing changed")
+            return
+    counts = ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in done.summary().items() if value)
+    typer.echo(f"{'erased' if respondent else 'emptied'}: {counts or 'nothing'}; {vectors} cached vectors")
+    if not done.file_cleared:
+        typer.echo("Note: another program is reading the store; its write-ahead log (fritekst.db-wal) still holds "
+                   "the old pages until the last connection closes.", err=True)
+
+
+roles_app = _Typer(no_args_is_help=True)
+app.add_typer(roles_app, name="roles", help="Who may do what in a project: koder, prosjektleder, leser.")
+
+
+@roles_app.command("grant")
+def roles_grant(
+    person: Annotated[str, typer.Argument(help="The name changes are recorded under: the login's e-mail on a team server, else the OS user or database role")],
+    role: Annotated[str, typer.Argument(help="koder, prosjektleder or leser")],
+    db: DbOption = None,
+) -> None:
+    """Give a person a role (a prosjektleder's action; the first role in a project must be prosjektleder)."""
+    from fritekst.store import open_store
+
+    with open_store(db, create=False) as store:
+        store.grant_role(person, role)
+    typer.echo(f"{person}: {role.strip().casefold()}")
+
+
+@roles_app.command("revoke")
+def roles_revoke(
+    person: Annotated[str, typer.Argument(help="The person whose role goes")],
+    db: DbOption = None,
+) -> None:
+    """Take a person's role away (a prosjektleder's action)."""
+    from fritekst.store import open_store
+
+    with open_store(db, create=False) as store:
+        store.revoke_role(person)
+    typer.echo(f"{person}: no role")
+
+
+@roles_app.command("list")
+def roles_list(db: DbOption = None) -> None:
+    """Every person with a role, who granted it and when."""
+    from fritekst.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        table = store.roles()
+    if table.empty:
+        typer.echo("no roles: one person's project, every change allowed")
+    for row in table.itertuples():
+        typer.echo(f"{row.person}\t{row.role}\tgranted by {row.granted_by} {row.granted_at[:10]}")
 
 
 codebook_app = _Typer(no_args_is_help=True)

@@ -94,6 +94,15 @@ class Cluster:
         name = url.split("@/", 1)[1].split("?", 1)[0]
         self._run(str(self.bin / "dropdb"), "-h", str(self.socket_dir), "-p", str(self.port), "-U", SUPERUSER, name)
 
+    def dump(self, url: str) -> str:
+        """``pg_dump`` of a database made by :meth:`new_database`: every row, as SQL text."""
+        name = url.split("@/", 1)[1].split("?", 1)[0]
+        done = self._run(str(self.bin / "pg_dump"), "-h", str(self.socket_dir), "-p", str(self.port), "-U", SUPERUSER,
+                         name)
+        if done.returncode:
+            raise RuntimeError(f"pg_dump failed: {done.stderr.strip()}")
+        return done.stdout
+
     def stop(self) -> None:
         try:
             self._run(str(self.bin / "pg_ctl"), "stop", "-D", str(self.root / "data"), "-m", "immediate", "-w")

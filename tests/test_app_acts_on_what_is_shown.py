@@ -6,6 +6,8 @@ checks in the store that exactly that item changed and nothing else did.
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pandas as pd
@@ -30,10 +32,16 @@ def _script(target: str) -> None:
     run_from_argv(["app", target])
 
 
+@pytest.fixture(autouse=True)
+def _who_codes(monkeypatch):
+    """The app's coder is the process's user: each test sets ``$FRITEKST_USER``, put back after."""
+    monkeypatch.setenv("FRITEKST_USER", "kari")
+
+
 def app(project, page, coder="kari", question=QUESTION):
+    os.environ["FRITEKST_USER"] = coder  # who codes is who runs the app (put back by _who_codes)
     at = AppTest.from_function(_script, args=(str(project),), default_timeout=90)
     at.run()
-    at.sidebar.text_input(key="coder").input(coder)
     at.sidebar.selectbox(key="question").select(question)
     at.sidebar.radio(key="page").set_value(page)
     return at.run()
@@ -360,16 +368,19 @@ def test_draft_ids_never_take_an_existing_or_retired_id():
     assert list(drafts["examples"]) == ["To a. To b.\nEn.", "Tre.", ""]
 
 
-def test_a_reload_opens_the_same_coder_question_page_and_answer(example_project):
+def test_a_reload_opens_the_same_question_page_and_answer_and_the_address_names_no_coder(example_project):
+    """Issue 17: who codes is the person running the app; an address saying ``coder=per`` (an old
+    bookmark, a link someone sent) changes nothing about whose codes are saved."""
     at = app(example_project, "coding", question="q23_samarbeid")
     at.number_input(key="position").set_value(4).run()
     address = dict(at.query_params)
-    assert address == {"coder": "kari", "question": "q23_samarbeid", "page": "coding", "position": "4"}
+    assert address == {"question": "q23_samarbeid", "page": "coding", "position": "4"}
     reloaded = AppTest.from_function(_script, args=(str(example_project),), default_timeout=90)
-    reloaded.query_params.update(address)
+    reloaded.query_params.update({**address, "coder": "per"})
     reloaded.run()
     assert not reloaded.exception, reloaded.exception
-    assert reloaded.sidebar.text_input(key="coder").value == "kari"
+    assert "coder" not in dict(reloaded.query_params)
+    assert "Koder: **kari**" in reloaded.sidebar.caption[0].value
     assert reloaded.sidebar.selectbox(key="question").value == "q23_samarbeid"
     assert reloaded.number_input(key="position").value == 4
     unknown = AppTest.from_function(_script, args=(str(example_project),), default_timeout=90)

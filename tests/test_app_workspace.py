@@ -3,6 +3,8 @@ holding the example survey, its run and the IMDi codebook."""
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -27,11 +29,17 @@ def _script(target: str) -> None:
     run_from_argv(["app", target])
 
 
+@pytest.fixture(autouse=True)
+def _who_codes(monkeypatch):
+    """The app's coder is the process's user: each test sets ``$FRITEKST_USER``, put back after."""
+    monkeypatch.setenv("FRITEKST_USER", "kari")
+
+
 def app(project, page="overview", coder="kari", language="nb"):
+    os.environ["FRITEKST_USER"] = coder  # who codes is who runs the app (put back by _who_codes)
     at = AppTest.from_function(_script, args=(str(project),), default_timeout=90)
     at.run()
     at.sidebar.radio(key="language").set_value(language)
-    at.sidebar.text_input(key="coder").input(coder)
     at.sidebar.selectbox(key="question").select(QUESTION)
     at.sidebar.radio(key="page").set_value(page)
     return at.run()
@@ -202,14 +210,31 @@ def test_agreement_page_shows_alpha_pairs_and_disagreements(project):
     assert len(at.dataframe[2].value) == 2  # two disagreements to adjudicate
 
 
-def test_english_and_no_coder_means_read_only(project):
+def test_a_leser_sees_the_counts_in_english_and_no_answer_text(project, monkeypatch):
+    """Issue 17: a leser gets Oversikt alone, without the export that holds every answer."""
+    with open_store(project) as store:
+        store.grant_role("per", "prosjektleder", actor="per")
+        store.grant_role("lise", "leser", actor="per")
+        some_answers = store.segments()["text"].dropna().str.strip().loc[lambda t: t.str.len() > 30].tolist()[:20]
+    monkeypatch.setenv("FRITEKST_USER", "lise")
     at = AppTest.from_function(_script, args=(str(project),), default_timeout=90).run()
     at.sidebar.radio(key="language").set_value("en").run()
-    at.sidebar.radio(key="page").set_value("coding").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "fritekst – coding workspace"
-    assert any("Enter your name" in i.value for i in at.info)
-    assert not any(b.label == "Save" for b in at.button)
+    assert at.sidebar.radio(key="page").options == ["Overview"]
+    assert "Coder: **lise** (role: leser)" in at.sidebar.caption[0].value
+    assert not any(b.label.startswith("Prepare") or "export" in b.label.lower() for b in at.button)
+    shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
+    assert at.dataframe and not any(answer in shown for answer in some_answers)
+
+
+def test_nobody_signed_in_on_a_team_server_sees_nothing_of_the_project(project, monkeypatch):
+    monkeypatch.setenv("FRITEKST_AUTH", "oidc")
+    at = AppTest.from_function(_script, args=(str(project),), default_timeout=90).run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info] == ["Logg inn for å se prosjektet."]
+    assert [b.label for b in at.button] == ["Logg inn"]
+    assert not at.dataframe and not at.selectbox and len(at.sidebar.radio) == 1  # the language alone
 
 
 def test_every_workspace_text_exists_in_both_languages():

@@ -32,6 +32,8 @@ def show(ws: Workspace) -> None:
                 "coders": t["coders"], "alpha": t["alpha"]}
     st.dataframe(table[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
     st.caption(t["overview_caption"])
+    if ws.role == "leser":  # the export holds every answer unmasked
+        return
     st.subheader(t["export"])
     st.caption(t["export_help"])
     if st.button(t["export_prepare"], key="export_prepare"):

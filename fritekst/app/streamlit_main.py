@@ -41,12 +41,15 @@ def run_from_argv(argv: list[str]) -> None:
         return
     from fritekst.app.workspace_app import main as workspace_main
 
+    from fritekst.app.identity import current_identity
+
     try:
         store = _open_store(target)
+        identity = current_identity(store)
     except InputError as problem:
         workspace_main(None, str(problem))
         return
-    workspace_main(store)
+    workspace_main(store, identity=identity)
 
 
 def _open_store(target: str):

@@ -32,6 +32,7 @@ class Workspace:
     t: dict
     codebook: Codebook | None
     manifest: dict
+    role: str | None = None  # None: a project without roles (every change allowed)
 
     @property
     def key(self) -> str:

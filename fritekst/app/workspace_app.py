@@ -12,13 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from fritekst.app import page_agreement, page_codebook, page_coding, page_overview, page_themes
+from fritekst.app.identity import Identity
 from fritekst.app.workspace import Workspace, remember
 from fritekst.app.workspace_texts import WORKSPACE_TEXTS
 from fritekst.codebook import Codebook
 from fritekst.errors import InputError
-from fritekst.store import Store
+from fritekst.store import NotAllowed, Store
 
 PAGES = ("overview", "themes", "coding", "codebook", "agreement")
+READER_PAGES = ("overview",)  # a leser sees counts, no answer text
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -28,8 +30,10 @@ def _questions(_store: Store, key: str, run_id: int, revision: int) -> dict[str,
     return segments.drop_duplicates("question").set_index("question")["question_text"].fillna("").to_dict()
 
 
-def main(store: Store | None, problem: str = "") -> None:
-    """Draw the workspace for ``store`` (None: say what was wrong opening it)."""
+def main(store: Store | None, problem: str = "", identity: Identity | None = None) -> None:
+    """Draw the workspace for ``store`` (None: say what was wrong opening it) to ``identity``
+    (default: the machine's user, :meth:`Store.whoami`). Nobody signed in sees nothing of the
+    project; on a team server, nor does a person without a role; a leser sees the counts."""
     st.set_page_config(page_title="fritekst", layout="wide")  # the coder needs every column
     language = st.sidebar.radio("Språk / Language", ["nb", "en"], format_func={"nb": "Norsk", "en": "English"}.get,
                                 horizontal=True, key="language")
@@ -38,8 +42,14 @@ def main(store: Store | None, problem: str = "") -> None:
     if store is None:
         st.error(problem)
         return
-    remember("coder")
-    coder = st.sidebar.text_input(t["coder"], key="coder", help=t["coder_help"]).strip()
+    identity = identity or Identity(store.whoami(), signed_in=False)
+    role = _role(store, identity, t)
+    if role is False:
+        return
+    coder = identity.person
+    st.sidebar.caption(t["signed_in_as"].format(person=coder, role=role or "–"))
+    if identity.signed_in:
+        st.sidebar.button(t["logout"], key="logout", on_click=st.logout)
     runs = store.runs()
     if runs.empty:
         st.info(t["no_run"].format(db=store.engine.url.database or store.engine.url))
@@ -52,23 +62,46 @@ def main(store: Store | None, problem: str = "") -> None:
     texts = _questions(store, store.engine.url.render_as_string(hide_password=True), run_id, store.runs_revision())
     questions = list(texts)
     remember("question", questions)
-    remember("page", PAGES)
+    pages = READER_PAGES if role == "leser" else PAGES
+    remember("page", pages)
     question = st.sidebar.selectbox(t["question"], questions, key="question",
                                     format_func=lambda q: f"{q} – {texts[q][:60]}" if texts[q] else q)
-    page = st.sidebar.radio(t["page"], PAGES, format_func=t["pages"].get, key="page")
+    page = st.sidebar.radio(t["page"], pages, format_func=t["pages"].get, key="page")
     manifest = store.run_manifest(run_id)
     st.caption(t["run_info"].format(run=run_id, embedder=manifest.get("embedder", "?"),
                                     codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
-    st.query_params.update(coder=coder, question=question, page=page)
-    workspace = Workspace(store, run_id, survey, question, coder, t, codebook, manifest)
+    if "coder" in st.query_params:  # an address from before: who codes is not the address's to say
+        del st.query_params["coder"]
+    st.query_params.update(question=question, page=page)
+    workspace = Workspace(store, run_id, survey, question, coder, t, codebook, manifest, role)
     draw = {"overview": page_overview.show, "themes": page_themes.show, "coding": page_coding.show,
             "codebook": page_codebook.show, "agreement": page_agreement.show}[page]
     try:
         draw(workspace)
+    except NotAllowed as refused:  # the role does not allow it: nothing saved, the refusal is in the log
+        st.error(t["not_allowed"].format(person=refused.person, role=refused.role or "–",
+                                         allowed=" / ".join(refused.allowed)))
     except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
         st.error(str(error))
+
+
+def _role(store: Store, identity: Identity, t: dict) -> str | None | bool:
+    """The person's role (None: a project without roles, or no role on one's own machine), or
+    False when the page must show nothing: nobody signed in, or a signed-in person without a role."""
+    if identity.person is None:
+        st.info(t["login_needed"])
+        if st.button(t["login"], key="login"):
+            st.login()
+        return False
+    role = store.role(identity.person)
+    if identity.signed_in and role is None:
+        key = "no_role" if store.has_roles() else "no_roles_yet"
+        st.warning(t[key].format(person=identity.person))
+        st.button(t["logout"], key="logout", on_click=st.logout)
+        return False
+    return role
 
 
 def _chosen_run(runs: pd.DataFrame, t: dict) -> pd.Series:

@@ -3,8 +3,13 @@
 WORKSPACE_TEXTS = {
     "nb": {
         "title": "fritekst – kodeverksted",
-        "coder": "Hvem koder?",
-        "coder_help": "Navnet ditt lagres med hver koding du gjør.",
+        "signed_in_as": "Koder: **{person}** (rolle: {role})",
+        "login_needed": "Logg inn for å se prosjektet.", "login": "Logg inn", "logout": "Logg ut",
+        "no_role": "{person} har ingen rolle i prosjektet. Be prosjektlederen om tilgang.",
+        "not_allowed": "Ikke lagret: {person} har rollen {role}, og dette kan bare {allowed} gjøre. "
+                       "Forsøket er ført i loggen.",
+        "no_roles_yet": "Prosjektet har ingen roller ennå. Prosjektlederen gir dem med "
+                        "`fritekst roles grant {person} prosjektleder --db PROSJEKT`.",
         "need_coder": "Skriv navnet ditt i sidefeltet for å kode.",
         "survey": "Undersøkelse", "run": "Kjøring", "run_label": "{file} · {date} (kjøring {run})",
         "question": "Spørsmål",
@@ -105,8 +110,13 @@ WORKSPACE_TEXTS = {
     },
     "en": {
         "title": "fritekst – coding workspace",
-        "coder": "Who is coding?",
-        "coder_help": "Your name is stored with every coding you make.",
+        "signed_in_as": "Coder: **{person}** (role: {role})",
+        "login_needed": "Sign in to see the project.", "login": "Sign in", "logout": "Sign out",
+        "no_role": "{person} has no role in this project. Ask the project lead for access.",
+        "not_allowed": "Not saved: {person} has the role {role}, and only {allowed} may do this. "
+                       "The attempt is in the log.",
+        "no_roles_yet": "The project has no roles yet. The project lead grants them with "
+                        "`fritekst roles grant {person} prosjektleder --db PROJECT`.",
         "need_coder": "Enter your name in the sidebar to code.",
         "survey": "Survey", "run": "Run", "run_label": "{file} · {date} (run {run})",
         "question": "Question",

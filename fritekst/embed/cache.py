@@ -1,5 +1,9 @@
 """On-disk embedding cache keyed by (model name, text hash).
 
+It holds no text: a row is (model, SHA-256 of the text, vector). A vector still says something
+about its text, and a hash of a short text can be guessed, so an erased respondent's rows are
+deleted too (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
+
 A re-run embeds nothing it has seen: survey exports are re-run after every
 config tweak, and embedding is by far the slowest stage. SQLite keeps the cache
 in one file that several processes may share safely.
@@ -46,9 +50,11 @@ class EmbeddingCache:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_cache_path()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.path.touch(mode=0o600, exist_ok=True)  # the owner's alone, like a project's store
             self._db = sqlite3.connect(self.path, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS embedding ("
                 " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
@@ -80,6 +86,24 @@ class EmbeddingCache:
                 "INSERT OR REPLACE INTO embedding VALUES (?, ?, ?)",
                 [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items.items()],
             )
+
+
+    def forget(self, texts: Sequence[str]) -> int:
+        """Delete every model's vector of each of ``texts`` and empty the write-ahead log; returns
+        how many rows went."""
+        keys = sorted({text_key(text) for text in texts})
+        removed = 0
+        with self._db:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                removed += self._db.execute(
+                    f"DELETE FROM embedding WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
+                ).rowcount
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
+
+    def close(self) -> None:
+        self._db.close()
 
 
 @dataclass(frozen=True)

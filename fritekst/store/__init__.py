@@ -1,4 +1,4 @@
-"""The project store: surveys, answers, runs, codebook versions, codings and adjudications in one database.
+"""The project store: surveys, answers, runs, codebook versions, codings, adjudications and roles in one database.
 
 SQLite (``fritekst.db`` in the project folder) by default, PostgreSQL by URL for a team. All SQL
 lives behind this package (house rule 5); the schema is migrated by code when a store is opened.
@@ -14,7 +14,9 @@ See ``docs/decisions/005-project-store.md`` for why it is shaped as it is.
 
 from fritekst.store._engine import DEFAULT_FILE, StoreMissing, database_url, is_store_target
 from fritekst.store._imports import ImportSummary
+from fritekst.store._erasure import Erasure
 from fritekst.store._migrate import current_revision, head_revision
+from fritekst.store._roles import ROLES, NotAllowed
 from fritekst.store._schema import MODEL_CODER
 from fritekst.store._store import Store, import_into, open_store
 from fritekst.store._themes import ThemeChanged, theme_versions
@@ -22,7 +24,10 @@ from fritekst.store._themes import ThemeChanged, theme_versions
 __all__ = [
     "DEFAULT_FILE",
     "MODEL_CODER",
+    "ROLES",
+    "Erasure",
     "ImportSummary",
+    "NotAllowed",
     "Store",
     "StoreMissing",
     "ThemeChanged",

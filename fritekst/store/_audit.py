@@ -22,12 +22,13 @@ def record(
         insert(AuditEntry).values(
             at=now(), actor=actor, action=action, entity=entity,
             entity_id=None if entity_id is None else str(entity_id),
-            before=_json(before), after=_json(after),
+            before=as_json(before), after=as_json(after),
         )
     )
 
 
-def _json(value) -> str | None:
+def as_json(value) -> str | None:
+    """A before/after value as the log stores it (æøå as written)."""
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 

@@ -112,6 +112,7 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA secure_delete=ON")  # a deleted answer is overwritten, not left in a free page
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -144,6 +145,20 @@ def use_wal(engine: Engine) -> None:
             connection.cursor().execute("PRAGMA journal_mode=WAL")
         finally:
             connection.close()
+
+
+def clear_wal(engine: Engine) -> bool:
+    """Copy a SQLite store's write-ahead log into the file and empty it, so that no earlier page
+    (one holding erased text) stays in ``-wal``; False when a reader kept it from finishing
+    (it is emptied the next time the last connection closes). PostgreSQL: True, nothing to do."""
+    if not is_sqlite(engine):
+        return True
+    connection = engine.raw_connection()
+    try:
+        busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        connection.close()
+    return not busy
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

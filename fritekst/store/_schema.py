@@ -246,3 +246,21 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
 
+
+
+class ErasureInProgress(Base):
+    """A row here, only ever inside an erasure's own transaction, lets the append-only triggers
+    pass that transaction's UPDATE and DELETE (revision 0005, :mod:`fritekst.store._erasure`)."""
+
+    __tablename__ = "erasure_in_progress"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Role(Base):
+    """A person's role in the project (revision 0006): ``koder``, ``prosjektleder`` or ``leser``."""
+
+    __tablename__ = "roles"
+    person: Mapped[str] = mapped_column(Text, primary_key=True)
+    role: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[str] = mapped_column(String(32))

@@ -6,6 +6,7 @@ crash or a refused change leaves both the data and the log as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 from collections.abc import Callable, Mapping
@@ -21,10 +22,25 @@ from fritekst.coders import check_name
 from fritekst.errors import InputError
 from fritekst.files import file_sha256
 from fritekst.run_table import RunResult, check_output_dir, write_run
-from fritekst.store import _adjudications, _audit, _codebooks, _codings, _imports, _runs, _splits, _suggestions, _themes, _withdrawals
+from fritekst.store import (
+    _adjudications,
+    _audit,
+    _codebooks,
+    _codings,
+    _erasure,
+    _imports,
+    _roles,
+    _runs,
+    _splits,
+    _suggestions,
+    _themes,
+    _withdrawals,
+)
 from fritekst.store._engine import (
     StoreMissing,
+    clear_wal,
     database_url,
+    is_sqlite,
     make_engine,
     reading,
     rehearsing,
@@ -79,7 +95,8 @@ def open_store(target: str | os.PathLike[str] | None = None, *, create: bool = T
     if file is not None and not file.is_file():
         if read_only or not create:
             raise StoreMissing(str(file))
-        file.parent.mkdir(exist_ok=True)  # a new project folder
+        file.parent.mkdir(mode=0o700, exist_ok=True)  # a new project folder: personal data, the owner's alone
+        file.touch(mode=0o600)  # SQLite gives its -wal and -shm files the same permissions
     engine = make_engine(url, read_only=read_only)
     where = str(file) if file is not None else engine.url.render_as_string(hide_password=True)
     try:
@@ -133,6 +150,7 @@ class Store:
         self.engine = engine
         self._codable: dict[int, frozenset[str]] = {}
         self._parsed: dict[tuple[str, int, str], Codebook] = {}
+        self._database_user: str | None = None
 
     def __enter__(self) -> Store:
         return self
@@ -166,8 +184,9 @@ class Store:
         Importing the same file again changes nothing; answers already stored must not differ.
         """
         sha256 = file_sha256(source_file)
+        actor = self._require(actor, "import")
         return self._write(lambda connection: _imports.import_answers(connection, answers, survey, source_file,
-                                                                      sha256, _actor(actor)))
+                                                                      sha256, actor))
 
     def check_import(self, answers: pd.DataFrame, source_file: str | os.PathLike[str],
                      survey: str | None = None, *, sha256: str | None = None) -> ImportSummary:
@@ -199,7 +218,8 @@ class Store:
         The run's survey file must be imported; ``survey`` is needed only when the same file was
         imported into several surveys. ``on_progress(stage, done, total)`` follows the writing.
         """
-        return self._write(lambda connection: _runs.save_run(connection, result, survey, _actor(actor), on_progress))
+        actor = self._require(actor, "save_run")
+        return self._write(lambda connection: _runs.save_run(connection, result, survey, actor, on_progress))
 
     def import_and_save_run(self, answers: pd.DataFrame, source_file: str | os.PathLike[str], result: RunResult,
                             survey: str | None = None, actor: str | None = None,
@@ -210,10 +230,11 @@ class Store:
         the run's manifest holds, not read again."""
         name = _survey_name(source_file, survey)
         sha256 = result.manifest["input"]["sha256"]
+        actor = self._require(actor, "save_run")
 
         def work(connection: Connection) -> tuple[ImportSummary, int]:
-            summary = _imports.import_answers(connection, answers, name, source_file, sha256, _actor(actor))
-            return summary, _runs.save_run(connection, result, name, _actor(actor), on_progress)
+            summary = _imports.import_answers(connection, answers, name, source_file, sha256, actor)
+            return summary, _runs.save_run(connection, result, name, actor, on_progress)
 
         return self._write(work)
 
@@ -228,12 +249,13 @@ class Store:
         quote_candidate`` are the coding, under the version of ``result.codebook``."""
         name = _survey_name(source_file, survey)
         sha256 = result.manifest["input"]["sha256"]  # the file as the import read it, not read again
+        actor = self._require(actor, "import")
 
         def work(connection: Connection) -> tuple[ImportSummary, int | None]:
-            summary = _imports.import_answers(connection, answers, name, source_file, sha256, _actor(actor))
+            summary = _imports.import_answers(connection, answers, name, source_file, sha256, actor)
             if summary.already_imported:
                 return summary, None
-            run_id = _runs.save_run(connection, result, name, _actor(actor))
+            run_id = _runs.save_run(connection, result, name, actor)
             table = _runs.run_table(connection, run_id)
             def wave(value) -> str:
                 return "" if value is None or pd.isna(value) else str(value)
@@ -275,8 +297,9 @@ class Store:
                      seen: Mapping[int, str] | None = None) -> None:
         """Rename a theme. ``seen`` is the question's :func:`theme_versions` as the coder saw them;
         the rename is refused with :class:`ThemeChanged` when this theme changed since."""
+        actor = self._require(actor, "edit_themes")
         with writing(self.engine) as connection:
-            _themes.rename_theme(connection, run_id, question, int(theme_id), label, _actor(actor), seen)
+            _themes.rename_theme(connection, run_id, question, int(theme_id), label, actor, seen)
 
     def regroup_themes(self, run_id: int, question: str, moves: dict[int, int], themes: pd.DataFrame,
                        actor: str | None = None, action: str = "regroup_themes",
@@ -285,9 +308,10 @@ class Store:
         see :mod:`fritekst.workspace.theme_edits` for the recounting. ``seen`` is the question's
         :func:`theme_versions` the recount was made from; refused with :class:`ThemeChanged` when
         any of the question's themes changed since, for the recount replaces them all."""
+        actor = self._require(actor, "edit_themes")
         with writing(self.engine) as connection:
             _themes.regroup_themes(connection, run_id, question, {int(k): int(v) for k, v in moves.items()},
-                                   themes, _actor(actor), action, seen)
+                                   themes, actor, action, seen)
 
     def split_answer(self, run_id: int, segment_id: int, actor: str | None = None) -> list[int]:
         """Code an answer's sentences on their own: the sentences of segment ``segment_id`` (cut as
@@ -295,8 +319,8 @@ class Store:
         their segment ids. One audited transaction; an answer split before is left as it is (its
         sentences' ids returned). Codings of the whole answer stay in the store, but the run no
         longer counts them (:mod:`fritekst.store._splits`)."""
-        return self._write(lambda connection: _splits.split_answer(connection, int(run_id), int(segment_id),
-                                                                   _actor(actor)))
+        person = self._require(actor, "code")  # a coder's choice of what to code, as coding is
+        return self._write(lambda connection: _splits.split_answer(connection, int(run_id), int(segment_id), person))
 
     def export_run(self, out: str | os.PathLike[str], run_id: int | None = None, survey: str | None = None) -> Path:
         """Write a run (latest when ``run_id`` is None) as ``fritekst run`` writes it, with each
@@ -323,8 +347,9 @@ class Store:
         version): ``segments`` has ``segment_id, code_id, codes, confidence, coded_by``, ``themes``
         has ``question, theme_id, suggested_code, suggested_code_share, new_category``. The model's
         codings are appended; returns how many. See :mod:`fritekst.workspace.suggestions`."""
+        actor = self._require(actor, "suggest")
         return self._write(lambda connection: _suggestions.save_suggestions(
-            connection, run_id, codebook.name, codebook.version, segments, themes, _actor(actor)))
+            connection, run_id, codebook.name, codebook.version, segments, themes, actor))
 
     # --- codebooks and codings -----------------------------------------------------------
 
@@ -333,9 +358,10 @@ class Store:
         """Save an edited codebook as the next version; ``expected_version`` is the version the
         edit was made from (None for a codebook new to the store). Refused with
         :class:`InputError` when the store holds another latest version. Returns what is stored."""
+        author = self._require(author, "save_codebook")
         try:
             with writing(self.engine) as connection:
-                return _codebooks.save_codebook(connection, codebook, _actor(author), expected_version)
+                return _codebooks.save_codebook(connection, codebook, author, expected_version)
         except IntegrityError:  # a concurrent save took the same version number first
             with reading(self.engine) as connection:
                 stored = _codebooks.latest_version(connection, codebook.name)
@@ -364,9 +390,11 @@ class Store:
 
     def add_codings(self, segment_ids, code_id: str, coder: str, codebook_version: int, *,
                     codebook: str | None = None, memo: str | None = None, quote_candidate: bool = False,
-                    extra_codes=()) -> list[int]:
-        """The same code for many segments in one transaction (a whole theme accepted at once);
-        ``extra_codes`` are further codes for answers that hold several."""
+                    extra_codes=(), whole_theme: bool = False) -> list[int]:
+        """The same code for many segments in one transaction (``whole_theme``: a theme accepted at
+        once, a prosjektleder's action where roles are set); ``extra_codes`` are further codes for
+        answers that hold several."""
+        coder = self._require(check_name(coder), "code_theme" if whole_theme else "code")
         with writing(self.engine) as connection:
             return _codings.add_codings(connection, list(segment_ids), code_id, coder, codebook_version, codebook,
                                         memo, quote_candidate, self._codable, tuple(extra_codes))
@@ -375,6 +403,7 @@ class Store:
         """Undo ``coder``'s last save (one coding, or a whole theme accepted at once) as a new,
         audited event; each segment is back to the coder's coding before it. Repeated, it goes
         further back. Returns the segment ids."""
+        coder = self._require(check_name(coder), "withdraw")
         with writing(self.engine) as connection:
             return _withdrawals.withdraw_last(connection, coder)
 
@@ -397,6 +426,7 @@ class Store:
         """Settle a segment coders disagree on: ``adjudicator`` chooses its final code (a category of
         the codebook version), with an optional note; returns the adjudication id. Settling again
         supersedes it. The coders' codings stay as they are; an export takes the settled code."""
+        adjudicator = self._require(check_name(adjudicator, column="adjudicator"), "settle")
         with writing(self.engine) as connection:
             return _adjudications.settle(connection, segment_id, code_id, adjudicator, codebook_version, codebook,
                                          note, self._codable)
@@ -426,6 +456,93 @@ class Store:
         10 000 segments)."""
         with reading(self.engine) as connection:
             return _audit.latest_id(connection, ("survey", "run"))
+
+    # --- erasure and retention -------------------------------------------------------------
+
+    def forget(self, respondent: str, reason: str, survey: str | None = None,
+               actor: str | None = None) -> _erasure.Erasure:
+        """Erase a respondent (their id in the survey file) in every wave of ``survey``: answers,
+        segments, codings, memos, quote flags, adjudications, and their text wherever it went
+        (themes, codebook examples, audit rows), in one transaction with one audit row saying
+        who, when and why. See :mod:`fritekst.store._erasure`."""
+        actor = self._require(actor, "forget")
+        with writing(self.engine) as connection:
+            result = _erasure.forget(connection, str(respondent), survey, reason, actor)
+        return dataclasses.replace(result, file_cleared=clear_wal(self.engine))
+
+    def redact(self, before: str, reason: str | None = None, survey: str | None = None, actor: str | None = None,
+               dry_run: bool = False) -> tuple[_erasure.Erasure, list[dict]]:
+        """Empty the text of answers imported before ``before`` (ISO time), keeping the counts;
+        ``dry_run`` only lists what would go. See :func:`fritekst.store._erasure.redact`."""
+        if dry_run:
+            with reading(self.engine) as connection:
+                return _erasure.redact(connection, before, survey, reason, self._who(actor), True)
+        actor = self._require(actor, "forget")
+        with writing(self.engine) as connection:
+            result, listing = _erasure.redact(connection, before, survey, reason, actor, False)
+        return dataclasses.replace(result, file_cleared=clear_wal(self.engine)), listing
+
+    # --- who: identity and roles -----------------------------------------------------------
+
+    def _who(self, actor: str | None) -> str:
+        """``actor`` if given (the app's signed-in person), else who this process runs as:
+        ``$FRITEKST_USER``, else PostgreSQL's role of the connection, else the login name."""
+        if actor or os.environ.get("FRITEKST_USER") or is_sqlite(self.engine):
+            return _actor(actor)
+        if self._database_user is None:
+            with reading(self.engine) as connection:
+                self._database_user = check_name(connection.exec_driver_sql("SELECT current_user").scalar(),
+                                                 column=None)
+        return self._database_user
+
+    def whoami(self) -> str:
+        """Who changes made here without a name are recorded as (see :meth:`_who`)."""
+        return self._who(None)
+
+    def _require(self, actor: str | None, action: str) -> str:
+        """The person making the change ``action``, once their role allows it (any person in a
+        project without roles); refused with :class:`~fritekst.store._roles.NotAllowed`, and an
+        audit row that is kept, when it does not."""
+        person = self._who(actor)
+        with reading(self.engine) as connection:
+            granted = _roles.roles(connection)
+        if not granted or granted.get(person) in _roles.ALLOWED[action]:
+            return person
+        with writing(self.engine) as connection:
+            refusal = _roles.refused(connection, person, action)
+        if refusal is not None:
+            raise refusal
+        return person
+
+    def role(self, person: str) -> str | None:
+        """``person``'s role (None: no role, or a project without roles, see :meth:`has_roles`)."""
+        with reading(self.engine) as connection:
+            return _roles.roles(connection).get(person)
+
+    def has_roles(self) -> bool:
+        with reading(self.engine) as connection:
+            return bool(_roles.roles(connection))
+
+    def roles(self) -> pd.DataFrame:
+        """person, role, granted_by, granted_at."""
+        with reading(self.engine) as connection:
+            return _roles.roles_table(connection)
+
+    def grant_role(self, person: str, role: str, actor: str | None = None) -> None:
+        """Give ``person`` (the name their changes are recorded under: a login's e-mail, an OS
+        user, a database role) ``role``, replacing any they had. A prosjektleder's action; in a
+        project without roles the first grant must make a prosjektleder, so nobody is locked out."""
+        actor = self._require(actor, "grant")
+        with writing(self.engine) as connection:
+            if not _roles.roles(connection) and _roles.check_role(role) != _roles.LEAD:
+                raise InputError(f"the project has no roles yet: grant {_roles.LEAD} first (to yourself, "
+                                 f"{actor}, or the person who leads it), or nobody could grant any later", column="role")
+            _roles.grant(connection, person, role, actor)
+
+    def revoke_role(self, person: str, actor: str | None = None) -> None:
+        actor = self._require(actor, "grant")
+        with writing(self.engine) as connection:
+            _roles.revoke(connection, person, actor)
 
     def audit_log(self, entity: str | None = None) -> pd.DataFrame:
         """Every change, oldest first: at, actor, action, entity, entity_id, before, after."""

@@ -120,5 +120,5 @@ def accept_theme(store: Store, run_id: int, question: str, theme_id: int, code_i
     chosen = answered[answered["theme_id"] == int(theme_id)]["segment_id"].tolist()
     if not chosen:
         raise InputError(f"theme {theme_id} has no answers to code", column="theme_id")
-    store.add_codings(chosen, code_id, coder, codebook_version, codebook=codebook)
+    store.add_codings(chosen, code_id, coder, codebook_version, codebook=codebook, whole_theme=True)
     return len(chosen)

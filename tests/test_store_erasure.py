@@ -1,0 +1,229 @@
+"""Erasure (GDPR art. 17) and retention: after `fritekst forget` no byte of the store, no dump of it,
+no cached vector and no report holds the respondent's text, and counts drop by exactly them.
+
+The survey is the example survey with one respondent's answers made unmistakable (words found
+nowhere else), run for real with the bundled e5 model into an embedding cache of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from fritekst.cli import app
+from fritekst.embed.cache import text_key
+from fritekst.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+MAPPING = ROOT / "examples" / "demo.yaml"
+CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
+
+ANSWER = "Saksbehandler Xylofonsen Kvistbråten lovte svar om bosettingen innen fredag"
+SECOND = "Vi ringte Xylofonsen på 41234567 om boliger til familiene"
+MEMO = "Notat: Zebrafjellet-saken må følges opp"
+NOTE = "Avgjort etter samtale med Quorndalen"
+PLANTED = ("Xylofonsen", "Kvistbråten", "41234567", "Zebrafjellet", "Quorndalen")
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """(survey CSV, run result, the planted respondent's id, another respondent's id, cache file)."""
+    from fritekst.embed import EmbeddingCache
+    from fritekst.run import run_and_save
+    from fritekst.settings import build_run_config
+
+    folder = tmp_path_factory.mktemp("erasure")
+    table = pd.read_excel(EXAMPLE, dtype=str).iloc[1:]  # row 1 holds the question texts
+    both = table[table["q12_bistand"].notna() & table["q17_barrierer"].notna()]
+    person, other = both.index[-2], both.index[-1]
+    table.loc[person, "q12_bistand"] = ANSWER
+    table.loc[person, "q17_barrierer"] = SECOND
+    survey = folder / "undersokelse.csv"
+    table.to_csv(survey, index=False, quoting=csv.QUOTE_MINIMAL)
+    cache = folder / "embeddings.sqlite"
+    config = build_run_config(config_file=MAPPING, embedder="e5-small", codebook=CODEBOOK)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FRITEKST_MODELS_DIR", str(tmp_path_factory.mktemp("no-models")))
+        opened = EmbeddingCache(cache)
+        result = run_and_save(survey, config, out=folder / "out", cache=opened)[0]
+        opened.close()  # its -wal merged into the file, which each store's test copies
+    return survey, result, str(table.loc[person, "respondent_id"]), str(table.loc[other, "respondent_id"]), cache
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def planted_store(request, planted, tmp_path):
+    """A store holding the planted survey and its run, a memo, a quote flag, a settled code and
+    a codebook example holding the planted text: (url, cluster or None, a copy of the cache)."""
+    import shutil
+
+    from fritekst.store import open_store
+    from fritekst.survey import load_mapping
+
+    survey, result, person, _, _ = planted
+    cluster = request.getfixturevalue("postgres_cluster") if request.param == "postgresql" else None
+    url = cluster.new_database() if cluster else str(tmp_path / "prosjekt")
+    with open_store(url) as store:
+        store.import_survey(survey, load_mapping(MAPPING), survey="kommune")
+        store.save_run(result, survey="kommune")
+        segments = store.segments()
+        mine = segments[segments["id"] == person]
+        codebook = store.codebook()
+        codable = codebook.codable()
+        code = codable[1].id
+        first = int(mine["segment_id"].iloc[0])
+        store.add_coding(first, code, coder="kari", codebook_version=codebook.version, memo=MEMO, quote_candidate=True)
+        store.add_coding(first, codable[2].id, coder="ola", codebook_version=codebook.version)
+        store.settle(first, code, adjudicator="per", codebook_version=codebook.version, note=NOTE)
+        edited = codebook.model_copy(update={"categories": tuple(
+            c.model_copy(update={"examples": (*c.examples, ANSWER)}) if c.id == code else c
+            for c in codebook.categories)})
+        store.save_codebook(edited, author="per", expected_version=codebook.version)
+    cache = shutil.copy(planted[4], tmp_path / "embeddings.sqlite")
+    yield url, cluster, Path(cache)
+    if cluster:
+        cluster.drop_database(url)
+
+
+def _everything(url: str, cluster) -> bytes:
+    """Every byte the store keeps: the SQLite file and its -wal, or a full pg_dump."""
+    if cluster is not None:
+        return cluster.dump(url).encode("utf-8")
+    folder = Path(url)
+    return b"".join(path.read_bytes() for path in sorted(folder.iterdir()) if path.name.startswith("fritekst.db"))
+
+
+def _answered(url: str, out: Path) -> dict[str, int]:
+    from fritekst.report import ReportConfig, report_from_run
+
+    report = report_from_run(url, out, config=ReportConfig(wave="all"), force=True)
+    return {q.question: q.answered + q.non_answers for q in report.questions}
+
+
+def test_forget_leaves_no_byte_of_the_respondent_and_counts_drop_by_them(planted, planted_store, tmp_path):
+    from fritekst.store import open_store
+
+    url, cluster, cache = planted_store
+    _, _, person, other, _ = planted
+    before_bytes = _everything(url, cluster)
+    assert all(word.encode() in before_bytes for word in PLANTED)  # the test sees them where they are
+    before = _answered(url, tmp_path / "før.md")
+    with open_store(url) as store:
+        segments = store.segments()
+        mine = set(segments.loc[segments["id"] == person, "text"]) - {""}
+        kept_text = segments.loc[segments["id"] == other, "text"].iloc[0]
+        coded = len(store.codings())
+        my_codings = len(store.codings()[store.codings()["segment_id"].isin(
+            segments.loc[segments["id"] == person, "segment_id"])])
+    with sqlite3.connect(cache) as db:
+        cached = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
+    assert {text_key(text) for text in mine} <= cached and text_key(kept_text) in cached
+
+    result = CliRunner().invoke(app, ["forget", "--db", url, "--respondent", person, "--reason", "sak 2026/114",
+                                      "--cache", str(cache)])
+    assert result.exit_code == 0, result.output
+    assert "erased: 1 respondents, 3 answers, 3 segments" in result.output
+
+    found = _everything(url, cluster)
+    assert [word for word in PLANTED if word.encode() in found] == []
+    with sqlite3.connect(cache) as db:
+        left = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
+    assert not {text_key(text) for text in mine} & left
+    assert text_key(kept_text) in left
+    assert [word for word in PLANTED if word.encode() in cache.read_bytes()] == []
+    after = _answered(url, tmp_path / "etter.md")
+    assert {q: before[q] - after[q] for q in before} == {"q12_bistand": 1, "q17_barrierer": 1, "q23_samarbeid": 0}
+    with open_store(url) as store:
+        assert person not in set(store.segments()["id"])
+        assert other in set(store.segments()["id"])
+        assert len(store.codings()) == coded - my_codings  # only theirs went
+        log = store.audit_log()
+    erasure = log[log["action"] == "forget"]
+    assert len(erasure) == 1
+    entry = erasure.iloc[0]
+    assert entry["after"]["reason"] == "sak 2026/114" and entry["after"]["removed"]["codings"] == my_codings
+    assert person not in str(entry["after"])  # only a fingerprint of the id
+    with open_store(url) as store:
+        export = store.export_run(tmp_path / "eksport")
+    assembled = (export / "assignments.csv").read_text(encoding="utf-8")
+    assert not any(word in assembled for word in PLANTED)
+
+
+def test_append_only_still_holds_outside_an_erasure(planted_store):
+    from sqlalchemy import text
+
+    from fritekst.store import open_store
+
+    url, _, _ = planted_store
+    with open_store(url) as store:
+        for statement in ("UPDATE codings SET memo = 'x'", "DELETE FROM audit_log", "DELETE FROM adjudications"):
+            with pytest.raises(Exception, match="append-only"), store.engine.begin() as connection:
+                connection.execute(text(statement))
+        assert len(store.codings()) > 0
+
+
+def test_forget_refuses_an_unknown_respondent_and_a_missing_reason(planted_store):
+    from fritekst.store import open_store
+
+    url, _, _ = planted_store
+    with open_store(url) as store:
+        log = len(store.audit_log())
+        with pytest.raises(InputError, match="no respondent 'R-finnes-ikke'"):
+            store.forget("R-finnes-ikke", reason="sak 1")
+        person = str(store.segments()["id"].iloc[3])
+        with pytest.raises(InputError, match="say why"):
+            store.forget(person, reason="  ")
+        assert len(store.audit_log()) == log
+        assert person in set(store.segments()["id"])
+
+
+def test_retention_dry_run_lists_and_changes_nothing_then_empties_text_keeping_counts(planted_store, tmp_path):
+    import datetime
+
+    from fritekst.erasure import apply_retention
+    from fritekst.store import open_store
+
+    url, cluster, _ = planted_store
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=800)
+    before = _answered(url, tmp_path / "før.md")
+    none, listing, _ = apply_retention(url, "24m", dry_run=True, use_cache=False)
+    assert listing == []  # imported today: nothing is 24 months old
+    erasure, listing, _ = apply_retention(url, "24m", dry_run=True, use_cache=False, now=later)
+    assert sum(row["answers"] for row in listing) > 100 and erasure.memos == 1
+    assert any(word.encode() in _everything(url, cluster) for word in PLANTED)  # dry: nothing changed
+    erasure, _, _ = apply_retention(url, "24m", reason="slettes 24 mnd etter publisering", use_cache=False, now=later)
+    assert [word for word in PLANTED if word.encode() in _everything(url, cluster)] == []
+    assert _answered(url, tmp_path / "etter.md") == before
+    with open_store(url) as store:
+        assert set(store.answers()["text"]) == {""}
+        assert store.audit_log()["action"].iloc[-1] == "redact"
+
+
+def test_a_new_project_folder_and_its_store_are_the_owner_s_alone(tmp_path):
+    """Answers are personal data: a new project folder is 0700, its store and the store's -wal
+    and -shm files 0600, whatever the umask lets others read; so is a new embedding cache."""
+    import os
+    import stat
+
+    from fritekst.embed import EmbeddingCache
+    from fritekst.store import open_store
+    from fritekst.survey import load_mapping
+
+    old = os.umask(0o022)
+    try:
+        with open_store(tmp_path / "prosjekt") as store:
+            store.import_survey(EXAMPLE, load_mapping(MAPPING))
+            files = sorted((tmp_path / "prosjekt").iterdir())
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
+        EmbeddingCache(tmp_path / "cache" / "embeddings.sqlite").close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "prosjekt").stat().st_mode) == 0o700
+    assert {"fritekst.db", "fritekst.db-wal"} <= set(modes) and set(modes.values()) == {0o600}
+    assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "cache" / "embeddings.sqlite").stat().st_mode) == 0o600

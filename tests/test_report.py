@@ -33,14 +33,12 @@ def run_dir(tmp_path_factory, cache_file):
 
 @pytest.fixture(scope="module")
 def reports(run_dir, cache_file, tmp_path_factory):
-    """The q17 report for 2025 in all three formats, written by the CLI."""
+    """The q17 report for 2025 in all three formats, written by one CLI call (``--out`` thrice)."""
     folder = tmp_path_factory.mktemp("reports")
-    paths = {}
-    for suffix in (".md", ".xlsx", ".docx"):
-        paths[suffix] = folder / f"rapport{suffix}"
-        result = CliRunner().invoke(app, ["report", str(run_dir), "--question", QUESTION, "--out", str(paths[suffix]),
-                                          "--cache", str(cache_file)])
-        assert result.exit_code == 0, result.output
+    paths = {suffix: folder / f"rapport{suffix}" for suffix in (".md", ".xlsx", ".docx")}
+    outs = [arg for path in paths.values() for arg in ("--out", str(path))]
+    result = CliRunner().invoke(app, ["report", str(run_dir), "--question", QUESTION, *outs, "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
     return paths
 
 
@@ -235,6 +233,30 @@ def test_cli_errors_are_one_line(run_dir, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     result = CliRunner().invoke(app, ["report", str(run_dir), *args])
     assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.output
+
+
+def test_one_call_writes_the_same_quotes_in_every_format_as_one_format_alone(run_dir, reports, cache_file, tmp_path):
+    alone = tmp_path / "alene.md"
+    result = CliRunner().invoke(app, ["report", str(run_dir), "--question", QUESTION, "--out", str(alone),
+                                      "--cache", str(cache_file)])
+    assert result.exit_code == 0, result.output
+    assert alone.read_text(encoding="utf-8") == reports[".md"].read_text(encoding="utf-8")
+    quoted = re.findall(r"^> «(.*)»$", alone.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    sheet = load_workbook(reports[".xlsx"])["Sitater"]
+    in_excel = {str(cell.value) for row in sheet.iter_rows(min_row=2) for cell in row}
+    assert quoted and set(quoted) <= in_excel
+
+
+def test_an_existing_output_among_several_refuses_all_before_any_is_written(run_dir, cache_file, tmp_path):
+    existing = tmp_path / "rapport.xlsx"
+    existing.write_bytes(b"earlier")
+    docx = tmp_path / "rapport.docx"
+    result = CliRunner().invoke(app, ["report", str(run_dir), "--question", QUESTION, "--out", str(docx),
+                                      "--out", str(existing), "--cache", str(cache_file)])
+    assert result.exit_code == 2 and "exists already" in result.stderr and str(existing) in result.stderr
+    assert not docx.exists() and existing.read_bytes() == b"earlier"
+    twice = CliRunner().invoke(app, ["report", str(run_dir), "--out", str(docx), "--out", str(docx)])
+    assert twice.exit_code == 2 and "named twice" in twice.stderr and not docx.exists()
 
 
 def test_mask_places_leaves_no_place_in_the_reports_quotes(run_dir, reports, cache_file, tmp_path):

@@ -10,6 +10,7 @@ charts and masked quotes, as DOCX, Excel or Markdown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from fritekst.embed.base import DEFAULT_EMBEDDER
@@ -93,7 +94,7 @@ def write_report(report: Report, path: str | Path) -> Path:
 
 def report_from_run(
     run_dir: str | Path,
-    out: str | Path,
+    out: str | Path | Sequence[str | Path],
     *,
     questions: list[str] | None = None,
     config: ReportConfig = ReportConfig(),
@@ -102,16 +103,28 @@ def report_from_run(
     embedder: str | None = None,
     force: bool = False,
 ) -> Report:
-    """Read a run directory, build its report and write it to ``out``; an existing ``out`` is
-    refused before any work unless ``force``."""
+    """Read a run directory, build its report once and write it to ``out``: one file, or several
+    (one per format: ``rapport.docx`` and ``rapport.xlsx`` from the same figures and quotes).
+
+    Every output is checked before any work, and an existing one refused unless ``force``;
+    the report is built once, since choosing quotes (embedding, masking) is most of its cost."""
     from fritekst.quotes import UsedQuotes, cached_embed, load_used_quotes
     from fritekst.results import attribute_columns, load_run
 
-    check_output(out, force=force)
+    outs = [out] if isinstance(out, (str, Path)) else list(out)
+    if not outs:
+        raise InputError("say where the report goes: --out FILE (.docx, .xlsx or .md)", column="--out")
+    resolved = [Path(path).resolve() for path in outs]
+    twice = sorted({str(path) for path in outs if resolved.count(Path(path).resolve()) > 1})
+    if twice:
+        raise InputError("the same report file is named twice", file=twice[0], column="--out")
+    for path in outs:
+        check_output(path, force=force)
     run = load_run(run_dir)
     used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
     embed = cached_embed(embedder or run.manifest.get("embedder", DEFAULT_EMBEDDER), cache)
     report = build_report(run.assignments, embed, codebook=run.codebook, questions=questions,
                           attributes=attribute_columns(run), config=config, used=used)
-    write_report(report, out)
+    for path in outs:
+        write_report(report, path)
     return report

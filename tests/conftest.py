@@ -11,16 +11,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # Fixtures that make a test slow: a PostgreSQL server, or a survey run for real (the example
-# survey: example_run and the modules' run_dir; the two waves; the privacy tests' planted answers).
+# survey: example_run and the modules' run_dir; the two waves; the privacy and erasure tests' planted
+# answers).
 SLOW_FIXTURES = frozenset({"postgres_cluster", "example_run", "run_dir", "planted_reports", "attribute_run",
-                           "two_wave_project"})
+                           "two_wave_project", "planted"})
 
 
 def pytest_collection_modifyitems(items):
     """Mark ``slow`` every test that needs a slow fixture, so ``pytest -m "not slow"`` (``make
     test-fast``) leaves it out without each test saying so; other slow tests carry the mark."""
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        # a PostgreSQL parameter asks for the server through request.getfixturevalue: by its id
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or "postgresql" in item.name:
             item.add_marker(pytest.mark.slow)
 
 

@@ -110,6 +110,7 @@ def _adjudications(_store: Store, key: str, question: str | None, revision: int)
 def done(message: str) -> None:
     """After a change: redraw the page from the store, then say what was done."""
     st.session_state["flash"] = message
+    st.session_state.pop("refusal", None)  # a change was made: an earlier refusal is no longer news
     st.rerun()
 
 

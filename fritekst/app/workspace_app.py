@@ -72,6 +72,9 @@ def main(store: Store | None, problem: str = "", identity: Identity | None = Non
                                     codebook=f"{codebook.name} v{codebook.version}" if codebook else "–"))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
+    refusal = st.session_state.get("refusal")
+    if refusal and refusal[:2] == (page, question):  # stays until a change is made or the page left
+        st.error(refusal[2])
     if "coder" in st.query_params:  # an address from before: who codes is not the address's to say
         del st.query_params["coder"]
     st.query_params.update(question=question, page=page)
@@ -81,8 +84,11 @@ def main(store: Store | None, problem: str = "", identity: Identity | None = Non
     try:
         draw(workspace)
     except NotAllowed as refused:  # the role does not allow it: nothing saved, the refusal is in the log
-        st.error(t["not_allowed"].format(person=refused.person, role=refused.role or "–",
-                                         allowed=" / ".join(refused.allowed)))
+        message = t["not_allowed"].format(person=refused.person, role=refused.role or "–",
+                                          allowed=" / ".join(refused.allowed))
+        if st.session_state.get("refusal") != (page, question, message):
+            st.error(message)
+        st.session_state["refusal"] = (page, question, message)
     except InputError as error:  # a refused change (stale codebook, bad id …): say so, keep the page
         st.error(str(error))
 

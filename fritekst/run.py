@@ -19,7 +19,7 @@ import pandas as pd
 
 from fritekst import __version__, nlp
 from fritekst.clean import NonAnswerDetector, clean_answers
-from fritekst.codebook import NON_ANSWER_CODE, load_codebook
+from fritekst.codebook import load_codebook
 from fritekst.coders import MODEL_CODER
 from fritekst.coding import CodebookCoder, category_prototypes, load_coded
 from fritekst.counts import answer_counts
@@ -32,6 +32,7 @@ from fritekst.run_table import (
     CODE_COLUMNS,
     THEME_COLUMNS,
     codebook_entry,
+    rule_codes,
     RunResult,
     check_output_dir,
     human_code,
@@ -103,7 +104,7 @@ def run_survey(
         category_ids, prototypes = category_prototypes(
             codebook, lambda texts: embed_with_cache(embedder, list(texts), cache).vectors
         )
-        _start_codes(segments)
+        segments[CODE_COLUMNS] = rule_codes(segments)
     theme_rows = []
     embed_stats = {"unique_texts": 0, "from_cache": 0, "embedded": 0}
     for question, group in segments.groupby("question", sort=False):
@@ -164,15 +165,6 @@ def canonical_order(segments: pd.DataFrame) -> pd.Index:
     Clustering, its seeding and the theme numbering all see the answers in this order, so the
     same answers give the same themes whatever order the survey tool exported the rows in."""
     return segments.sort_values(["text", "id", "segment"], kind="stable").index
-
-
-def _start_codes(segments: pd.DataFrame) -> None:
-    """Code columns before suggestions: non-answers are coded ``ikke_svar`` by rule."""
-    said_nothing = segments["non_answer"] & ~segments["blank"]
-    segments["code_id"] = np.where(said_nothing, NON_ANSWER_CODE, "")
-    segments["codes"] = segments["code_id"]
-    segments["confidence"] = np.where(said_nothing, 1.0, 0.0)
-    segments["coded_by"] = np.where(said_nothing, MODEL_CODER, "")
 
 
 def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig) -> CodebookCoder:

@@ -14,9 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from fritekst.codebook import Codebook, dump_codebook, load_codebook
+from fritekst.codebook import NON_ANSWER_CODE, Codebook, dump_codebook, load_codebook
+from fritekst.coders import MODEL_CODER
 from fritekst.errors import InputError
 from fritekst.files import written_whole
 from fritekst.spreadsheet import neutral_table, restored_table
@@ -48,6 +50,15 @@ class RunResult:
     themes: pd.DataFrame
     manifest: dict
     codebook: Codebook | None = None
+
+
+def rule_codes(segments: pd.DataFrame) -> pd.DataFrame:
+    """The code columns before any suggestion, one row per segment: a non-answer that is not
+    blank is coded ``ikke_svar`` by rule (by the model, with confidence 1), the rest not coded."""
+    said_nothing = segments["non_answer"] & ~segments["blank"]
+    code = np.where(said_nothing, NON_ANSWER_CODE, "")
+    return pd.DataFrame({"code_id": code, "codes": code, "confidence": np.where(said_nothing, 1.0, 0.0),
+                         "coded_by": np.where(said_nothing, MODEL_CODER, "")}, index=segments.index)
 
 
 def codebook_entry(codebook, made_under) -> dict:

@@ -18,6 +18,7 @@ from fritekst.run_table import CODE_COLUMNS, THEME_CODE_COLUMNS
 from fritekst.store import _audit
 from fritekst.store._codebooks import version_row
 from fritekst.store._engine import now
+from fritekst.store._runs import _plain
 from fritekst.store._schema import MODEL_CODER, Coding, Run, RunSegment, RunTheme
 
 
@@ -77,7 +78,3 @@ def _with(columns: list[str], added: list[str], after: str) -> list[str]:
     missing = [c for c in added if c not in columns]
     at = columns.index(after) + 1 if after in columns else len(columns)
     return [*columns[:at], *missing, *columns[at:]]
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value

@@ -12,11 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fritekst.codebook import NON_ANSWER_CODE
 from fritekst.coders import MODEL_CODER
 from fritekst.coding import CodebookCoder, category_prototypes, codes_today
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
-from fritekst.run_table import theme_code
+from fritekst.run_table import rule_codes, theme_code
 
 
 def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, actor: str | None = None,
@@ -37,14 +36,7 @@ def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, ac
     segments = store.segments(run_id)
     people = codes_today(store.people_codes().drop_duplicates("segment_id", keep="last"), codebook)[0]
     human = dict(zip(people["segment_id"], people["code_id"]))
-    said_nothing = segments["non_answer"] & ~segments["blank"]
-    columns = pd.DataFrame({
-        "segment_id": segments["segment_id"],
-        "code_id": np.where(said_nothing, NON_ANSWER_CODE, ""),
-        "confidence": np.where(said_nothing, 1.0, 0.0),
-        "coded_by": np.where(said_nothing, MODEL_CODER, ""),
-    }, index=segments.index)
-    columns["codes"] = columns["code_id"]
+    columns = rule_codes(segments).assign(segment_id=segments["segment_id"])
     seed = int(manifest.get("seed", 0) or 0)
     for _, group in segments[~segments["non_answer"]].groupby("question", sort=False):
         rows = group.sort_values(["text", "id", "segment"], kind="stable").index

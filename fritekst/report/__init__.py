@@ -108,6 +108,8 @@ def report_from_run(
 
     Every output is checked before any work, and an existing one refused unless ``force``;
     the report is built once, since choosing quotes (embedding, masking) is most of its cost."""
+    from fritekst.embed import EmbeddingCache
+    from fritekst.nlp import use_embedding_cache
     from fritekst.quotes import UsedQuotes, cached_embed, load_used_quotes
     from fritekst.results import attribute_columns, load_run
 
@@ -123,6 +125,7 @@ def report_from_run(
     run = load_run(run_dir)
     used = load_used_quotes(used_quotes) if used_quotes else UsedQuotes()
     embed = cached_embed(embedder or run.manifest.get("embedder", DEFAULT_EMBEDDER), cache)
+    use_embedding_cache(EmbeddingCache(cache))  # the words of masked quotes: embedded once, not per report
     report = build_report(run.assignments, embed, codebook=run.codebook, questions=questions,
                           attributes=attribute_columns(run), config=config, used=used)
     for path in outs:

@@ -3,7 +3,8 @@
 The store does the work in one transaction (:meth:`fritekst.store.Store.forget`,
 :meth:`~fritekst.store.Store.redact`); this module adds the embedding cache, which lives apart
 from the project (``~/.cache/fritekst``) and holds a vector of every text a run embedded: of each
-answer and segment, and of its content words (the themes' second view, :func:`content_text`).
+answer and segment, of its content words (the themes' second view, :func:`content_text`), and of
+each word form the entity recogniser met in it (:mod:`fritekst.word_vectors`; a name is one).
 
 >>> erasure, vectors = forget_respondent("prosjekt/", "R017", reason="sak 2026/114")  # doctest: +SKIP
 """
@@ -64,8 +65,8 @@ def cutoff(older_than: str, now: datetime.datetime | None = None) -> datetime.da
 
 
 def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None = None) -> int:
-    """Delete the cached vectors of ``texts`` and of their content words from the cache file
-    (none is made where there is none); returns how many rows went."""
+    """Delete the cached vectors of ``texts``, of their content words and of their word forms from
+    the cache file (none is made where there is none); returns how many rows went."""
     from fritekst.embed.cache import EmbeddingCache, default_cache_path
 
     path = Path(cache) if cache is not None else default_cache_path()
@@ -73,7 +74,7 @@ def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None
         return 0
     opened = EmbeddingCache(path)
     try:
-        return opened.forget([*texts, *_content_texts(texts)])
+        return opened.forget([*texts, *_content_texts(texts), *_word_forms(texts)])
     finally:
         opened.close()
 
@@ -83,3 +84,11 @@ def _content_texts(texts: Sequence[str]) -> list[str]:
     from fritekst.themes.discover import content_text
 
     return content_text(keyword_tokens(list(texts)), list(texts))
+
+
+def _word_forms(texts: Sequence[str]) -> list[str]:
+    """The word forms the pipeline's word-vector component embeds for ``texts`` (its tokens)."""
+    from fritekst.nlp import load_pipeline
+
+    tokenizer = load_pipeline().tokenizer
+    return [token.text for doc in tokenizer.pipe(texts) for token in doc]

@@ -227,3 +227,33 @@ def test_a_new_project_folder_and_its_store_are_the_owner_s_alone(tmp_path):
     assert {"fritekst.db", "fritekst.db-wal"} <= set(modes) and set(modes.values()) == {0o600}
     assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "cache" / "embeddings.sqlite").stat().st_mode) == 0o600
+
+
+def test_forgetting_an_answer_removes_the_vectors_of_the_word_forms_the_recogniser_met(tmp_path):
+    """Masking quotes embeds each unseen word form (a surname is one) into the cache; an erasure
+    must take those too, and leave another answer's forms alone."""
+    from fritekst import nlp
+    from fritekst.embed import EmbeddingCache
+    from fritekst.erasure import forget_embeddings
+    from fritekst.word_vectors import FACTORY
+
+    if FACTORY not in nlp.load_pipeline().pipe_names:
+        pytest.skip("the pipeline has no word-vector component")
+    path = tmp_path / "embeddings.sqlite"
+    kept = "Brevet fra Plumbåsen kom i går"
+    cache = EmbeddingCache(path)
+    nlp.use_embedding_cache(cache)
+    try:
+        list(nlp.load_pipeline().pipe([ANSWER, kept]))
+    finally:
+        nlp.use_embedding_cache(None)
+        cache.close()
+    with sqlite3.connect(path) as db:
+        before = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
+    assert {text_key("Xylofonsen"), text_key("Kvistbråten"), text_key("Plumbåsen")} <= before
+
+    assert forget_embeddings([ANSWER], path) > 0
+    with sqlite3.connect(path) as db:
+        after = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
+    assert not {text_key("Xylofonsen"), text_key("Kvistbråten")} & after
+    assert text_key("Plumbåsen") in after

@@ -240,20 +240,21 @@ def test_forgetting_an_answer_removes_the_vectors_of_the_word_forms_the_recognis
     if FACTORY not in nlp.load_pipeline().pipe_names:
         pytest.skip("the pipeline has no word-vector component")
     path = tmp_path / "embeddings.sqlite"
+    answer = "Saksbehandler Trompetsen Grøndølås ringte om bosettingen"  # forms no other test pipes
     kept = "Brevet fra Plumbåsen kom i går"
     cache = EmbeddingCache(path)
     nlp.use_embedding_cache(cache)
     try:
-        list(nlp.load_pipeline().pipe([ANSWER, kept]))
+        list(nlp.load_pipeline().pipe([answer, kept]))
     finally:
         nlp.use_embedding_cache(None)
         cache.close()
     with sqlite3.connect(path) as db:
         before = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
-    assert {text_key("Xylofonsen"), text_key("Kvistbråten"), text_key("Plumbåsen")} <= before
+    assert {text_key("Trompetsen"), text_key("Grøndølås"), text_key("Plumbåsen")} <= before
 
-    assert forget_embeddings([ANSWER], path) > 0
+    assert forget_embeddings([answer], path) > 0
     with sqlite3.connect(path) as db:
         after = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
-    assert not {text_key("Xylofonsen"), text_key("Kvistbråten")} & after
+    assert not {text_key("Trompetsen"), text_key("Grøndølås")} & after
     assert text_key("Plumbåsen") in after

@@ -17,16 +17,15 @@ import re
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from bench.quality import DEFAULT_SIB, load_example, load_sib
 from fritekst import nlp
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.privacy import is_person_keyword, person_words
+from fritekst.privacy._places import find_places
 from fritekst.themes import ThemeConfig, content_text, discover_themes, keyword_tokens
 from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
-from fritekst.privacy._places import find_places
 from fritekst.themes.labels import GENERIC_WORDS, NYNORSK_LEMMAS
 
 

@@ -40,8 +40,8 @@ class Theme:
     keywords: tuple[str, ...]
     size: int
     representatives: tuple[int, ...]  # row positions in the input, most typical first
-    parent_theme: int = 0  # the broad theme's id (its own when the broad theme is not split)
-    parent_label: str = ""
+    parent_theme: int  # the broad theme's id (its own when the broad theme is not split)
+    parent_label: str
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,9 @@ def with_faults(rows: list[dict], texts: list[str]) -> list[dict]:
     """``rows`` with the fault counts of both labels. Run after every theme is found: the entity
     recogniser's word vectors, once filled, change the pipeline's later lemmas and so the themes."""
     written = {part for text in texts for part in re.findall(r"[^\W\d_]+", text.lower())}
-    places = {text[f.start:f.end].lower() for text, found in zip(texts, find_places(texts)) for f in found}
-    places = {part for place in places for part in re.findall(r"[^\W\d_]+", place)}
+    # The capitalised words of the places found: "Møre og Romsdal" makes "møre" and "romsdal" places, not "og".
+    places = {word.lower() for text, found in zip(texts, find_places(texts)) for f in found
+              for word in re.findall(r"[^\W\d_]+", text[f.start:f.end]) if word[:1].isupper()}
     return [{**row, **{f"{k} {side}": v for side in ("before", "after")
                        for k, v in label_faults(row[side], written, places).items()}} for row in rows]
 
@@ -111,8 +112,8 @@ def main(argv=None) -> pd.DataFrame:
         "default settings); *before* is the keyword triplet fritekst printed, *after* the label it prints now. "
         "Counts over all labels: words that are neither written in the answers, nor a Norsk Ordbank form, nor "
         "a compound ending in an Ordbank lemma (lemma errors), labels naming one word twice in Bokmål and Nynorsk, labels with a generic survey "
-        "word (`fritekst.themes.labels.GENERIC_WORDS`), labels with a place name (found by the privacy "
-        "screen's place finder: the entity recogniser's places and the municipality list).\n\n"
+        "word (`fritekst.themes.labels.GENERIC_WORDS`), labels with a place name (a capitalised word of a place the privacy "
+        "screen's place finder finds: the entity recogniser's places and the municipality list).\n\n"
         + totals.to_markdown(index=False) + "\n\n"
         + table[["data", "theme", "answers", "before", "after"]].to_markdown(index=False) + "\n",
         encoding="utf-8",

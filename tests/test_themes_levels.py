@@ -68,3 +68,11 @@ def test_the_themes_page_shows_the_broad_theme_of_split_themes_only():
                            "parent_theme": [0, 0, 1, 2], "parent_label": ["Bolig", "Bolig", "Jobb", "Helse"]})
     assert broad_themes(themes) == {0: "Bolig", 1: "Bolig"}
     assert broad_themes(themes.drop(columns=["parent_theme", "parent_label"])) == {}
+
+
+def test_a_big_theme_is_split_on_a_sample_and_every_answer_joins_its_part():
+    eye = np.eye(16)
+    X, truth = blobs([eye[0] + eye[1], eye[0] + eye[2]], 700, 0.15, seed=2)  # 1 400 > MAX_FIT_SIZE
+    labels = split_stably(X, random_state=3)
+    assert adjusted_rand_score(truth, labels) == 1.0
+    assert np.array_equal(labels, split_stably(X, random_state=3))

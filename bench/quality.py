@@ -53,11 +53,15 @@ def stop_share(keyword_lists: list[list[str]], stops: frozenset[str]) -> float:
 
 
 def run_fritekst(texts, vectors, content, tokens, seed, content_view=True):
+    """Theme per text at the finest level (sub-themes), broad theme per text, and keywords.
+
+    The broad level is the clustering fritekst made before sub-themes (issue 19), so both are
+    measured from one run."""
     result = discover_themes(
         vectors, tokens, texts, ThemeConfig(random_state=seed, content_view=content_view),
         content if content_view else None,
     )
-    return result.labels, [list(t.keywords) for t in result.themes]
+    return result.labels, result.parents(), [list(t.keywords) for t in result.themes]
 
 
 def run_bertopic(texts, vectors, seed):
@@ -85,6 +89,8 @@ def score(truth, labels, keywords, stops_ours, stops_spacy) -> dict:
 
 
 METHODS = ("fritekst", "fritekst (no content view)", "BERTopic defaults")
+BROAD = "fritekst broad themes (as before sub-themes)"
+FINE = "fritekst two levels (sub-themes)"
 
 
 def evaluate(data: pd.DataFrame, sizes: list[int], draws: int, cache: EmbeddingCache, label: str = "") -> list[dict]:
@@ -105,20 +111,25 @@ def evaluate(data: pd.DataFrame, sizes: list[int], draws: int, cache: EmbeddingC
     for size, subsets in plans:
         for method in METHODS:
             started = time.perf_counter()
-            scores = []
+            scores: dict[str, list] = {}
             for draw, idx in enumerate(subsets):
                 sub_texts = [texts[i] for i in idx]
                 if method == "BERTopic defaults":
                     labels, keywords = run_bertopic(sub_texts, vectors[idx], draw)
+                    levels = {method: labels}
                 else:
-                    labels, keywords = run_fritekst(
+                    labels, broad, keywords = run_fritekst(
                         sub_texts, vectors[idx], content[idx], [tokens[i] for i in idx], draw,
                         content_view="no content" not in method,
                     )
-                scores.append(score(truth[idx], labels, keywords, STOP_WORDS, stops_spacy))
-            mean = pd.DataFrame(scores).mean().to_dict()
-            rows.append({"data": label, "N": size, "method": method, **mean, "seconds": time.perf_counter() - started})
-            print(rows[-1], flush=True)
+                    levels = {FINE: labels, BROAD: broad} if method == "fritekst" else {method: labels}
+                for name, found in levels.items():
+                    scores.setdefault(name, []).append(score(truth[idx], found, keywords, STOP_WORDS, stops_spacy))
+            seconds = time.perf_counter() - started
+            for name, found in scores.items():
+                mean = pd.DataFrame(found).mean().to_dict()
+                rows.append({"data": label, "N": size, "method": name, **mean, "seconds": seconds})
+                print(rows[-1], flush=True)
     return rows
 
 
@@ -137,7 +148,7 @@ def main(argv=None) -> pd.DataFrame:
         title = "Theme quality on SIB-200 nob_Latn train+dev (7 topics)"
     else:
         rows = [row for question, data in load_example().items()
-                for row in evaluate(data, [], 0, cache, question)]
+                for row in evaluate(data, [], args.draws, cache, question)]
         title = "Theme quality on the fictional example survey (truth: first planned theme per answer)"
     table = pd.DataFrame(rows)
     out = args.out or Path(f"bench/results/quality_{args.dataset}.md")

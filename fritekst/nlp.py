@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,7 +53,9 @@ __all__ = [
     "load_pipeline",
     "models_dir",
     "pipeline_source",
+    "tagged_words",
     "use_embedding_cache",
+    "Word",
 ]
 
 PACKAGES: tuple[str, ...] = ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")
@@ -316,37 +318,57 @@ def _processes(n_texts: int) -> int:
 _CHUNK = 1000  # texts per task for a worker process: small enough to share the work evenly
 
 
-def _trained_pairs(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[tuple[str, str]]]:
-    """`_pairs_of` for every text, in worker processes for big inputs.
+class Word(NamedTuple):
+    """A token as the answer writes it, its lemma, and its universal part of speech ("" untagged)."""
+
+    text: str
+    lemma: str
+    pos: str
+
+
+# The texts the pipeline tagged last (one question's answers): keywords and theme labels read
+# the same answers one after the other, and the pipeline runs over them once.
+_LAST_TAGGED: dict = {}
+
+
+def _trained_words(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[Word]]:
+    """`_words_of` for every text, in worker processes for big inputs.
 
     Not ``nlp.pipe(n_process=…)``: spaCy's workers outlive a parent killed with SIGKILL, half a
     gigabyte each; those of :func:`fritekst.workers.process_pool` die with it. They also send
-    back only (form, lemma) pairs, not whole Docs.
+    back only (text, lemma, part of speech) triples, not whole Docs.
     """
     processes = _processes(len(texts))
     if processes == 1:
-        return _pairs_of(texts, disable, ordbank_nouns)
+        return _words_of(texts, disable, ordbank_nouns)
     from fritekst.workers import process_pool
 
     if ordbank_nouns:
         lemma_table()  # built once here, so that forked workers share it
     chunks = [texts[start:start + _CHUNK] for start in range(0, len(texts), _CHUNK)]
     with process_pool(processes) as pool:
-        done = pool.map(_pairs_of, chunks, [disable] * len(chunks), [ordbank_nouns] * len(chunks))
-        return [pairs for chunk in done for pairs in chunk]
+        done = pool.map(_words_of, chunks, [disable] * len(chunks), [ordbank_nouns] * len(chunks))
+        return [words for chunk in done for words in chunk]
 
 
-def _pairs_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[tuple[str, str]]]:
-    """(lower-case form, lemma) of every non-space token, lemmatised in context by the trained
-    pipeline; with ``ordbank_nouns`` a tagged noun Norsk Ordbank lists takes Ordbank's lemma."""
+def _words_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[Word]]:
+    """Every non-space token as written, with its lemma in context by the trained pipeline and its
+    part of speech; with ``ordbank_nouns`` a tagged noun Norsk Ordbank lists takes Ordbank's lemma."""
     nlp = load_pipeline()
     table = lemma_table() if ordbank_nouns else None
-    return [[(t.lower_, _trained_lemma(t, table)) for t in doc if not t.is_space]
+    return [[Word(t.text, _trained_lemma(t, table), t.pos_) for t in doc if not t.is_space]
             for doc in nlp.pipe(texts, disable=disable, batch_size=256)]
 
 
 def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
-    """(lower-case form, lemma) for every non-space token of every text.
+    """(lower-case form, lemma) for every non-space token of every text."""
+    for words in tagged_words(texts):
+        yield [(word.text.lower(), word.lemma) for word in words]
+
+
+def tagged_words(texts: Iterable[str]) -> list[list[Word]]:
+    """Every non-space token of every text as written, with its lemma and (from a trained
+    pipeline; "" from the blank one) its part of speech.
 
     A trained pipeline lemmatises in context (it tells "jobber" the verb from the noun and knows
     Nynorsk); that costs time: 60 s against 3 s for the lookup on 10 000 two-sentence answers,
@@ -362,7 +384,6 @@ def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
         # "introduksjonsprogramm"), so a tagged noun Ordbank lists takes Ordbank's lemma:
         # UD Bokmål dev nouns 0.927 -> 0.948 correct, Nynorsk unchanged (models/README.md).
         ordbank_nouns = _edit_tree_lemmatizer(nlp)
-        unique = list(dict.fromkeys(texts))  # repeated answers are lemmatised once
         from fritekst.word_vectors import FACTORY
 
         if FACTORY in nlp.pipe_names:
@@ -370,15 +391,20 @@ def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
             # lemmas 0.965 -> 0.970 on UD Bokmål dev (NER is what it is for): words outside the
             # table keep a zero vector here, as the pipeline without it (models/README.md).
             disable.append(FACTORY)
-        lemmas = dict(zip(unique, _trained_pairs(unique, disable, ordbank_nouns)))
-        yield from (lemmas[text] for text in texts)
-        return
+        unique = list(dict.fromkeys(texts))  # repeated answers are tagged once
+        memo = _LAST_TAGGED.get(nlp)
+        if memo is None or not all(text in memo for text in unique):
+            memo = dict(zip(unique, _trained_words(unique, disable, ordbank_nouns)))
+            _LAST_TAGGED.clear()
+            _LAST_TAGGED[nlp] = memo
+        return [memo[text] for text in texts]
     # Tokenizer plus a dict lookup: the blank pipeline's component does the
     # same, but the Doc round trip costs time on 100 000 answers.
     table = lemma_table()
     seen: dict[str, str] = {}
+    out = []
     for doc in nlp.tokenizer.pipe(texts, batch_size=1000):
-        pairs = []
+        words = []
         for token in doc:
             if token.is_space:
                 continue
@@ -386,8 +412,9 @@ def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
             lemma = seen.get(form)
             if lemma is None:
                 lemma = seen[form] = lemma_of(form, table)
-            pairs.append((form, lemma))
-        yield pairs
+            words.append(Word(token.text, lemma, ""))
+        out.append(words)
+    return out
 
 
 def lemmatise(texts: Iterable[str]) -> list[list[str]]:

@@ -143,6 +143,8 @@ def run_survey(
                     "n_answers": len({ids[i] for i in np.flatnonzero(result.labels == theme.theme_id)}),
                     "representative_ids": ";".join(ids[i] for i in theme.representatives),
                     "n_segments": theme.size,
+                    "parent_theme": theme.parent_theme,
+                    "parent_label": theme.parent_label,
                     **(theme_code(segments.loc[rows[result.labels == theme.theme_id], "code_id"])
                        if codebook is not None else {}),
                 }

@@ -30,13 +30,17 @@ CODE_COLUMNS = ["code_id", "codes", "confidence", "coded_by"]
 THEME_COLUMNS = ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids"]
 """The columns every ``themes.csv`` has; :data:`ALL_THEME_COLUMNS` are those a run can have."""
 THEME_CODE_COLUMNS = ["suggested_code", "suggested_code_share", "new_category"]
-ALL_THEME_COLUMNS = [*THEME_COLUMNS, "n_segments", *THEME_CODE_COLUMNS]
+PARENT_COLUMNS = ["parent_theme", "parent_label"]
+"""A theme's broad theme (its id and label): themes.csv lists the finest themes, the ones answers are
+assigned to, and groups them in broad themes (decision 021). A broad theme that is not split has
+one theme, with its own id and label here."""
+ALL_THEME_COLUMNS = [*THEME_COLUMNS, "n_segments", *PARENT_COLUMNS, *THEME_CODE_COLUMNS]
 
 OUTPUT_FILES = ("manifest.json", "themes.csv", "assignments.csv", "codebook.yaml")
 REQUIRED_OUTPUT_FILES = OUTPUT_FILES[:3]
 
 # Column types; every column not named here is text, "" where it has no value.
-INTEGERS = ("theme_id", "segment", "source_row", "n_answers", "n_segments", "segment_id")
+INTEGERS = ("theme_id", "segment", "source_row", "n_answers", "n_segments", "segment_id", "parent_theme")
 FLAGS = ("non_answer", "blank", "outlier", "quote_candidate", "new_category", "needs_coder")
 FRACTIONS = ("confidence", "suggested_code_share")
 

@@ -80,6 +80,8 @@ def test_output_contract(first_run):
 
     assert list(assignments.columns[:6]) == ["id", "question", "segment", "text", "non_answer", "theme_id"]
     assert list(themes.columns[:6]) == ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids"]
+    # Two levels: every theme names its broad theme, one label per broad theme (decision 021).
+    assert themes.groupby(["question", "parent_theme"])["parent_label"].nunique().eq(1).all()
     assert len(assignments) == len(ANSWERS)
     assert assignments["id"].iloc[0] == "3000"  # leading zeros kept
     assert {"role", "wave", "Størrelse"} <= set(assignments.columns)

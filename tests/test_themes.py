@@ -64,6 +64,12 @@ def test_theme_count_range_grows_slowly_with_n():
     assert theme_count_range(200, min_themes=3, max_themes=3) == (3, 3)
 
 
+def test_a_number_of_themes_asked_for_is_kept_at_any_n():
+    assert theme_count_range(30, min_themes=12, max_themes=12) == (12, 12)  # default cap: 10
+    assert theme_count_range(100, min_themes=20) == (20, 30)
+    assert theme_count_range(8, max_themes=50) == (2, 7)
+
+
 def test_small_question_gets_themes_that_follow_the_subjects(embedded):
     from sklearn.metrics import adjusted_rand_score
 

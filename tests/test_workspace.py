@@ -130,6 +130,9 @@ def test_merge_split_and_accept_a_theme(project):
     split = store.themes(run_id, question=QUESTION).set_index("theme_id")
     assert split.loc[kept, "n_segments"] + split.loc[new, "n_segments"] == sizes[a] + sizes[b]
     assert split.loc[new, "label"] and split.loc[new, "keywords"]
+    # Both halves stay under the broad theme of the theme that was split (decision 021).
+    assert split.loc[new, ["parent_theme", "parent_label"]].tolist() == split.loc[kept, ["parent_theme", "parent_label"]].tolist()
+    assert split.loc[kept, "parent_theme"] == themes.set_index("theme_id").loc[kept, "parent_theme"]
     assert set(store.audit_log()["action"]) >= {"rename_theme", "merge_themes", "split_theme"}
     count = accept_theme(store, run_id, QUESTION, new, "bolig", "kari", 1)
     codings = store.current_codings(question=QUESTION, coder="kari")

@@ -11,7 +11,7 @@ from fritekst.app.workspace import Workspace, done, undo_button
 from fritekst.embed import DEFAULT_EMBEDDER, EmbeddingCache
 from fritekst.report import format_number, format_percent
 from fritekst.store import ThemeChanged, theme_versions
-from fritekst.workspace import accept_theme, answer_map, merge_themes, segment_codes, split_theme
+from fritekst.workspace import accept_theme, answer_map, broad_themes, merge_themes, segment_codes, split_theme
 from fritekst.workspace.answer_map import segment_vectors
 
 
@@ -35,6 +35,10 @@ def show(ws: Workspace) -> None:
     )
     headings = {"theme_id": "#", "label": t["label"], "n_answers": t["size"], "keywords": t["keywords"],
                 "suggested": t["suggested"], "share": t["share"]}
+    broad = broad_themes(themes)
+    if broad:  # two levels: each theme under its broad theme, in outline order
+        table = table.assign(broad=themes["theme_id"].map(broad))
+        headings = {"broad": t["broad"], **headings}
     st.dataframe(table[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
 
     embedder, seed = ws.manifest.get("embedder", DEFAULT_EMBEDDER), ws.manifest.get("seed", 0)
@@ -42,7 +46,8 @@ def show(ws: Workspace) -> None:
     labels = dict(zip(themes["theme_id"], themes["label"]))
     _map(ws, answered, vectors_of, labels)
 
-    theme_id = st.selectbox(t["theme"], list(labels), format_func=lambda i: f"{i} · {labels[i]}", key="theme")
+    theme_id = st.selectbox(t["theme"], list(labels), key="theme",
+                            format_func=lambda i: f"{i} · {broad[i]} › {labels[i]}" if i in broad else f"{i} · {labels[i]}")
     row = themes[themes["theme_id"] == theme_id].iloc[0]
     members = answered[answered["theme_id"] == theme_id]
     st.subheader(t["quotes"])

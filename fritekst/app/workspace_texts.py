@@ -30,7 +30,7 @@ WORKSPACE_TEXTS = {
         "overview_caption": "Andel kodet: svar (segmenter) med minst én koding av en person. Alfa: nominal, blant personer, på svar to eller flere har kodet.",
         # Temaer
         "themes": "Temaer", "theme": "Tema", "label": "Navn", "size": "Svar", "keywords": "Nøkkelord",
-        "suggested": "Foreslått kategori", "share": "Andel",
+        "suggested": "Foreslått kategori", "share": "Andel", "broad": "Hovedtema",
         "map": "Kart over svarene", "colour_by": "Farge etter", "by_theme": "tema", "by_code": "kode",
         "quotes": "Representative svar", "members": "Svarene i temaet",
         "rename": "Gi nytt navn", "rename_button": "Lagre navnet",
@@ -135,7 +135,7 @@ WORKSPACE_TEXTS = {
         "memos": "Memos on this question ({n})", "memos_download": "Download the memos (CSV)", "coder_column": "Coder",
         "overview_caption": "Share coded: answers (segments) with at least one coding by a person. Alpha: nominal, among people, on answers two or more have coded.",
         "themes": "Themes", "theme": "Theme", "label": "Name", "size": "Answers", "keywords": "Keywords",
-        "suggested": "Suggested category", "share": "Share",
+        "suggested": "Suggested category", "share": "Share", "broad": "Broad theme",
         "map": "Map of the answers", "colour_by": "Colour by", "by_theme": "theme", "by_code": "code",
         "quotes": "Representative answers", "members": "Answers in the theme",
         "rename": "Rename", "rename_button": "Save the name",

@@ -188,6 +188,8 @@ class RunTheme(Base):
     n_answers: Mapped[int] = mapped_column(Integer)
     representative_ids: Mapped[str] = mapped_column(Text)
     n_segments: Mapped[int | None] = mapped_column(Integer)
+    parent_theme: Mapped[int | None] = mapped_column(Integer)  # revision 0007: two-level themes
+    parent_label: Mapped[str | None] = mapped_column(Text)
     suggested_code: Mapped[str | None] = mapped_column(Text)
     suggested_code_share: Mapped[float | None] = mapped_column(Float)
     new_category: Mapped[bool | None] = mapped_column(Boolean)

@@ -26,12 +26,15 @@ def theme_count_range(n_texts: int, min_themes: int | None = None, max_themes: i
     The lower bound grows with log2(N) (about 2 themes at N=20, 4 at 60, 6 at 200,
     11 at 10 000); the upper bound is 1.5 times that, and never more than one theme
     per three answers. Silhouette alone picks 2–3 coarse themes on real text.
+    A number the user gives is kept at any N, as far as the answers allow: at most
+    N − 1 themes (silhouette needs two answers in one theme).
     """
     if n_texts < 4:
         return 1, 1
     low = min_themes if min_themes is not None else max(2, round(math.log2(n_texts) - 2))
     high = max_themes if max_themes is not None else int(1.5 * low)
-    high = max(1, min(high, n_texts // 3))
+    ceiling = n_texts - 1 if min_themes is not None or max_themes is not None else n_texts // 3
+    high = max(1, min(high, ceiling))
     low = max(1, min(low, high))
     return low, high
 

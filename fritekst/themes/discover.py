@@ -11,7 +11,9 @@ from fritekst.embed.base import normalise_rows
 from fritekst.privacy import Screen, is_person_keyword, person_words
 from fritekst.themes.cluster import tukey_outliers
 from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer
-from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
+from fritekst.themes.keywords import display_keyword, lemma_spellings, theme_keywords, theme_label, written_forms
+from fritekst.themes.labels import heading_labels, nb_lemma, place_lemmas, unfit_for_label
+from fritekst.themes.subthemes import split_stably
 
 UNASSIGNED = -1
 
@@ -28,6 +30,7 @@ class ThemeConfig:
     n_representatives: int = 3
     random_state: int = 0
     clusterer: str = DEFAULT_CLUSTERER  # a name in fritekst.themes.clusterers
+    subthemes: bool = True  # split broad themes where a finer split is stable (fritekst.themes.subthemes)
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,24 @@ class Theme:
     keywords: tuple[str, ...]
     size: int
     representatives: tuple[int, ...]  # row positions in the input, most typical first
+    parent_theme: int  # the broad theme's id (its own when the broad theme is not split)
+    parent_label: str
 
 
 @dataclass(frozen=True)
 class ThemeResult:
+    """Themes at the finest level found: ``labels`` and ``themes`` are sub-themes where a broad
+    theme was split, the broad theme itself where it was not; ``parents`` gives each theme's
+    broad theme. Ids run in outline order: broad theme by size, then its sub-themes by size."""
+
     labels: np.ndarray  # theme id per input row, UNASSIGNED for outliers left out
     outliers: np.ndarray  # bool: rows that fit their theme badly (reassigned or not)
     themes: tuple[Theme, ...]
+
+    def parents(self) -> np.ndarray:
+        """The broad theme of every row (UNASSIGNED stays UNASSIGNED)."""
+        parent = {theme.theme_id: theme.parent_theme for theme in self.themes}
+        return np.array([parent.get(int(label), UNASSIGNED) for label in self.labels], dtype=int)
 
 
 def content_text(tokens: Sequence[Sequence[str]], texts: Sequence[str]) -> list[str]:
@@ -78,17 +92,50 @@ def discover_themes(
     features = question_features(vectors, content_vectors)
     model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
                           random_state=config.random_state).fit(features)
-    raw = _stable_ids(model.labels_)
-    outliers = tukey_outliers(features, raw)
-    labels = raw.copy()
+    broad = _stable_ids(model.labels_)
+    # A number of themes the user asks for is the number of themes in themes.csv: no sub-themes.
+    split = config.subthemes and config.min_themes is None and config.max_themes is None
+    fine, parent_of = _split_broad(features, broad, config) if split else (broad, {})
+    outliers = tukey_outliers(features, fine)
+    labels, broad_labels = fine.copy(), broad.copy()
     if not config.reassign_outliers:
         labels[outliers] = UNASSIGNED
+        broad_labels[outliers] = UNASSIGNED
+    broad_described = describe_themes(tokens, texts, broad_labels, config.top_n_keywords)
+    described = dict(broad_described) if not parent_of else {}
+    for parent in sorted(set(parent_of.values())):
+        children = [t for t, p in sorted(parent_of.items()) if p == parent]
+        if len(children) == 1:
+            described[children[0]] = broad_described.get(parent, ("(uten nøkkelord)", ()))
+            continue
+        rows = np.flatnonzero(np.isin(labels, children))  # sub-themes told apart from their siblings
+        within = describe_themes([tokens[i] for i in rows], [texts[i] for i in rows], labels[rows], config.top_n_keywords)
+        described.update(within)
     themes = []
-    for theme_id, (label, keywords) in describe_themes(tokens, texts, labels, config.top_n_keywords).items():
+    for theme_id, (label, keywords) in sorted(described.items()):
         members = np.flatnonzero(labels == theme_id)
+        if len(members) == 0:
+            continue
+        parent = parent_of.get(theme_id, theme_id)
         reps = representative_rows(features, members, texts, config.n_representatives, answer_ids)
-        themes.append(Theme(theme_id, label, keywords, len(members), reps))
+        parent_label = broad_described.get(parent, (label,))[0]
+        themes.append(Theme(theme_id, label, keywords, len(members), reps, parent, parent_label))
     return ThemeResult(labels, outliers, tuple(themes))
+
+
+def _split_broad(features: np.ndarray, broad: np.ndarray, config: ThemeConfig) -> tuple[np.ndarray, dict[int, int]]:
+    """Fine theme per row and each fine theme's broad theme: every broad theme split where a
+    stable split exists (:func:`~fritekst.themes.subthemes.split_stably`), numbered in outline
+    order (broad theme by broad id, sub-themes by size)."""
+    fine = np.full(len(broad), UNASSIGNED, dtype=int)
+    parent_of: dict[int, int] = {}
+    for parent in sorted(int(b) for b in np.unique(broad) if b >= 0):
+        members = np.flatnonzero(broad == parent)
+        parts = _stable_ids(split_stably(features[members], config.random_state))
+        for part in range(int(parts.max()) + 1):
+            parent_of[len(parent_of)] = parent
+            fine[members[parts == part]] = len(parent_of) - 1
+    return fine, parent_of
 
 
 def describe_themes(
@@ -97,16 +144,26 @@ def describe_themes(
 ) -> dict[int, tuple[str, tuple[str, ...]]]:
     """Label and keywords (as the answers write them: «IMDi», «NAV») of every theme in ``labels``.
 
-    Person names are never keywords (see :mod:`fritekst.privacy._keywords`): a label is printed
-    in themes.csv, codebook drafts and report headings, far from any mask. ``screen`` finds
-    them (default: the name lists; see :func:`fritekst.privacy.person_words`)."""
-    forms = written_forms(texts)
+    The label is a noun phrase from the theme's answers where one fits, else the keyword
+    triplet (:mod:`fritekst.themes.labels`). Bokmål and Nynorsk forms of a keyword are counted
+    as one, and a lemma no answer writes and no dictionary lists («flyktningtjenest») is shown
+    as the answers write it. Person names are never keywords (see
+    :mod:`fritekst.privacy._keywords`): a label is printed in themes.csv, codebook drafts and
+    report headings, far from any mask. ``screen`` finds them (default: the name lists; see
+    :func:`fritekst.privacy.person_words`)."""
+    from fritekst import nlp
+
+    words = nlp.tagged_words(texts)
+    forms = {**lemma_spellings(words), **written_forms(texts)}
     names = person_words(texts, screen)
+    person = lambda word: is_person_keyword(word, names)  # noqa: E731
+    merged = [[" ".join(nb_lemma(part) for part in token.split()) for token in toks] for toks in tokens]
+    headings = heading_labels(words, labels, forms, exclude=person)
+    unfit = unfit_for_label(place_lemmas(words))
     described = {}
-    keywords = theme_keywords(tokens, labels, top_n, exclude=lambda word: is_person_keyword(word, names))
-    for theme, words in sorted(keywords.items()):
-        keywords = tuple(display_keyword(word, forms) for word in words)
-        described[theme] = (theme_label(keywords), keywords)
+    for theme, keywords in sorted(theme_keywords(merged, labels, top_n, exclude=person).items()):
+        keywords = tuple(display_keyword(word, forms) for word in keywords)
+        described[theme] = (headings.get(theme) or theme_label(keywords, skip=unfit), keywords)
     return described
 
 

@@ -106,17 +106,18 @@ def _drop_redundant(keywords: list[str]) -> list[str]:
     return kept
 
 
-def theme_label(keywords: Sequence[str], max_words: int = 3) -> str:
+def theme_label(keywords: Sequence[str], max_words: int = 3, skip: Callable[[str], bool] | None = None) -> str:
     """A readable label from the best keywords: «Bolig, husleie og leilighet».
 
     Keywords that repeat a word already in the label are skipped ("barn" then
-    "barn skolebakgrunn" gives one of them, not both).
+    "barn skolebakgrunn" gives one of them, not both), and so are those ``skip`` is true for
+    (place names and generic words, which stay among the keywords).
     """
     words: list[str] = []
     used: set[str] = set()
     for keyword in keywords:
         parts = set(keyword.split())
-        if parts & used:
+        if parts & used or (skip is not None and skip(keyword)):
             continue
         words.append(keyword)
         used |= parts
@@ -157,6 +158,42 @@ def written_forms(texts: Sequence[str]) -> dict[str, str]:
         elif lower not in counts:
             forms[lower] = max(counts, key=lambda w: (counts[w], w))
     return forms
+
+
+def lemma_spellings(words: Sequence[Sequence[nlp.Word]]) -> dict[str, str]:
+    """Lemma -> how to show it, for lemmas that are no word: neither written in the answers nor a
+    form Norsk Ordbank lists.
+
+    The trained lemmatiser cuts unknown compounds wrongly ("flyktningtjenesten" ->
+    "flyktningtjenest"). Such a lemma is shown as its compound's last part lemmatised by Ordbank
+    ("flyktning" + "tjeneste"), else as the form the answers write most often.
+    """
+    table = nlp.lemma_table()
+    seen = {part for text in words for word in text for part in word.text.lower().split("-")}
+    written: dict[str, Counter] = {}
+    for text in words:
+        for word in text:
+            form_parts, lemma_parts = word.text.lower().split("-"), word.lemma.split("-")  # "nav-kontore"
+            if len(form_parts) != len(lemma_parts):
+                continue
+            for form, lemma in zip(form_parts, lemma_parts):
+                if lemma not in seen and lemma not in table and lemma.isalpha():
+                    written.setdefault(lemma, Counter())[form] += 1
+    spellings = {}
+    for lemma, counts in sorted(written.items()):
+        form = max(sorted(counts), key=lambda w: counts[w])
+        spellings[lemma] = _compound_lemma(form, table) or form
+    return spellings
+
+
+def _compound_lemma(form: str, table: dict[str, str]) -> str | None:
+    """``form`` read as a compound whose longest known last part (4+ letters, after 3+) Ordbank
+    lemmatises: "flyktningtjenesten" -> "flyktningtjeneste"; None when no part is known."""
+    for cut in range(3, len(form) - 3):
+        tail = form[cut:]
+        if tail in table:
+            return form[:cut] + table[tail]
+    return None
 
 
 def display_keyword(keyword: str, forms: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ from fritekst.workspace.queue import (
 )
 from fritekst.workspace.suggestions import suggest_codes
 from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_categories
-from fritekst.workspace.theme_edits import accept_theme, merge_themes, recount_themes, split_theme
+from fritekst.workspace.theme_edits import accept_theme, broad_themes, merge_themes, recount_themes, split_theme
 
 __all__ = [
     "AnswerPart",
@@ -32,6 +32,7 @@ __all__ = [
     "category_overview",
     "answer_map",
     "answer_part",
+    "broad_themes",
     "codebook_with_drafts",
     "coding_queue",
     "disagreement_table",

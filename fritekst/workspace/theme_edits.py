@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fritekst.errors import InputError
-from fritekst.run_table import theme_code
+from fritekst.run_table import PARENT_COLUMNS, theme_code
 from fritekst.store import Store, ThemeChanged, theme_versions
 from fritekst.themes import SPLIT_CLUSTERER, describe_themes, get_clusterer, keyword_tokens, representative_rows
 
@@ -23,11 +23,12 @@ N_REPRESENTATIVES = 3
 
 
 def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dict[int, str],
-                   columns: Sequence[str]) -> pd.DataFrame:
+                   columns: Sequence[str], parents: Mapping[int, tuple[int, str]] | None = None) -> pd.DataFrame:
     """The question's themes after segments moved, in the run's theme ``columns``: ``segments``
     (one question, answered ones, with the new ``theme_id``) and ``vectors`` row for row. A theme
     in ``keep_labels`` keeps that label (a coder's name for it); the others are named from their
-    new keywords."""
+    new keywords. ``parents`` gives each theme its broad theme (id, label)."""
+    parents = parents or {}
     texts = segments["text"].fillna("").tolist()
     labels = segments["theme_id"].to_numpy()
     described = describe_themes(keyword_tokens(texts), texts, labels)
@@ -44,9 +45,20 @@ def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dic
             "n_answers": len({ids[i] for i in members}),
             "representative_ids": ";".join(ids[i] for i in reps),
             "n_segments": len(members),
+            **dict(zip(PARENT_COLUMNS, parents.get(theme_id, ("", "")))),
             **(theme_code(segments["code_id"].iloc[members].fillna("")) if "code_id" in segments else {}),
         })
     return pd.DataFrame(rows).reindex(columns=list(columns))
+
+
+def broad_themes(themes: pd.DataFrame) -> dict[int, str]:
+    """Theme id -> its broad theme's label, for the themes that are sub-themes of a broad theme
+    split in two or more; empty for a run in one level (decision 021)."""
+    if "parent_theme" not in themes or themes.empty:
+        return {}
+    parents = themes["parent_theme"].astype(str)
+    split = parents[parents.duplicated(keep=False) & (parents != "")]
+    return {int(themes.at[i, "theme_id"]): str(themes.at[i, "parent_label"]) for i in split.index}
 
 
 def _question(store: Store, run_id: int, question: str, seen: Mapping[int, str] | None, theme_ids: Sequence[int]):
@@ -103,10 +115,15 @@ def _move(store: Store, run_id: int, question: str, answered: pd.DataFrame, them
     """Move ``rows`` of ``answered`` to ``theme_id`` and store the recounted themes; themes that
     existed keep their (possibly coder-given) labels. The store refuses the write if the themes
     are no longer those ``versions`` describe."""
+    came_from = int(answered.loc[rows, "theme_id"].iloc[0]) if len(rows) else theme_id
     answered.loc[rows, "theme_id"] = theme_id
     labels = dict(zip(themes["theme_id"], themes["label"]))
     keep = {t: labels[t] for t in answered["theme_id"].unique() if t in labels}
-    recounted = recount_themes(answered, vectors, keep, themes.columns)
+    parents = {}
+    if "parent_theme" in themes:  # a split half stays under the broad theme it was split from
+        parents = dict(zip(themes["theme_id"], zip(themes["parent_theme"], themes["parent_label"])))
+        parents.setdefault(theme_id, parents.get(came_from, (came_from, labels.get(came_from, ""))))
+    recounted = recount_themes(answered, vectors, keep, themes.columns, parents)
     store.regroup_themes(run_id, question, dict.fromkeys(answered.loc[rows, "segment_id"], theme_id), recounted,
                          actor, action, seen=versions)
 

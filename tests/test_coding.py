@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from fritekst.cli import app
 from fritekst.coding import CodebookCoder
+from fritekst.coding._calibration import expected_calibration_error, precision_threshold
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
@@ -66,11 +67,72 @@ def test_the_question_s_own_answers_stop_one_category_attracting_everything():
     assert CodebookCoder(prototypes, IDS).fit(X[:10]).pool_prototypes_ is None  # too few to learn from
 
 
-def test_the_default_threshold_falls_with_the_codebook_s_size():
-    assert CodebookCoder(PROTOTYPES, IDS).fit().threshold_ == pytest.approx(1.6 / np.sqrt(3))
-    big = unit(np.eye(30))
-    assert CodebookCoder(big, [f"k{i}" for i in range(30)]).fit().threshold_ == pytest.approx(0.292, abs=0.001)
-    assert CodebookCoder(PROTOTYPES, IDS, threshold=0.5).fit().threshold_ == 0.5
+def test_the_threshold_is_the_lowest_confidence_that_keeps_the_target_precision():
+    # Running means of the confidences from the top: 0.99, 0.97, 0.947, 0.91, 0.828.
+    assert precision_threshold(np.array([0.5, 0.99, 0.8, 0.9, 0.95]), 0.9) == pytest.approx(0.8)
+    assert precision_threshold(np.array([0.5, 0.6]), 0.9) == 0.9  # none sure enough: each on its own
+    assert CodebookCoder(PROTOTYPES, IDS).fit().threshold_ == 0.9  # no answers to judge by
+    assert CodebookCoder(PROTOTYPES, IDS, precision=0.8).fit().threshold_ == 0.8
+    assert CodebookCoder(PROTOTYPES, IDS, threshold=0.5).fit().threshold_ == 0.5  # the deprecated fixed threshold
+
+
+def overlapping_answers(n: int, seed: int):
+    """Answers around three categories with much overlap: the raw prototype scores (softmax at
+    temperature 0.01) are far surer than the answers allow."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 3, n)
+    return unit(np.eye(3)[truth] + 0.45 * rng.normal(size=(n, 3))), np.array(IDS, dtype=object)[truth]
+
+
+def test_coded_answers_calibrate_the_confidence_by_cross_validation():
+    X, y = overlapping_answers(300, seed=0)
+    X_new, y_new = overlapping_answers(2000, seed=1)
+    raw = CodebookCoder(PROTOTYPES, IDS, calibration_folds=0, prior_temperature=1.0).fit(X[:60])
+    taught = CodebookCoder(PROTOTYPES, IDS).fit(X, y)
+    assert taught.n_calibration_ == 300 and raw.n_calibration_ == 0
+    errors = []
+    for coder in (raw, taught):
+        probabilities = coder.predict_proba(X_new)
+        confidence, right = probabilities.max(axis=1), np.array(IDS)[probabilities.argmax(axis=1)] == y_new
+        errors.append(expected_calibration_error(confidence, right))
+    assert errors[1] < 0.03 and errors[1] < errors[0] / 2, errors
+    # Calibration keeps the ranking: the same suggestions, only the confidence moves.
+    same = CodebookCoder(PROTOTYPES, IDS, calibration_folds=0, prior_temperature=1.0).fit(X, y)
+    assert (same.predict_proba(X_new).argmax(axis=1) == taught.predict_proba(X_new).argmax(axis=1)).all()
+
+
+@pytest.fixture(scope="module")
+def e5_answers(cache_file):
+    """48 short survey answers, 12 for each of four IMDi categories, embedded with the bundled
+    e5 model, and the IMDi codebook's prototypes; in a fixed shuffled order."""
+    from fritekst.codebook import load_codebook
+    from fritekst.coding import category_prototypes
+    from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+
+    embedder, cache = get_embedder("e5-small"), EmbeddingCache(cache_file)
+    embed = lambda texts: embed_with_cache(embedder, list(texts), cache).vectors  # noqa: E731
+    ids, prototypes = category_prototypes(load_codebook(CODEBOOK), embed)
+    answers = pd.read_csv(ROOT / "tests" / "data" / "coded_answers.csv").sample(frac=1.0, random_state=0)
+    return ids, prototypes, embed(answers["text"]), answers["code_id"].to_numpy(dtype=object)
+
+
+@pytest.mark.slow
+def test_on_real_embeddings_confidence_matches_accuracy_and_coverage_grows_with_codes(e5_answers):
+    ids, prototypes, X, y = e5_answers
+    zero_shot = CodebookCoder(prototypes, ids).fit(X).predict_proba(X)  # 30 categories, the SIB-200 prior
+    right = np.array(ids)[zero_shot.argmax(axis=1)] == y
+    assert abs(zero_shot.max(axis=1).mean() - right.mean()) < 0.1
+    sure = zero_shot.max(axis=1) >= np.median(zero_shot.max(axis=1))
+    assert right[sure].mean() > right[~sure].mean()  # the surer half is right more often
+    coverage, confidence, right = [], [], []
+    for n_coded in (0, 8, 16, 24, 32):  # the last 16 answers stay uncoded
+        coder = CodebookCoder(prototypes, ids).fit(X, np.where(np.arange(len(y)) < n_coded, y, ""))
+        coverage.append(np.mean([s.code_id != "" for s in coder.suggest(X[32:])]))
+        held_out = coder.predict_proba(X[32:])
+        confidence.append(held_out.max(axis=1).mean())
+        right.append((np.array(ids)[held_out.argmax(axis=1)] == y[32:]).mean())
+    assert coverage == sorted(coverage) and coverage[-1] > coverage[0], coverage
+    assert abs(np.mean(confidence) - np.mean(right)) < 0.1, (confidence, right)  # 16 answers each: pooled
 
 
 def write_survey(path: Path) -> Path:

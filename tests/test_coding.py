@@ -206,3 +206,34 @@ def test_coded_answers_from_an_earlier_codebook_version_follow_merges(tmp_path):
     table = load_coded(coded, load_codebook(newer)).set_index("id")
     assert table.loc["k1", "code_id"] == "kvalifisering_tjenester"
     assert table.loc["k2", "code_id"] == "bolig"
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [(["--code-precision", "1"], "--code-precision must be above 0 and below 1"),
+     (["--code-precision", "0.9", "--code-threshold", "0.5"], "give --code-precision or the deprecated --code-threshold, not both")],
+)
+def test_a_bad_code_precision_is_refused_before_anything_is_read(tmp_path, flags, expected):
+    survey = write_survey(tmp_path / "svar.csv")
+    result = run(survey, "--text", "svar", "--codebook", CODEBOOK, *flags, "--out", tmp_path / "out", "--no-cache")
+    assert result.exit_code == 2 and expected in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_higher_code_precision_leaves_more_answers_for_a_coder(tmp_path, cache_file):
+    survey = write_survey(tmp_path / "svar.csv")
+    given = {}
+    for precision in ("0.5", "0.99"):
+        out = tmp_path / precision
+        result = run(survey, "--text", "svar", "--id", "id", "--codebook", CODEBOOK, "--code-precision", precision,
+                     "--out", out, "--cache", cache_file)
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+        model = table[(table["coded_by"] == "model") & (table["code_id"] != "ikke_svar") & (table["text"] != "")]
+        given[precision] = int((model["code_id"] != "").sum())
+        assert json.loads((out / "manifest.json").read_text())["config"]["code_precision"] == float(precision)
+    assert given["0.99"] < given["0.5"], given
+    old = run(survey, "--text", "svar", "--codebook", CODEBOOK, "--code-threshold", "0.5", "--out", tmp_path / "old",
+              "--cache", cache_file)
+    assert old.exit_code == 0 and "--code-threshold is deprecated: use --code-precision" in old.stderr, old.stderr

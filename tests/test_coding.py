@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from fritekst.cli import app
 from fritekst.coding import CodebookCoder
+from fritekst.coding._coder import CLASSIFIER_CHOICES
 from fritekst.coding._calibration import expected_calibration_error, precision_threshold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,16 +89,16 @@ def test_coded_answers_calibrate_the_confidence_by_cross_validation():
     X, y = overlapping_answers(300, seed=0)
     X_new, y_new = overlapping_answers(2000, seed=1)
     raw = CodebookCoder(PROTOTYPES, IDS, calibration_folds=0, prior_temperature=1.0).fit(X[:60])
-    taught = CodebookCoder(PROTOTYPES, IDS).fit(X, y)
+    taught = CodebookCoder(PROTOTYPES, IDS, classifier_C=3.0).fit(X, y)
     assert taught.n_calibration_ == 300 and raw.n_calibration_ == 0
     errors = []
     for coder in (raw, taught):
         probabilities = coder.predict_proba(X_new)
         confidence, right = probabilities.max(axis=1), np.array(IDS)[probabilities.argmax(axis=1)] == y_new
         errors.append(expected_calibration_error(confidence, right))
-    assert errors[1] < 0.03 and errors[1] < errors[0] / 2, errors
+    assert errors[1] < 0.05 and errors[1] < errors[0] / 2, errors  # 0.05: issue 19's bar
     # Calibration keeps the ranking: the same suggestions, only the confidence moves.
-    same = CodebookCoder(PROTOTYPES, IDS, calibration_folds=0, prior_temperature=1.0).fit(X, y)
+    same = CodebookCoder(PROTOTYPES, IDS, classifier_C=3.0, calibration_folds=0, prior_temperature=1.0).fit(X, y)
     assert (same.predict_proba(X_new).argmax(axis=1) == taught.predict_proba(X_new).argmax(axis=1)).all()
 
 
@@ -237,3 +238,32 @@ def test_a_higher_code_precision_leaves_more_answers_for_a_coder(tmp_path, cache
     old = run(survey, "--text", "svar", "--codebook", CODEBOOK, "--code-threshold", "0.5", "--out", tmp_path / "old",
               "--cache", cache_file)
     assert old.exit_code == 0 and "--code-threshold is deprecated: use --code-precision" in old.stderr, old.stderr
+
+
+def test_the_question_s_own_held_out_codes_choose_how_the_classifier_joins():
+    X, y = overlapping_answers(300, seed=0)
+    chosen = CodebookCoder(PROTOTYPES, IDS).fit(X, y)
+    held_out = {C: CodebookCoder(PROTOTYPES, IDS, classifier_C=C, prototype_weight=weight)
+                ._held_out_probabilities(X, y, True, C, weight) for C, weight in CLASSIFIER_CHOICES}
+    right = {C: (probabilities.argmax(axis=1) == truth).sum() for C, (probabilities, truth) in held_out.items()}
+    assert chosen.classifier_C_ == max(right, key=right.get)
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:30], y[:30]).classifier_ is None  # too few: nothing to choose
+
+
+def test_the_learning_order_puts_unsure_answers_among_many_first_and_coded_ones_last():
+    from fritekst.coding import learning_order
+
+    rng = np.random.default_rng(0)
+    crowd = unit(np.array([1.0, 1.0, 0.0]) + 0.05 * rng.normal(size=(12, 3)))  # many alike
+    outlier = unit([[0.0, 0.0, 1.0]])
+    vectors = np.vstack([outlier, crowd])
+    confidence = np.full(13, 0.9)
+    confidence[0] = 0.4  # the outlier: unsure, but like no other answer
+    confidence[5] = 0.45  # one of the crowd: nearly as unsure
+    confidence[8] = 0.3  # the least sure of the crowd, coded already
+    coded = np.zeros(13, dtype=bool)
+    coded[8] = True
+    order = learning_order(confidence, vectors, coded=coded)
+    assert order[0] == 5 and order[-1] == 8
+    assert list(order).index(0) == 11  # the unsure outlier after every sure answer of the crowd
+    assert (learning_order(confidence, vectors, coded=coded) == order).all()

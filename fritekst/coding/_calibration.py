@@ -34,7 +34,7 @@ def prior_temperature(n_pool: int | None) -> float:
 # How firmly the prior holds: a normal prior on log(temperature) with this spread. 1.0 lets a few
 # dozen held-out codes that disagree with it win; on SIB-200 a spread of 0.3 and of 1.0 gave the
 # same ECE within 0.016 at 5 and 20 coded per category (bench/calibration.py), but 0.3 held a
-# temperature near 0.5 against 300 codes saying 20 in tests/test_coding.py.
+# temperature near 0.5 against 300 codes that said far more in tests/test_coding.py.
 PRIOR_SPREAD = 1.0
 
 

@@ -5,7 +5,8 @@ are the coders' codes (mean over ``--draws`` draws for 5 and 20). For each: top-
 expected calibration error (ECE, 10 equal-width bins), and the share of answers given a code
 (coverage) with the precision among them, two ways in the same run:
 
-- ``before``: the uncalibrated probabilities and the old threshold ``1.6 / sqrt(categories)``;
+- ``before``: the coder as it was before decision 020 (uncalibrated probabilities, the classifier
+  at C=1 beside the prototypes at full weight) and the old threshold ``1.6 / sqrt(categories)``;
 - ``after``: calibrated confidence (decision 020) and the threshold from the default target
   precision (``CodebookCoder(precision=0.9)``).
 
@@ -78,7 +79,7 @@ def main(argv=None) -> pd.DataFrame | None:
         f"Codebook `{args.codebook.name}`. `dev`: the 99 dev sentences are the answers, coded examples come from train; "
         "`pool`: the 800 train+dev sentences, k per category coded, the rest are the answers (its zero-shot row is not "
         "held out: the prior was fitted on train). "
-        f"Mean over {args.draws} draws for 5 and 20. `before`: raw probabilities, threshold 1.6/√7 = 0.60; "
+        f"Mean over {args.draws} draws for 5 and 20. `before`: the coder before decision 020 (raw probabilities, classifier C=1 at full prototype weight), threshold 1.6/√7 = 0.60; "
         "`after`: calibrated confidence, threshold from the target precision 0.9 (the default). ECE over 10 bins; coverage = share "
         "of answers given a code; precision = accuracy among them; `ECE if calibrated`: the ECE a perfectly "
         "calibrated coder with the same confidences shows on as many answers (mean of 200 simulations), the noise floor. "
@@ -137,9 +138,12 @@ def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
     X_fit = np.vstack([X_coded, X_dev])
     y_fit = np.concatenate([y_coded, np.full(len(X_dev), "", dtype=object)])
     coder = CodebookCoder(data["prototypes"], list(ids)).fit(X_fit, y_fit)
+    # The coder as it was: no calibration, the classifier at C=1 beside the prototypes at full weight.
+    old = CodebookCoder(data["prototypes"], list(ids), classifier_C=1.0, prototype_weight=1.0,
+                        calibration_folds=0).fit(X_fit, y_fit)
     out = {}
     for method, probabilities, threshold in (
-        ("before", coder._raw_probabilities(X_dev), min(1.0, OLD_THRESHOLD / np.sqrt(len(ids)))),
+        ("before", old._raw_probabilities(X_dev), min(1.0, OLD_THRESHOLD / np.sqrt(len(ids)))),
         ("after", coder.predict_proba(X_dev), coder.threshold_),
     ):
         confidence = probabilities.max(axis=1)

@@ -13,8 +13,8 @@ from fritekst.embed.base import normalise_rows
 
 # The default target precision of the codes the model gives (decision 020). A model code goes
 # into the counts unless a coder looks, so it should be about as often right as a second coder
-# would agree: 0.9 gave 0.84-0.91 measured on SIB-200 while coding 34-66 % of the answers, more as
-# coders code; 0.85 coded 51-84 % at 0.82-0.87 (bench/results/calibration.md).
+# would agree: 0.9 gave 0.84-0.91 measured on SIB-200 while coding 34-72 % of the answers, more as
+# coders code; 0.85 coded 51-90 % at 0.82-0.88 (bench/results/calibration.md).
 DEFAULT_PRECISION = 0.9
 
 

@@ -10,7 +10,9 @@ logistic regression on the embeddings with the same coded examples):
   the rest are scored (mean over ``--draws`` draws). Eight times as many sentences, so the
   figures move less from draw to draw than on dev's 99.
 
-fritekst's coder sees the uncoded answers too (``y == ""``), as in ``fritekst run``.
+fritekst's coder sees the uncoded answers too (``y == ""``), as in ``fritekst run``. Where the
+classifier joins (20 and all), the classifier as it was before decision 020 (scikit-learn's C=1,
+prototype probabilities at full weight in the product) runs beside it.
 
     python -m bench.coding [--draws 5] [--out bench/results/coding.md]
 """
@@ -107,6 +109,10 @@ def _evaluate(evaluation, k, splits, ids, prototypes, names) -> list[dict]:
         y_fit = np.concatenate([y_coded, np.full(len(X_answers), "", dtype=object)])
         coder = CodebookCoder(prototypes, ids).fit(X_fit, y_fit)
         score("fritekst", y_answers, ids_array[np.argmax(coder.predict_proba(X_answers), axis=1)])
+        if k in (20, "all"):  # the classifier joins: as it was combined before decision 020
+            before = CodebookCoder(prototypes, ids, classifier_C=1.0, prototype_weight=1.0).fit(X_fit, y_fit)
+            score("fritekst, classifier as before (C=1, prototypes weight 1)", y_answers,
+                  ids_array[np.argmax(before.predict_proba(X_answers), axis=1)])
         without_pool = CodebookCoder(prototypes, ids, min_pool=10**9).fit(X_coded, y_coded)
         score("fritekst without the answers (ablation)", y_answers,
               ids_array[np.argmax(without_pool.predict_proba(X_answers), axis=1)])

@@ -130,7 +130,8 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache")] = False,
     codebook: Annotated[Optional[Path], typer.Option("--codebook", help="Codebook YAML: suggest a category for every answer")] = None,
     coded: Annotated[Optional[Path], typer.Option("--coded", help="CSV of coders' codes (id, code_id[, coder, question]) to learn from")] = None,
-    code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder (default: from the codebook's size)")] = None,
+    code_precision: Annotated[Optional[float], typer.Option("--code-precision", help="Target precision of the model's codes: the least sure answers are left empty for a coder so that the codes given are right this often (default 0.9)")] = None,
+    code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Deprecated, use --code-precision: a fixed least confidence (the estimated probability of being right) for a code")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported with it")] = None,
     survey_name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension); give each wave's file the same name to compare waves")] = None,
 ) -> None:
@@ -146,9 +147,12 @@ def run(
         config_file=config, text=text, id=id_column, role=role, attrs=attr, wave=wave, sheet=sheet,
         max_rows=max_rows, header_rows=header_rows, embedder=embedder, seed=seed, segment=segment, min_themes=min_themes, max_themes=max_themes,
         keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
-        code_threshold=code_threshold,
+        code_precision=code_precision, code_threshold=code_threshold,
     )
     console = Console(stderr=True)
+    if code_threshold is not None:
+        console.print("--code-threshold is deprecated: use --code-precision (a target precision of the codes given)",
+                      markup=False, highlight=False)
     with _survey_warnings(), rich_progress(console) as on_progress:
         result, run_id = run_and_save(survey, run_config, out=out, db=db, survey_name=survey_name, on_progress=on_progress,
                                       cache=None if no_cache else EmbeddingCache(cache))

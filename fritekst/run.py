@@ -21,7 +21,7 @@ from fritekst import __version__, nlp
 from fritekst.clean import NonAnswerDetector, clean_answers
 from fritekst.codebook import load_codebook
 from fritekst.coders import MODEL_CODER
-from fritekst.coding import CodebookCoder, category_prototypes, load_coded
+from fritekst.coding import DEFAULT_PRECISION, CodebookCoder, category_prototypes, load_coded
 from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
@@ -59,7 +59,8 @@ class RunConfig:
     extra_non_answers: tuple[str, ...] = ()
     codebook: str | None = None  # path of a codebook YAML: adds code suggestions
     coded: str | None = None  # path of a CSV with coders' codes (id, code_id[, coder])
-    code_threshold: float | None = None  # None: from the codebook's size (see CodebookCoder)
+    code_precision: float = DEFAULT_PRECISION  # target precision of the model's codes (decision 020)
+    code_threshold: float | None = None  # deprecated: a fixed least confidence instead of code_precision
 
 
 def run_survey(
@@ -171,7 +172,8 @@ def canonical_order(segments: pd.DataFrame) -> pd.Index:
 
 def _fit_coder(prototypes, category_ids, vectors, ids, coded, config: RunConfig) -> CodebookCoder:
     """A coder for one question, taught by its answers and the coders' codes on them."""
-    coder = CodebookCoder(prototypes, category_ids, threshold=config.code_threshold, random_state=config.themes.random_state)
+    coder = CodebookCoder(prototypes, category_ids, precision=config.code_precision, threshold=config.code_threshold,
+                          random_state=config.themes.random_state)
     human = dict(zip(coded["id"], coded["code_id"])) if coded is not None else {}
     return coder.fit(vectors, [human.get(answer_id, "") for answer_id in ids])
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from fritekst.clean import SEGMENT_MODES
+from fritekst.coding import DEFAULT_PRECISION
 from fritekst.embed import get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
@@ -38,6 +39,7 @@ def build_run_config(
     non_answers: list[str] | None = None,
     codebook: Path | None = None,
     coded: Path | None = None,
+    code_precision: float | None = None,
     code_threshold: float | None = None,
     max_rows: int | None = None,
     header_rows: int | None = None,
@@ -67,13 +69,19 @@ def build_run_config(
         raise InputError(f"--seed must be between 0 and {MAX_SEED}", column="--seed")
     if coded and not codebook:
         raise InputError("--coded needs --codebook: codes are checked against it", column="--coded")
+    if code_precision is not None and not 0 < code_precision < 1:
+        raise InputError("--code-precision must be above 0 and below 1 (e.g. 0.9: nine codes in ten right)",
+                         column="--code-precision")
     if code_threshold is not None and not 0 < code_threshold <= 1:
         raise InputError("--code-threshold must be above 0 and at most 1", column="--code-threshold")
+    if code_threshold is not None and code_precision is not None:
+        raise InputError("give --code-precision or the deprecated --code-threshold, not both", column="--code-threshold")
     get_embedder(embedder)  # fail on an unknown name before reading the survey
     themes = ThemeConfig(
         min_themes=min_themes, max_themes=max_themes, reassign_outliers=not keep_outliers, random_state=seed
     )
     return RunConfig(
         mapping=mapping, embedder=embedder, segment=segment, themes=themes, extra_non_answers=tuple(non_answers or ()),
-        codebook=str(codebook) if codebook else None, coded=str(coded) if coded else None, code_threshold=code_threshold,
+        codebook=str(codebook) if codebook else None, coded=str(coded) if coded else None,
+        code_precision=DEFAULT_PRECISION if code_precision is None else code_precision, code_threshold=code_threshold,
     )

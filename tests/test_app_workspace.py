@@ -243,3 +243,30 @@ def test_every_workspace_text_exists_in_both_languages():
             key for k, v in texts.items() if isinstance(v, dict) for key in keys(v, f"{k}.")}
 
     assert keys(WORKSPACE_TEXTS["nb"]) == keys(WORKSPACE_TEXTS["en"])
+
+
+def test_coding_in_the_order_that_teaches_the_model_fastest(project):
+    from fritekst.workspace import answer_queue, learning_queue
+
+    with open_store(project) as store:
+        run_id = int(store.runs()["run_id"].iloc[-1])
+        queue = answer_queue(store.segments(run_id, question=QUESTION))
+        manifest = store.run_manifest(run_id)
+    expected = learning_queue(queue, segment_vectors(list(queue["text"]), manifest["embedder"]))
+    at = app(project, "coding")
+    at.radio(key="order").set_value("learn_fastest").run()
+    assert not at.exception, at.exception
+    assert at.radio(key="order").value == "learn_fastest"
+    assert at.text[1].value == expected["text"].iloc[0]  # the page starts at the first of the new order
+    first = expected.iloc[0]
+    assert first["confidence"] < queue["confidence"].median()  # an answer the model is unsure of
+    form_code = next(s for s in at.selectbox if s.key and s.key.startswith("code_"))
+    assert form_code.key == f"code_{first['segment_id']}"
+    form_code.select("tolk")
+    next(b for b in at.button if b.label == "Lagre og neste").click().run()
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        mine = store.current_codings(question=QUESTION, coder="kari")
+    assert list(zip(mine["segment_id"], mine["code_id"])) == [(first["segment_id"], "tolk")]  # exactly one row
+    assert at.number_input(key="position").value == 2
+    assert at.text[1].value == expected["text"].iloc[1]  # the order stayed put after the save

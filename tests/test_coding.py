@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from fritekst.cli import app
 from fritekst.coding import CodebookCoder
+from fritekst.coding._coder import CLASSIFIER_CHOICES
+from fritekst.coding._calibration import expected_calibration_error, precision_threshold
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"
@@ -66,11 +68,72 @@ def test_the_question_s_own_answers_stop_one_category_attracting_everything():
     assert CodebookCoder(prototypes, IDS).fit(X[:10]).pool_prototypes_ is None  # too few to learn from
 
 
-def test_the_default_threshold_falls_with_the_codebook_s_size():
-    assert CodebookCoder(PROTOTYPES, IDS).fit().threshold_ == pytest.approx(1.6 / np.sqrt(3))
-    big = unit(np.eye(30))
-    assert CodebookCoder(big, [f"k{i}" for i in range(30)]).fit().threshold_ == pytest.approx(0.292, abs=0.001)
-    assert CodebookCoder(PROTOTYPES, IDS, threshold=0.5).fit().threshold_ == 0.5
+def test_the_threshold_is_the_lowest_confidence_that_keeps_the_target_precision():
+    # Running means of the confidences from the top: 0.99, 0.97, 0.947, 0.91, 0.828.
+    assert precision_threshold(np.array([0.5, 0.99, 0.8, 0.9, 0.95]), 0.9) == pytest.approx(0.8)
+    assert precision_threshold(np.array([0.5, 0.6]), 0.9) == 0.9  # none sure enough: each on its own
+    assert CodebookCoder(PROTOTYPES, IDS).fit().threshold_ == 0.9  # no answers to judge by
+    assert CodebookCoder(PROTOTYPES, IDS, precision=0.8).fit().threshold_ == 0.8
+    assert CodebookCoder(PROTOTYPES, IDS, threshold=0.5).fit().threshold_ == 0.5  # the deprecated fixed threshold
+
+
+def overlapping_answers(n: int, seed: int):
+    """Answers around three categories with much overlap: the raw prototype scores (softmax at
+    temperature 0.01) are far surer than the answers allow."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 3, n)
+    return unit(np.eye(3)[truth] + 0.45 * rng.normal(size=(n, 3))), np.array(IDS, dtype=object)[truth]
+
+
+def test_coded_answers_calibrate_the_confidence_by_cross_validation():
+    X, y = overlapping_answers(300, seed=0)
+    X_new, y_new = overlapping_answers(2000, seed=1)
+    raw = CodebookCoder(PROTOTYPES, IDS, calibration_folds=0, prior_temperature=1.0).fit(X[:60])
+    taught = CodebookCoder(PROTOTYPES, IDS, classifier_C=3.0).fit(X, y)
+    assert taught.n_calibration_ == 300 and raw.n_calibration_ == 0
+    errors = []
+    for coder in (raw, taught):
+        probabilities = coder.predict_proba(X_new)
+        confidence, right = probabilities.max(axis=1), np.array(IDS)[probabilities.argmax(axis=1)] == y_new
+        errors.append(expected_calibration_error(confidence, right))
+    assert errors[1] < 0.05 and errors[1] < errors[0] / 2, errors  # 0.05: issue 19's bar
+    # Calibration keeps the ranking: the same suggestions, only the confidence moves.
+    same = CodebookCoder(PROTOTYPES, IDS, classifier_C=3.0, calibration_folds=0, prior_temperature=1.0).fit(X, y)
+    assert (same.predict_proba(X_new).argmax(axis=1) == taught.predict_proba(X_new).argmax(axis=1)).all()
+
+
+@pytest.fixture(scope="module")
+def e5_answers(cache_file):
+    """48 short survey answers, 12 for each of four IMDi categories, embedded with the bundled
+    e5 model, and the IMDi codebook's prototypes; in a fixed shuffled order."""
+    from fritekst.codebook import load_codebook
+    from fritekst.coding import category_prototypes
+    from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+
+    embedder, cache = get_embedder("e5-small"), EmbeddingCache(cache_file)
+    embed = lambda texts: embed_with_cache(embedder, list(texts), cache).vectors  # noqa: E731
+    ids, prototypes = category_prototypes(load_codebook(CODEBOOK), embed)
+    answers = pd.read_csv(ROOT / "tests" / "data" / "coded_answers.csv").sample(frac=1.0, random_state=0)
+    return ids, prototypes, embed(answers["text"]), answers["code_id"].to_numpy(dtype=object)
+
+
+@pytest.mark.slow
+def test_on_real_embeddings_confidence_matches_accuracy_and_coverage_grows_with_codes(e5_answers):
+    ids, prototypes, X, y = e5_answers
+    zero_shot = CodebookCoder(prototypes, ids).fit(X).predict_proba(X)  # 30 categories, the SIB-200 prior
+    right = np.array(ids)[zero_shot.argmax(axis=1)] == y
+    assert abs(zero_shot.max(axis=1).mean() - right.mean()) < 0.1
+    sure = zero_shot.max(axis=1) >= np.median(zero_shot.max(axis=1))
+    assert right[sure].mean() > right[~sure].mean()  # the surer half is right more often
+    coverage, confidence, right = [], [], []
+    for n_coded in (0, 8, 16, 24, 32):  # the last 16 answers stay uncoded
+        coder = CodebookCoder(prototypes, ids).fit(X, np.where(np.arange(len(y)) < n_coded, y, ""))
+        coverage.append(np.mean([s.code_id != "" for s in coder.suggest(X[32:])]))
+        held_out = coder.predict_proba(X[32:])
+        confidence.append(held_out.max(axis=1).mean())
+        right.append((np.array(ids)[held_out.argmax(axis=1)] == y[32:]).mean())
+    assert coverage == sorted(coverage) and coverage[-1] > coverage[0], coverage
+    assert abs(np.mean(confidence) - np.mean(right)) < 0.1, (confidence, right)  # 16 answers each: pooled
 
 
 def write_survey(path: Path) -> Path:
@@ -144,3 +207,63 @@ def test_coded_answers_from_an_earlier_codebook_version_follow_merges(tmp_path):
     table = load_coded(coded, load_codebook(newer)).set_index("id")
     assert table.loc["k1", "code_id"] == "kvalifisering_tjenester"
     assert table.loc["k2", "code_id"] == "bolig"
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [(["--code-precision", "1"], "--code-precision must be above 0 and below 1"),
+     (["--code-precision", "0.9", "--code-threshold", "0.5"], "give --code-precision or the deprecated --code-threshold, not both")],
+)
+def test_a_bad_code_precision_is_refused_before_anything_is_read(tmp_path, flags, expected):
+    survey = write_survey(tmp_path / "svar.csv")
+    result = run(survey, "--text", "svar", "--codebook", CODEBOOK, *flags, "--out", tmp_path / "out", "--no-cache")
+    assert result.exit_code == 2 and expected in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_higher_code_precision_leaves_more_answers_for_a_coder(tmp_path, cache_file):
+    survey = write_survey(tmp_path / "svar.csv")
+    given = {}
+    for precision in ("0.5", "0.99"):
+        out = tmp_path / precision
+        result = run(survey, "--text", "svar", "--id", "id", "--codebook", CODEBOOK, "--code-precision", precision,
+                     "--out", out, "--cache", cache_file)
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+        model = table[(table["coded_by"] == "model") & (table["code_id"] != "ikke_svar") & (table["text"] != "")]
+        given[precision] = int((model["code_id"] != "").sum())
+        assert json.loads((out / "manifest.json").read_text())["config"]["code_precision"] == float(precision)
+    assert given["0.99"] < given["0.5"], given
+    old = run(survey, "--text", "svar", "--codebook", CODEBOOK, "--code-threshold", "0.5", "--out", tmp_path / "old",
+              "--cache", cache_file)
+    assert old.exit_code == 0 and "--code-threshold is deprecated: use --code-precision" in old.stderr, old.stderr
+
+
+def test_the_question_s_own_held_out_codes_choose_how_the_classifier_joins():
+    X, y = overlapping_answers(300, seed=0)
+    chosen = CodebookCoder(PROTOTYPES, IDS).fit(X, y)
+    held_out = {C: CodebookCoder(PROTOTYPES, IDS, classifier_C=C, prototype_weight=weight)
+                ._held_out_probabilities(X, y, True, C, weight) for C, weight in CLASSIFIER_CHOICES}
+    right = {C: (probabilities.argmax(axis=1) == truth).sum() for C, (probabilities, truth) in held_out.items()}
+    assert chosen.classifier_C_ == max(right, key=right.get)
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:30], y[:30]).classifier_ is None  # too few: nothing to choose
+
+
+def test_the_learning_order_puts_unsure_answers_among_many_first_and_coded_ones_last():
+    from fritekst.coding import learning_order
+
+    rng = np.random.default_rng(0)
+    crowd = unit(np.array([1.0, 1.0, 0.0]) + 0.05 * rng.normal(size=(12, 3)))  # many alike
+    outlier = unit([[0.0, 0.0, 1.0]])
+    vectors = np.vstack([outlier, crowd])
+    confidence = np.full(13, 0.9)
+    confidence[0] = 0.4  # the outlier: unsure, but like no other answer
+    confidence[5] = 0.45  # one of the crowd: nearly as unsure
+    confidence[8] = 0.3  # the least sure of the crowd, coded already
+    coded = np.zeros(13, dtype=bool)
+    coded[8] = True
+    order = learning_order(confidence, vectors, coded=coded)
+    assert order[0] == 5 and order[-1] == 8
+    assert list(order).index(0) == 11  # the unsure outlier after every sure answer of the crowd
+    assert (learning_order(confidence, vectors, coded=coded) == order).all()

@@ -11,6 +11,8 @@ the page rather than a draw and a redraw; the list of all answers is drawn only 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +23,7 @@ from fritekst.errors import InputError
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
 from fritekst.spreadsheet import neutral_table
-from fritekst.workspace import CodingFilters, answer_part, filter_queue, memo_table, quick_codes, split_preview
+from fritekst.workspace import QUEUE_ORDERS, CodingFilters, answer_part, filter_queue, memo_table, quick_codes, split_preview
 
 
 def show(ws: Workspace) -> None:
@@ -29,7 +31,12 @@ def show(ws: Workspace) -> None:
     st.header(t["pages"]["coding"])
     refused = st.session_state.pop("coding_refused", None)
     labels = {c.id: c.label for c in ws.codebook.categories} if ws.codebook else {}
-    queue = ws.queue(labels)
+    remember("order", QUEUE_ORDERS)
+    order = st.radio(t["order"], QUEUE_ORDERS, format_func=lambda o: t["orders"][o], key="order", horizontal=True,
+                     help=t["order_help"], on_change=_restart)
+    st.query_params["order"] = order
+    with st.spinner(t["ordering"]) if order == "learn_fastest" else nullcontext():
+        queue = ws.queue(labels, order)
     asked = queue["question_text"].dropna()
     if len(asked) and asked.iloc[0]:
         st.text(asked.iloc[0])
@@ -82,6 +89,11 @@ def _memos(ws: Workspace) -> None:
         st.download_button(t["memos_download"], neutral_table(memos).to_csv(index=False, lineterminator="\n"),
                            file_name=f"notater_{ws.question}.csv", mime="text/csv", key="memos_download",
                            on_click="ignore")
+
+
+def _restart() -> None:
+    """A new order: start again at the first answer the coder has not coded in it."""
+    st.session_state.pop("position", None)
 
 
 def _move(step: int) -> None:

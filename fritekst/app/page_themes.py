@@ -8,16 +8,9 @@ import streamlit as st
 
 from fritekst.app.answer_view import show_answer
 from fritekst.app.workspace import Workspace, done, undo_button
-from fritekst.embed import DEFAULT_EMBEDDER, EmbeddingCache
 from fritekst.report import format_number, format_percent
 from fritekst.store import ThemeChanged, theme_versions
 from fritekst.workspace import accept_theme, answer_map, broad_themes, merge_themes, segment_codes, split_theme
-from fritekst.workspace.answer_map import segment_vectors
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _vectors(texts: tuple[str, ...], embedder: str, seed: int):
-    return segment_vectors(list(texts), embedder, EmbeddingCache(), seed)
 
 
 def show(ws: Workspace) -> None:
@@ -41,8 +34,7 @@ def show(ws: Workspace) -> None:
         headings = {"broad": t["broad"], **headings}
     st.dataframe(table[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
 
-    embedder, seed = ws.manifest.get("embedder", DEFAULT_EMBEDDER), ws.manifest.get("seed", 0)
-    vectors_of = lambda texts: _vectors(tuple(texts), embedder, seed)  # noqa: E731
+    vectors_of = lambda texts: ws.vectors(tuple(texts))  # noqa: E731
     labels = dict(zip(themes["theme_id"], themes["label"]))
     _map(ws, answered, vectors_of, labels)
 

@@ -18,7 +18,9 @@ from fritekst.codebook import Codebook
 from fritekst.coding import codes_today, codings_today, has_history
 from fritekst.report import format_number
 from fritekst.store import Store
-from fritekst.workspace import answer_queue, with_codings
+from fritekst.embed import DEFAULT_EMBEDDER, EmbeddingCache
+from fritekst.workspace import answer_queue, learning_queue, with_codings
+from fritekst.workspace.answer_map import segment_vectors
 
 @dataclass(frozen=True)
 class Workspace:
@@ -58,11 +60,18 @@ class Workspace:
     def adjudications(self, question: str | None = None) -> pd.DataFrame:
         return _adjudications(self.store, self.key, question, self.store.revision())
 
-    def queue(self, labels: dict[str, str]) -> pd.DataFrame:
+    def queue(self, labels: dict[str, str], order: str = "survey") -> pd.DataFrame:
         """The Koding page's queue for the question (:func:`fritekst.workspace.coding_queue`): the
-        run's part from the cache while the run is unchanged, the people's codes read on a save."""
+        run's part from the cache while the run is unchanged, the people's codes read on a save;
+        ``order`` "learn_fastest": :func:`fritekst.workspace.learning_queue`."""
         answers = _answer_queue(self.store, self.key, self.run_id, self.question, self.store.runs_revision())
+        if order == "learn_fastest":
+            answers = _learning_queue(answers, self.vectors(tuple(answers["text"])))
         return with_codings(answers, self.people_codes(), self.coder or "–", labels, self.codebook)
+
+    def vectors(self, texts: tuple[str, ...]):
+        """The run's embeddings of ``texts`` (from the embedding cache the run filled)."""
+        return _vectors(texts, self.manifest.get("embedder", DEFAULT_EMBEDDER), self.manifest.get("seed", 0))
 
     def people_codes(self) -> pd.DataFrame:
         """People's current codings of the question (store.people_codes), read once per change."""
@@ -90,6 +99,16 @@ def _themes(_store: Store, key: str, run_id: int, question: str, revision: int) 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _answer_queue(_store: Store, key: str, run_id: int, question: str, revision: int) -> pd.DataFrame:
     return answer_queue(_store.segments(run_id, question=question))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _vectors(texts: tuple[str, ...], embedder: str, seed: int):
+    return segment_vectors(list(texts), embedder, EmbeddingCache(), seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _learning_queue(answers: pd.DataFrame, vectors) -> pd.DataFrame:
+    return learning_queue(answers, vectors)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -47,6 +47,11 @@ WORKSPACE_TEXTS = {
         "needs_coder_only": "Bare svar som må kodes på nytt ({n})",
         "needs_coder_help": "Svar som er kodet med en kategori som siden er delt eller lagt ned. De telles ikke under "
                             "noen kategori før noen koder dem etter dagens kodebok.",
+        "order": "Rekkefølge", "orders": {"survey": "Som i undersøkelsen", "learn_fastest": "Lær modellen raskest"},
+        "order_help": "«Lær modellen raskest» viser først svarene modellen er mest usikker på og som ligner mange "
+                      "andre: koder du dem, lærer modellen mest. Du kan fortsatt gå til hvilket svar du vil. "
+                      "Rekkefølgen følger forslagene; lag forslag på nytt (Kodebok) for å oppdatere den.",
+        "ordering": "Finner svarene modellen lærer mest av …",
         "search": "Søk i svarene", "n_shown": "{n} av {total} svar", "n_mine": "{n} kodet av deg",
         "quick_codes": "Hurtigkoder (lagrer og går videre):",
         "shortcuts": "Tastatur: Alt+Enter lagre og neste · Alt+1 … Alt+9 hurtigkode · Alt+Q sitatkandidat · "
@@ -151,6 +156,11 @@ WORKSPACE_TEXTS = {
         "needs_coder_only": "Only answers to code again ({n})",
         "needs_coder_help": "Answers coded with a category that has since been split or retired. They count under no "
                             "category until someone codes them with today's codebook.",
+        "order": "Order", "orders": {"survey": "As in the survey", "learn_fastest": "Teach the model fastest"},
+        "order_help": "“Teach the model fastest” shows first the answers the model is least sure of and that are "
+                      "like many others: coding them teaches the model most. You can still go to any answer. "
+                      "The order follows the suggestions; make them again (Codebook) to update it.",
+        "ordering": "Finding the answers the model learns most from …",
         "search": "Search the answers", "n_shown": "{n} of {total} answers", "n_mine": "{n} coded by you",
         "quick_codes": "Quick codes (save and go on):",
         "shortcuts": "Keyboard: Alt+Enter save and next · Alt+1 … Alt+9 quick code · Alt+Q quote candidate · "

@@ -11,10 +11,12 @@ from fritekst.workspace.disagreements import disagreement_table
 from fritekst.workspace.memos import memo_table
 from fritekst.workspace.overview import category_overview, question_overview
 from fritekst.workspace.queue import (
+    QUEUE_ORDERS,
     CodingFilters,
     answer_queue,
     coding_queue,
     filter_queue,
+    learning_queue,
     quick_codes,
     segment_codes,
     with_codings,
@@ -24,6 +26,7 @@ from fritekst.workspace.themes_to_categories import codebook_with_drafts, draft_
 from fritekst.workspace.theme_edits import accept_theme, broad_themes, merge_themes, recount_themes, split_theme
 
 __all__ = [
+    "QUEUE_ORDERS",
     "AnswerPart",
     "CodingFilters",
     "SplitPreview",
@@ -38,6 +41,7 @@ __all__ = [
     "disagreement_table",
     "draft_categories",
     "filter_queue",
+    "learning_queue",
     "memo_table",
     "merge_themes",
     "question_overview",

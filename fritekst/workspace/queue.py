@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fritekst.codebook import Codebook
-from fritekst.coding import NEEDS_CODER, codes_today, has_history
+from fritekst.coding import NEEDS_CODER, codes_today, has_history, learning_order
 from fritekst.store import MODEL_CODER
 
 
@@ -113,6 +113,17 @@ def _lookup(keys: pd.Series, values: pd.Series, default) -> list:
     taken = values.to_numpy(dtype=object)[at] if len(values) else np.full(len(at), default, dtype=object)
     taken[at < 0] = default
     return taken.tolist()
+
+
+QUEUE_ORDERS = ("survey", "learn_fastest")
+"""How the Koding page orders its answers: as the survey has them, or "Lær modellen raskest"."""
+
+
+def learning_queue(queue: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
+    """``queue`` with the answers the model learns most from first (:func:`fritekst.coding.learning_order`:
+    unsure and representative; ``vectors`` are the rows' embeddings). Coded answers keep their
+    place, so the order stays put while a coder saves: it moves when the suggestions are made again."""
+    return queue.iloc[learning_order(queue["confidence"].to_numpy(), vectors)]
 
 
 def filter_queue(queue: pd.DataFrame, filters: CodingFilters) -> pd.DataFrame:

@@ -13,18 +13,20 @@ import numpy as np
 import pandas as pd
 
 from fritekst.coders import MODEL_CODER
-from fritekst.coding import CodebookCoder, category_prototypes, codes_today
+from fritekst.coding import DEFAULT_PRECISION, CodebookCoder, category_prototypes, codes_today
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.run_table import rule_codes, theme_code
 
 
 def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, actor: str | None = None,
-                  threshold: float | None = None) -> int:
+                  precision: float | None = None) -> int:
     """Suggest codes for run ``run_id`` under the store's current codebook and save them (see
     :meth:`fritekst.store.Store.save_suggestions`); returns how many answers got a suggestion.
 
-    Deterministic: the run's embedder and seed, the answers in a fixed order (text, respondent,
-    segment), so the same store gives the same suggestions."""
+    ``precision``: the target precision of the codes given (None: the run's own, as ``fritekst run
+    --code-precision`` or the deprecated ``--code-threshold`` set it). Deterministic: the run's
+    embedder and seed, the answers in a fixed order (text, respondent, segment), so the same store
+    gives the same suggestions."""
     codebook = store.codebook()
     manifest = store.run_manifest(run_id)
     embedder = get_embedder(manifest["embedder"])
@@ -38,10 +40,13 @@ def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, ac
     human = dict(zip(people["segment_id"], people["code_id"]))
     columns = rule_codes(segments).assign(segment_id=segments["segment_id"])
     seed = int(manifest.get("seed", 0) or 0)
+    settings = manifest.get("config", {})
+    threshold = settings.get("code_threshold") if precision is None else None
+    precision = precision or settings.get("code_precision") or DEFAULT_PRECISION
     for _, group in segments[~segments["non_answer"]].groupby("question", sort=False):
         rows = group.sort_values(["text", "id", "segment"], kind="stable").index
         vectors = vectors_of(segments.loc[rows, "text"])
-        coder = CodebookCoder(prototypes, category_ids, threshold=threshold, random_state=seed)
+        coder = CodebookCoder(prototypes, category_ids, precision=precision, threshold=threshold, random_state=seed)
         coder.fit(vectors, [human.get(s, "") for s in segments.loc[rows, "segment_id"]])
         suggestions = coder.suggest(vectors)
         columns.loc[rows, "code_id"] = [s.code_id for s in suggestions]

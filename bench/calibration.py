@@ -1,0 +1,199 @@
+"""Is the coder's confidence a probability? Reliability and coverage on SIB-200 nob dev.
+
+The 99 dev sentences are the question's answers; 0, 5, 20 or all train sentences per category
+are the coders' codes (mean over ``--draws`` draws for 5 and 20). For each: top-1 accuracy,
+expected calibration error (ECE, 10 equal-width bins), and the share of answers given a code
+(coverage) with the precision among them, two ways in the same run:
+
+- ``before``: the coder as it was before decision 020 (uncalibrated probabilities, the classifier
+  at C=1 beside the prototypes at full weight) and the old threshold ``1.6 / sqrt(categories)``;
+- ``after``: calibrated confidence (decision 020) and the threshold from the default target
+  precision (``CodebookCoder(precision=0.9)``).
+
+A reliability table (answers, mean confidence and accuracy per confidence bin, all draws pooled)
+follows. ``--prior`` instead fits the offline prior's constants on SIB-200 train (zero-shot, the
+train sentences as the pool; random subsets of 60 to 701 for the pool's size) and prints them for
+``fritekst/coding/_calibration.py``.
+
+    python -m bench.calibration [--draws 5] [--out bench/results/calibration.md]
+    python -m bench.calibration --prior
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bench.coding import CODEBOOK
+from bench.quality import DEFAULT_SIB
+from fritekst.codebook import load_codebook
+from fritekst.coding import CodebookCoder, category_prototypes
+from fritekst.coding._calibration import calibrate, expected_calibration_error, fit_temperature, precision_threshold
+from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+
+SHOTS = (0, 5, 20, "all")
+OLD_THRESHOLD = 1.6  # before decision 020: a code at raw probability >= 1.6 / sqrt(categories)
+PRIOR_SIZES = (60, 100, 200, 400, 701)
+BINS = 10
+TARGETS = (0.8, 0.85, 0.9, 0.95)  # other precision targets, for choosing the default
+
+
+def main(argv=None) -> pd.DataFrame | None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
+    parser.add_argument("--codebook", type=Path, default=CODEBOOK)
+    parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--prior", action="store_true", help="fit the offline prior on train and print it")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/calibration.md"))
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    data = load_sib(args.sib, args.codebook)
+    if args.prior:
+        fit_prior(data)
+        return None
+    rows, reliability = [], []
+    rng = np.random.default_rng(0)
+    X_pool, y_pool = np.vstack([data["X_train"], data["X_dev"]]), np.concatenate([data["y_train"], data["y_dev"]])
+
+    def dev_split(k):
+        chosen = _draw(data["y_train"], data["ids"], k, rng)
+        return data["X_train"][chosen], data["y_train"][chosen], data["X_dev"], data["y_dev"]
+
+    def pool_split(k):
+        chosen = _draw(y_pool, data["ids"], k, rng)
+        rest = np.setdiff1d(np.arange(len(y_pool)), chosen)
+        return X_pool[chosen], y_pool[chosen], X_pool[rest], y_pool[rest]
+
+    for evaluation, split, shots in (("dev", dev_split, SHOTS), ("pool", pool_split, SHOTS[:-1])):
+        for k in shots:
+            rows += _rows(evaluation, k, [_evaluate(data, *split(k)) for _ in range(args.draws if k in (5, 20) else 1)],
+                          reliability)
+    table = pd.DataFrame(rows)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        "# Calibrated confidence on SIB-200 nob\n\n"
+        f"Codebook `{args.codebook.name}`. `dev`: the 99 dev sentences are the answers, coded examples come from train; "
+        "`pool`: the 800 train+dev sentences, k per category coded, the rest are the answers (its zero-shot row is not "
+        "held out: the prior was fitted on train). "
+        f"Mean over {args.draws} draws for 5 and 20. `before`: the coder before decision 020 (raw probabilities, classifier C=1 at full prototype weight), threshold 1.6/√7 = 0.60; "
+        "`after`: calibrated confidence, threshold from the target precision 0.9 (the default). ECE over 10 bins; coverage = share "
+        "of answers given a code; precision = accuracy among them; `ECE if calibrated`: the ECE a perfectly "
+        "calibrated coder with the same confidences shows on as many answers (mean of 200 simulations), the noise floor. "
+        "`coverage/precision at t`: with target precision t instead.\n\n"
+        + table.to_markdown(index=False, floatfmt=".3f")
+        + "\n\n## Reliability (after; draws pooled)\n\n"
+        + pd.DataFrame(reliability).to_markdown(index=False, floatfmt=".3f") + "\n", encoding="utf-8")
+    print(table.to_string(index=False))
+    return table
+
+
+def _rows(evaluation: str, k, results: list[dict], reliability: list[dict]) -> list[dict]:
+    """The mean of each figure over the draws, before and after; the reliability bins (after)
+    appended to ``reliability`` (dev only: the pool's zero-shot prior saw its train part)."""
+    rows = []
+    for method in ("before", "after"):
+        figures = pd.DataFrame([r[method] for r in results]).mean()
+        rows.append({"evaluation": evaluation, "coded per category": k, "confidence": method,
+                     **figures.round(3).to_dict()})
+    if evaluation != "dev":
+        return rows
+    confidence = np.concatenate([r["after_confidence"] for r in results])
+    correct = np.concatenate([r["after_correct"] for r in results])
+    which = np.minimum((confidence * BINS).astype(int), BINS - 1)
+    for b in np.unique(which):
+        inside = which == b
+        reliability.append({"coded per category": k, "confidence bin": f"{b / BINS:.1f}–{(b + 1) / BINS:.1f}",
+                            "answers": int(inside.sum()), "mean confidence": confidence[inside].mean(),
+                            "accuracy": correct[inside].mean()})
+    return rows
+
+
+def load_sib(sib: Path, codebook_path: Path) -> dict:
+    """SIB-200 train and dev embedded with the default model, and the codebook's prototypes."""
+    embedder, cache = get_embedder("e5-small"), EmbeddingCache()
+    embed = lambda texts: embed_with_cache(embedder, list(texts), cache).vectors  # noqa: E731
+    read = lambda split: pd.read_csv(sib / f"{split}.tsv", sep="\t", quoting=3)  # noqa: E731
+    train, dev = read("train"), read("dev")
+    to_id = lambda labels: labels.str.replace("/", "_").to_numpy(dtype=object)  # noqa: E731
+    ids, prototypes = category_prototypes(load_codebook(codebook_path), embed)
+    return {"X_train": embed(train["text"]), "y_train": to_id(train["category"]), "X_dev": embed(dev["text"]),
+            "y_dev": to_id(dev["category"]), "ids": ids, "prototypes": prototypes}
+
+
+def _draw(y, ids, k, rng) -> np.ndarray:
+    if k == "all":
+        return np.arange(len(y))
+    if k == 0:
+        return np.array([], dtype=int)
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), k, replace=False) for c in ids])
+
+
+def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
+    """Figures for one draw: the coder sees the coded examples and the answers (uncoded)."""
+    ids = np.array(data["ids"])
+    X_fit = np.vstack([X_coded, X_dev])
+    y_fit = np.concatenate([y_coded, np.full(len(X_dev), "", dtype=object)])
+    coder = CodebookCoder(data["prototypes"], list(ids)).fit(X_fit, y_fit)
+    # The coder as it was: no calibration, the classifier at C=1 beside the prototypes at full weight.
+    old = CodebookCoder(data["prototypes"], list(ids), classifier_C=1.0, prototype_weight=1.0,
+                        calibration_folds=0).fit(X_fit, y_fit)
+    out = {}
+    for method, probabilities, threshold in (
+        ("before", old._raw_probabilities(X_dev), min(1.0, OLD_THRESHOLD / np.sqrt(len(ids)))),
+        ("after", coder.predict_proba(X_dev), coder.threshold_),
+    ):
+        confidence = probabilities.max(axis=1)
+        correct = ids[probabilities.argmax(axis=1)] == y_dev
+        given = confidence >= threshold
+        out[method] = {"accuracy": correct.mean(), "ECE": expected_calibration_error(confidence, correct, BINS),
+                       "ECE if calibrated": _noise_floor(confidence),
+                       "threshold": threshold, "coverage": given.mean(),
+                       "precision": correct[given].mean() if given.any() else np.nan}
+        out[f"{method}_confidence"], out[f"{method}_correct"] = confidence, correct
+    uncoded = coder.predict_proba(X_dev).max(axis=1)
+    for target in TARGETS:
+        given = out["after_confidence"] >= precision_threshold(uncoded, target)
+        out["after"][f"coverage at {target}"] = given.mean()
+        out["after"][f"precision at {target}"] = out["after_correct"][given].mean() if given.any() else np.nan
+    return out
+
+
+def _noise_floor(confidence: np.ndarray, simulations: int = 200) -> float:
+    """The ECE a perfectly calibrated coder with these confidences would show on this many
+    answers (right with probability equal to its confidence): on 99 answers it is far from 0."""
+    rng = np.random.default_rng(0)
+    return float(np.mean([expected_calibration_error(confidence, rng.random(len(confidence)) < confidence, BINS)
+                          for _ in range(simulations)]))
+
+
+def fit_prior(data: dict, draws: int = 8) -> None:
+    """Print the offline prior: the temperature without the pool view, and with it by pool size."""
+    ids, X, y = data["ids"], data["X_train"], data["y_train"]
+    truth = np.array([ids.index(v) for v in y])
+    alone = CodebookCoder(data["prototypes"], ids, min_pool=10**9, calibration_folds=0, prior_temperature=1.0).fit(X)
+    print(f"PRIOR_TEMPERATURE_ALONE = {fit_temperature(alone._raw_probabilities(X), truth, 1.0, spread=1e6)}")
+    rng = np.random.default_rng(0)
+    sizes, temperatures = [], []
+    for n in PRIOR_SIZES:
+        raw, seen = [], []
+        for _ in range(draws if n < len(y) else 1):
+            chosen = rng.choice(len(y), n, replace=False)
+            coder = CodebookCoder(data["prototypes"], ids, calibration_folds=0, prior_temperature=1.0).fit(X[chosen])
+            raw.append(coder._raw_probabilities(X[chosen]))
+            seen.append(truth[chosen])
+        temperature = fit_temperature(np.vstack(raw), np.concatenate(seen), 1.0, spread=1e6)
+        confidence = calibrate(np.vstack(raw), temperature)
+        print(f"pool of {n}: temperature {temperature}, ECE at it "
+              f"{expected_calibration_error(confidence.max(axis=1), confidence.argmax(axis=1) == np.concatenate(seen)):.3f}")
+        sizes.append(n)
+        temperatures.append(temperature)
+    exponent, log_scale = np.polyfit(np.log(np.array(sizes) / 100), np.log(temperatures), 1)
+    print(f"PRIOR_POOL_SCALE = {np.exp(log_scale):.4f}\nPRIOR_POOL_EXPONENT = {exponent:.4f}")
+
+
+if __name__ == "__main__":
+    main()

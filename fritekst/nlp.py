@@ -360,6 +360,15 @@ def _words_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list
             for doc in nlp.pipe(texts, disable=disable, batch_size=256)]
 
 
+def _without_word_vector_component(nlp: Language):
+    """The pipeline's word-vector component set aside (see :func:`tagged_words`), or nothing to do."""
+    from contextlib import nullcontext
+
+    from fritekst.word_vectors import FACTORY
+
+    return nlp.get_pipe(FACTORY).shipped_table_only() if FACTORY in nlp.pipe_names else nullcontext()
+
+
 def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
     """(lower-case form, lemma) for every non-space token of every text."""
     for words in tagged_words(texts):
@@ -394,7 +403,8 @@ def tagged_words(texts: Iterable[str]) -> list[list[Word]]:
         unique = list(dict.fromkeys(texts))  # repeated answers are tagged once
         memo = _LAST_TAGGED.get(nlp)
         if memo is None or not all(text in memo for text in unique):
-            memo = dict(zip(unique, _trained_words(unique, disable, ordbank_nouns)))
+            with _without_word_vector_component(nlp):
+                memo = dict(zip(unique, _trained_words(unique, disable, ordbank_nouns)))
             _LAST_TAGGED.clear()
             _LAST_TAGGED[nlp] = memo
         return [memo[text] for text in texts]

@@ -13,6 +13,7 @@ change, only its keys grow.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,7 @@ class WordVectorMapper:
         self.name = name
         self.projection: dict[str, np.ndarray] = {}
         self.cache = None  # an EmbeddingCache: word forms' e5 embeddings kept between processes
+        self.added: set[int] = set()  # keys this component gave a row, beyond the shipped table
 
     def set_projection(self, mean: np.ndarray, components: np.ndarray, scale: np.ndarray) -> None:
         """The PCA the table was built with: ``(e5 - mean) @ components.T / scale`` is a row's space."""
@@ -65,6 +67,19 @@ class WordVectorMapper:
             return
         for form, row in zip(new, nearest_rows(vectors, self.project(new))):
             vectors.add(get_string_id(form), row=int(row))
+            self.added.add(get_string_id(form))
+
+    @contextmanager
+    def shipped_table_only(self) -> Iterator[None]:
+        """While the pipeline runs without this component, forms it keyed earlier in the process
+        (masking quotes runs it) go back to a zero vector, so tagging never depends on what the
+        process did before: 105 of the example survey's tokens changed tag or lemma otherwise."""
+        key2row = self.vocab.vectors.key2row
+        hidden = {key: key2row.pop(key) for key in self.added if key in key2row}
+        try:
+            yield
+        finally:
+            key2row.update(hidden)
 
     def __call__(self, doc: Doc) -> Doc:
         self.add_forms(token.text for token in doc)

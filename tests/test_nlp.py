@@ -174,3 +174,37 @@ def test_every_spacy_stop_word_removed_is_documented() -> None:
 )
 def test_is_keyword_token(token: str, expected: bool) -> None:
     assert nlp.is_keyword_token(token) is expected
+
+
+_TAGS = """
+import json, sys
+import pandas as pd
+from fritekst import nlp
+table = pd.read_excel(sys.argv[1], dtype=str).iloc[1:]
+texts = [x for column in ("q12_bistand", "q17_barrierer", "q23_samarbeid") for x in table[column].dropna()]
+if sys.argv[2] == "after-masking":
+    list(nlp.load_pipeline().pipe(texts))  # what masking quotes does, word-vector component included
+print(json.dumps([[[w.text, w.lemma, w.pos] for w in words] for words in nlp.tagged_words(texts)]))
+"""
+
+
+@pytest.mark.slow
+def test_tags_and_lemmas_do_not_depend_on_what_the_process_piped_before() -> None:
+    """The word-vector component keys each new form it meets to a row for the rest of the process;
+    keywords are tagged without it, so a report or quote masked earlier in the same process
+    (the app, a bench) must not change a theme's lemmas."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from fritekst.word_vectors import FACTORY
+
+    if FACTORY not in nlp.load_pipeline().pipe_names:
+        pytest.skip("the pipeline has no word-vector component")
+    example = Path(__file__).resolve().parents[1] / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+    tags = {how: json.loads(subprocess.run([sys.executable, "-c", _TAGS, str(example), how], check=True,
+                                           capture_output=True, text=True, env=os.environ).stdout)
+            for how in ("fresh", "after-masking")}
+    changed = [(a, b) for x, y in zip(tags["fresh"], tags["after-masking"]) for a, b in zip(x, y) if a != b]
+    assert sum(map(len, tags["fresh"])) > 5000 and changed == []

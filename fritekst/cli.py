@@ -133,6 +133,7 @@ def run(
     code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Below this confidence the code is left empty for a coder (default: from the codebook's size)")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported with it")] = None,
     survey_name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension); give each wave's file the same name to compare waves")] = None,
+    ray: Annotated[Optional[str], typer.Option("--ray", help="Embed on this Ray cluster: auto, HOST:PORT, ray://HOST:10001 or local (needs pip install 'fritekst[ray]')")] = None,
 ) -> None:
     """Find themes in open answers; write manifest.json, themes.csv and assignments.csv to OUT and/or save them in a store."""
     from rich.console import Console
@@ -148,10 +149,16 @@ def run(
         keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
         code_threshold=code_threshold,
     )
+    encoder = _ray_encoder(ray, run_config) if ray else None
     console = Console(stderr=True)
-    with _survey_warnings(), rich_progress(console) as on_progress:
-        result, run_id = run_and_save(survey, run_config, out=out, db=db, survey_name=survey_name, on_progress=on_progress,
-                                      cache=None if no_cache else EmbeddingCache(cache))
+    try:
+        with _survey_warnings(), rich_progress(console) as on_progress:
+            result, run_id = run_and_save(survey, run_config, out=out, db=db, survey_name=survey_name,
+                                          on_progress=on_progress, cache=None if no_cache else EmbeddingCache(cache),
+                                          encoder=encoder)
+    finally:
+        if encoder is not None:
+            encoder.close()
     console.print(_headers_read(result.manifest["input"]), markup=False, highlight=False)
     counts = result.manifest["counts"]
     folders, stores = [str(out)] if out is not None else [], [db] if db is not None else []
@@ -161,6 +168,16 @@ def run(
         f"{counts['unassigned_segments']} unassigned -> {' and '.join(folders + [f'run {run_id} in {db}' for db in stores])}"
     )
     _note_personal_data(" and ".join(folders + stores))
+
+
+def _ray_encoder(address: str, run_config):
+    """The Ray cluster that embeds a run's texts; refused for an embedder fitted on the whole batch."""
+    from fritekst.embed import get_embedder
+    from fritekst.embed.ray_cluster import RayEncoder
+
+    if not get_embedder(run_config.embedder).cacheable:
+        raise InputError(f"--ray cannot run {run_config.embedder!r}: it is fitted on all answers at once", column="--ray")
+    return RayEncoder(address, run_config.embedder, run_config.themes.random_state)
 
 
 @app.command("import")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,11 @@ from fritekst.embed.base import Embedder
 from fritekst.errors import InputError
 
 ProgressCallback = Callable[[int, int], None]
+
+BatchEncoder = Callable[[list[str]], Iterable[tuple[Sequence[int], np.ndarray]]]
+"""``encoder(texts)`` yields ``(rows, vectors)``, the positions in ``texts`` and their vectors, batch
+by batch in any order: the embedder in this process by default, or a cluster
+(:class:`fritekst.embed.ray_cluster.RayEncoder`)."""
 
 BATCH_SIZE = 64
 
@@ -119,22 +124,24 @@ def embed_with_cache(
     texts: Sequence[str],
     cache: EmbeddingCache | None = None,
     on_progress: ProgressCallback | None = None,
+    encoder: BatchEncoder | None = None,
 ) -> EmbeddingResult:
-    """Embed ``texts`` in order, each distinct text once, reusing cached vectors."""
+    """Embed ``texts`` in order, each distinct text once, reusing cached vectors; ``encoder``
+    embeds the texts the cache lacks (default: ``embedder`` here, batch by batch)."""
     unique = list(dict.fromkeys(texts))
     if not embedder.cacheable:
         # Fitted on the batch (e.g. TF-IDF): must see every text at once.
         by_text = dict(zip(unique, embedder.encode(unique)))
         n_cached = 0
     elif cache is None:
-        by_text = dict(zip(unique, _encode_batches(embedder, unique, on_progress)))
+        by_text = dict(zip(unique, _encode_batches(embedder, unique, on_progress, encoder)))
         n_cached = 0
     else:
         model = cache_model_key(embedder)
         keys = {text: text_key(text) for text in unique}
         cached = cache.get_many(model, list(keys.values()))
         missing = [text for text in unique if keys[text] not in cached]
-        fresh = _encode_batches(embedder, missing, on_progress, cache=cache, keys=keys)
+        fresh = _encode_batches(embedder, missing, on_progress, encoder, cache=cache, keys=keys)
         by_text = {text: cached[keys[text]] for text in unique if keys[text] in cached}
         by_text.update(zip(missing, fresh))
         n_cached = len(unique) - len(missing)
@@ -145,23 +152,33 @@ def embed_with_cache(
     return EmbeddingResult(matrix, len(unique), n_cached, len(unique) - n_cached)
 
 
+def local_batches(embedder: Embedder) -> BatchEncoder:
+    """The default encoder: ``embedder`` in this process, ``BATCH_SIZE`` texts at a time."""
+
+    def encode(texts: list[str]):
+        for start in range(0, len(texts), BATCH_SIZE):
+            yield range(start, min(start + BATCH_SIZE, len(texts))), embedder.encode(texts[start : start + BATCH_SIZE])
+
+    return encode
+
+
 def _encode_batches(
     embedder: Embedder,
     texts: list[str],
     on_progress: ProgressCallback | None,
+    encoder: BatchEncoder | None = None,
     cache: EmbeddingCache | None = None,
     keys: dict[str, str] | None = None,
 ) -> np.ndarray:
-    """Encode in batches, saving each batch so an interrupted run keeps its work."""
-    parts = []
-    for start in range(0, len(texts), BATCH_SIZE):
-        batch = texts[start : start + BATCH_SIZE]
-        vectors = embedder.encode(batch)
+    """Encode batch by batch, saving each batch so an interrupted run keeps its work."""
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    done = 0
+    for rows, batch_vectors in (encoder or local_batches(embedder))(texts):
+        rows = list(rows)
+        vectors[rows] = batch_vectors
         if cache is not None and keys is not None:
-            cache.put_many(cache_model_key(embedder), {keys[t]: v for t, v in zip(batch, vectors)})
-        parts.append(vectors)
+            cache.put_many(cache_model_key(embedder), {keys[texts[r]]: vectors[r] for r in rows})
+        done += len(rows)
         if on_progress:
-            on_progress(min(start + BATCH_SIZE, len(texts)), len(texts))
-    if not parts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.vstack(parts)
+            on_progress(done, len(texts))
+    return vectors

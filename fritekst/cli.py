@@ -340,7 +340,7 @@ def forget(
             typer.echo(f"dry run: {sum(r['answers'] for r in listing)} answers would lose their text; nothing changed")
             return
     counts = ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in done.summary().items() if value)
-    typer.echo(f"{'erased' if respondent else 'emptied'}: {counts or 'nothing'}; {vectors} cached vectors")
+    typer.echo(f"{'erased' if respondent else 'emptied'}: {counts or 'nothing'}; {vectors} rows of the embedding cache (vectors and lemmas)")
     if not done.file_cleared:
         typer.echo("Note: another program is reading the store; its write-ahead log (fritekst.db-wal) still holds "
                    "the old pages until the last connection closes.", err=True)

@@ -93,12 +93,27 @@ def models_dir() -> Path:
 
 
 def _pipeline_lang(path: Path) -> str | None:
-    import spacy
+    """``[nlp] lang`` of a pipeline's config.cfg, read without importing spaCy (which takes
+    seconds, and a re-run whose lemmas are cached needs it for nothing else)."""
+    import configparser
 
+    config = configparser.ConfigParser(interpolation=None)
     try:
-        return spacy.util.load_config(path / "config.cfg", interpolate=False)["nlp"]["lang"]
+        config.read_string((path / "config.cfg").read_text(encoding="utf-8"))
+        return json.loads(config.get("nlp", "lang"))
     except Exception:  # a config.cfg that is not a spaCy pipeline's: not ours to load
         return None
+
+
+def _is_package(name: str) -> bool:
+    """An installed distribution named ``name`` (as ``spacy.util.is_package``, without spaCy)."""
+    from importlib import metadata
+
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def find_local_pipeline(directory: str | Path | None = None) -> Path | None:
@@ -123,10 +138,8 @@ def find_local_pipeline(directory: str | Path | None = None) -> Path | None:
 
 def pipeline_source() -> str | Path:
     """What `load_pipeline` will load: a package name, a directory, or ``"blank"``."""
-    import spacy
-
     for name in PACKAGES:
-        if spacy.util.is_package(name):
+        if _is_package(name):
             return name
     local = find_local_pipeline()
     return local if local is not None else "blank"
@@ -345,8 +358,55 @@ def _pairs_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list
             for doc in nlp.pipe(texts, disable=disable, batch_size=256)]
 
 
-def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
-    """(lower-case form, lemma) for every non-space token of every text.
+def _forms_and_lemmas(texts: Iterable[str], cache=None) -> Iterator[list[tuple[str, str]]]:
+    """(lower-case form, lemma) for every non-space token of every text; with ``cache`` (an
+    ``EmbeddingCache``) a text this pipeline lemmatised before is read from it, and the others are
+    kept in it, so that a re-run neither loads the pipeline nor tags an answer again."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if cache is None:
+        yield from _lemmatised(texts)
+        return
+    from fritekst.embed.cache import text_key
+
+    pipeline = pipeline_fingerprint()
+    keys = {text: text_key(text) for text in texts}
+    found = cache.get_lemmas(pipeline, list(dict.fromkeys(keys.values())))
+    missing = [text for text in keys if keys[text] not in found]
+    if missing:
+        fresh = {keys[text]: pairs for text, pairs in zip(missing, _lemmatised(missing))}
+        cache.put_lemmas(pipeline, fresh)
+        found.update(fresh)
+    yield from (found[keys[text]] for text in texts)
+
+
+# Part of the lemma cache's key: raise it when _lemmatised gives other pairs for the same pipeline.
+_LEMMA_RULES = 1
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """What decides a text's (form, lemma) pairs, as a short string, without loading the pipeline:
+    its source (a package and its version, or a directory's config and meta), spaCy's and the
+    Ordbank tables' versions, fritekst's lemma overrides and stop words, and :data:`_LEMMA_RULES`."""
+    import hashlib
+    from importlib import metadata
+
+    source = pipeline_source()
+    digest = hashlib.sha256(f"{_LEMMA_RULES}".encode())
+    if isinstance(source, Path):
+        for name in ("config.cfg", "meta.json"):
+            digest.update((source / name).read_bytes())
+    elif source != "blank":
+        digest.update(metadata.version(source).encode())
+    for package in ("spacy", "spacy-lookups-data"):
+        digest.update(metadata.version(package).encode())
+    for name in ("lemma_overrides_nb.txt", "stopwords_nb.txt"):
+        digest.update(resources.files("fritekst").joinpath("data", name).read_bytes())
+    return f"{Path(str(source)).name}:{digest.hexdigest()[:16]}"
+
+
+def _lemmatised(texts: list[str]) -> Iterator[list[tuple[str, str]]]:
+    """(lower-case form, lemma) for every non-space token of every text, by the pipeline.
 
     A trained pipeline lemmatises in context (it tells "jobber" the verb from the noun and knows
     Nynorsk); that costs time: 60 s against 3 s for the lookup on 10 000 two-sentence answers,
@@ -355,7 +415,6 @@ def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
     word at a time, was fast but worse than either (ARI 0.356).
     """
     nlp = load_pipeline()
-    texts = [t if isinstance(t, str) else "" for t in texts]
     if _trained_lemmatizer(nlp):
         disable = [name for name in nlp.pipe_names if name in _NOT_NEEDED_FOR_LEMMAS]
         # Edit trees miss compound stems Norsk Ordbank knows ("introduksjonsprogrammet" ->
@@ -399,12 +458,13 @@ def lemmatise(texts: Iterable[str]) -> list[list[str]]:
     return [[lemma for _, lemma in pairs] for pairs in _forms_and_lemmas(texts)]
 
 
-def keyword_slots(texts: Iterable[str]) -> list[list[str | None]]:
+def keyword_slots(texts: Iterable[str], cache=None) -> list[list[str | None]]:
     """Per token, its lemma if it may be a keyword (`is_keyword_token`, surface form not a
-    stop word), else None; positions are kept so that adjacent keywords can form phrases."""
+    stop word), else None; positions are kept so that adjacent keywords can form phrases.
+    ``cache``: an ``EmbeddingCache`` that keeps each text's lemmas (`_forms_and_lemmas`)."""
     return [
         [lemma if is_keyword_token(lemma) and not is_stop_word(form) else None for form, lemma in pairs]
-        for pairs in _forms_and_lemmas(texts)
+        for pairs in _forms_and_lemmas(texts, cache)
     ]
 
 

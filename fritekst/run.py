@@ -116,7 +116,7 @@ def run_survey(
         texts = segments.loc[rows, "text"].tolist()
         ids = segments.loc[rows, "id"].tolist()
         report(f"{question}: keywords", 0, 1)
-        tokens = keyword_tokens(texts)
+        tokens = keyword_tokens(texts, cache=cache)
         report(f"{question}: keywords", 1, 1)
         lap("keywords")
         to_embed = texts + (content_text(tokens, texts) if config.themes.content_view else [])

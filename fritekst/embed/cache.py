@@ -1,17 +1,21 @@
-"""On-disk embedding cache keyed by (model name, text hash).
+"""On-disk embedding cache keyed by (model name, text hash), with each text's lemmas beside it.
 
-It holds no text: a row is (model, SHA-256 of the text, vector). A vector still says something
-about its text, and a hash of a short text can be guessed, so an erased respondent's rows are
-deleted too (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
+A vector row is (model, SHA-256 of the text, vector). A lemma row is (pipeline fingerprint,
+SHA-256 of the text, its tokens' forms and lemmas): the words of the text, so the file holds
+personal data as the run's output does. A vector still says something about its text, and a hash
+of a short text can be guessed, so an erased respondent's rows of both kinds are deleted too
+(:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
 
-A re-run embeds nothing it has seen: survey exports are re-run after every
-config tweak, and embedding is by far the slowest stage. SQLite keeps the cache
-in one file that several processes may share safely.
+A re-run embeds and lemmatises nothing it has seen: survey exports are re-run after every config
+tweak; embedding is by far the slowest stage of a new run, and lemmatising (loading the spaCy
+pipeline and tagging every answer) was the slowest of a re-run. SQLite keeps the cache in one
+file that several processes may share safely.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -65,6 +69,11 @@ class EmbeddingCache:
                 " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
                 " PRIMARY KEY (model, text_sha256))"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS lemmas ("
+                " pipeline TEXT NOT NULL, text_sha256 TEXT NOT NULL, pairs TEXT NOT NULL,"
+                " PRIMARY KEY (pipeline, text_sha256))"
+            )
         except (OSError, sqlite3.Error) as error:
             raise InputError(
                 f"cannot use this as the embedding cache ({error}); give a file path, or --no-cache",
@@ -73,17 +82,7 @@ class EmbeddingCache:
             ) from None
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT text_sha256, vector FROM embedding WHERE model = ? AND text_sha256 IN ({marks})",
-                [model, *chunk],
-            )
-            for key, blob in rows:
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._select("embedding", model, keys)}
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         with self._db:
@@ -92,18 +91,41 @@ class EmbeddingCache:
                 [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items.items()],
             )
 
+    def get_lemmas(self, pipeline: str, keys: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """(form, lemma) of each token of the texts hashed to ``keys`` that ``pipeline`` lemmatised before."""
+        return {key: [tuple(pair) for pair in json.loads(pairs)] for key, pairs in self._select("lemmas", pipeline, keys)}
+
+    def put_lemmas(self, pipeline: str, items: dict[str, list[tuple[str, str]]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO lemmas VALUES (?, ?, ?)",
+                [(pipeline, key, json.dumps(pairs, ensure_ascii=False)) for key, pairs in items.items()],
+            )
+
+    def _select(self, table: str, model: str, keys: Sequence[str]):
+        """(text_sha256, value) of ``keys`` in ``table`` (``embedding`` or ``lemmas``) under ``model``."""
+        column, value = ("model", "vector") if table == "embedding" else ("pipeline", "pairs")
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(
+                f"SELECT text_sha256, {value} FROM {table} WHERE {column} = ? AND text_sha256 IN ({marks})",
+                [model, *chunk],
+            )
 
     def forget(self, texts: Sequence[str]) -> int:
-        """Delete every model's vector of each of ``texts`` and empty the write-ahead log; returns
-        how many rows went."""
+        """Delete every model's vector and every pipeline's lemmas of each of ``texts`` and empty the
+        write-ahead log; returns how many rows went."""
         keys = sorted({text_key(text) for text in texts})
         removed = 0
         with self._db:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
-                removed += self._db.execute(
-                    f"DELETE FROM embedding WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
-                ).rowcount
+                for table in ("embedding", "lemmas"):
+                    removed += self._db.execute(
+                        f"DELETE FROM {table} WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
+                    ).rowcount
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 

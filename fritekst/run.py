@@ -130,7 +130,7 @@ def run_survey(
         report(f"{question}: themes", 0, 1)
         vectors = embedded.vectors[: len(texts)]
         content_vectors = embedded.vectors[len(texts) :] if config.themes.content_view else None
-        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids)
+        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids, cache=cache)
         segments.loc[rows, "theme_id"] = result.labels
         segments.loc[rows, "outlier"] = result.outliers
         if codebook is not None:

@@ -6,10 +6,14 @@ personal data as the run's output does. A vector still says something about its 
 of a short text can be guessed, so an erased respondent's rows of both kinds are deleted too
 (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
 
-A re-run embeds and lemmatises nothing it has seen: survey exports are re-run after every config
-tweak; embedding is by far the slowest stage of a new run, and lemmatising (loading the spaCy
-pipeline and tagging every answer) was the slowest of a re-run. SQLite keeps the cache in one
-file that several processes may share safely.
+A partition row is (hash of a question's features, clusterer and its settings, the labels it
+gave): numbers only, which say nothing without the features they were fitted on.
+
+A re-run embeds, lemmatises and clusters nothing it has seen: survey exports are re-run after
+every config tweak (a codebook, a threshold, a mapping); embedding is by far the slowest stage of
+a new run, and lemmatising (loading the spaCy pipeline and tagging every answer) and UMAP with
+k-means were the slowest of a re-run. SQLite keeps the cache in one file that several processes
+may share safely.
 """
 
 from __future__ import annotations
@@ -70,6 +74,9 @@ class EmbeddingCache:
                 " PRIMARY KEY (model, text_sha256))"
             )
             self._db.execute(
+                "CREATE TABLE IF NOT EXISTS partition (key TEXT PRIMARY KEY, labels BLOB NOT NULL)"
+            )
+            self._db.execute(
                 "CREATE TABLE IF NOT EXISTS lemmas ("
                 " pipeline TEXT NOT NULL, text_sha256 TEXT NOT NULL, pairs TEXT NOT NULL,"
                 " PRIMARY KEY (pipeline, text_sha256))"
@@ -101,6 +108,17 @@ class EmbeddingCache:
                 "INSERT OR REPLACE INTO lemmas VALUES (?, ?, ?)",
                 [(pipeline, key, json.dumps(pairs, ensure_ascii=False)) for key, pairs in items.items()],
             )
+
+    def get_partition(self, key: str) -> np.ndarray | None:
+        """The labels a clusterer gave the features hashed to ``key`` (:func:`fritekst.themes.
+        clusterers.partition_key`), if it was fitted on them before."""
+        row = self._db.execute("SELECT labels FROM partition WHERE key = ?", (key,)).fetchone()
+        return None if row is None else np.frombuffer(row[0], dtype=np.int64).copy()
+
+    def put_partition(self, key: str, labels: np.ndarray) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO partition VALUES (?, ?)",
+                             (key, np.asarray(labels, dtype=np.int64).tobytes()))
 
     def _select(self, table: str, model: str, keys: Sequence[str]):
         """(text_sha256, value) of ``keys`` in ``table`` (``embedding`` or ``lemmas``) under ``model``."""

@@ -10,7 +10,7 @@ import numpy as np
 from fritekst.embed.base import normalise_rows
 from fritekst.privacy import Screen, is_person_keyword, person_words
 from fritekst.themes.cluster import tukey_outliers
-from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer
+from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer, partition_key
 from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
 
 UNASSIGNED = -1
@@ -66,19 +66,19 @@ def discover_themes(
     config: ThemeConfig = ThemeConfig(),
     content_vectors: np.ndarray | None = None,
     answer_ids: Sequence[str] | None = None,
+    cache=None,
 ) -> ThemeResult:
     """Cluster ``vectors`` into themes with keywords, labels and representative rows.
 
     ``answer_ids`` (one per row) ties segments to their answer, so that a theme's
-    representatives come from different respondents.
+    representatives come from different respondents. ``cache`` (an ``EmbeddingCache``) keeps the
+    clusterer's labels for the next run on the same features and settings.
     """
     n = len(vectors)
     if n == 0:
         return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
     features = question_features(vectors, content_vectors)
-    model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
-                          random_state=config.random_state).fit(features)
-    raw = _stable_ids(model.labels_)
+    raw = _stable_ids(_cluster(features, config, cache))
     outliers = tukey_outliers(features, raw)
     labels = raw.copy()
     if not config.reassign_outliers:
@@ -89,6 +89,20 @@ def discover_themes(
         reps = representative_rows(features, members, texts, config.n_representatives, answer_ids)
         themes.append(Theme(theme_id, label, keywords, len(members), reps))
     return ThemeResult(labels, outliers, tuple(themes))
+
+
+def _cluster(features: np.ndarray, config: ThemeConfig, cache) -> np.ndarray:
+    """The clusterer's labels of ``features``: from ``cache`` when it fitted these before."""
+    model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
+                          random_state=config.random_state)
+    if cache is None:
+        return model.fit(features).labels_
+    key = partition_key(features, model)
+    labels = cache.get_partition(key)
+    if labels is None:
+        labels = model.fit(features).labels_
+        cache.put_partition(key, labels)
+    return labels
 
 
 def describe_themes(

@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in turn, results in bench/results/."""
 
-from bench import app_speed, browser_coding, coding, coding_example, keyword_lemmas, privacy, quality, speed
+from bench import app_speed, browser_coding, coding, coding_example, keyword_lemmas, privacy, quality, ray_scaling, speed
 
 if __name__ == "__main__":
     quality.main([])
@@ -13,3 +13,4 @@ if __name__ == "__main__":
     app_speed.main([])
     browser_coding.main([])
     speed.main([])
+    ray_scaling.main([])

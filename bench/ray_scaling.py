@@ -15,6 +15,7 @@ keywords) are timed by ``bench.speed``'s runs (its ``t_*`` columns).
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,10 +51,10 @@ def main(argv=None) -> pd.DataFrame:
     from fritekst.embed.cache import local_batches
     from fritekst.embed.ray_cluster import RayEncoder
 
-    survey = args.out.parent / ".ray_scaling_survey.csv"
-    make_survey(source_sentences(args.sib), args.answers, True, survey)
-    texts = pd.read_csv(survey)["svar"].tolist()
-    survey.unlink()
+    with tempfile.TemporaryDirectory() as tmp:  # the answers are SIB-200's sentences: never in the repo
+        survey = Path(tmp) / "survey.csv"
+        make_survey(source_sentences(args.sib), args.answers, True, survey)
+        texts = pd.read_csv(survey)["svar"].tolist()
     started = time.perf_counter()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     cluster_start = time.perf_counter() - started

@@ -71,3 +71,12 @@ def test_ray_refuses_an_embedder_fitted_on_all_answers(tmp_path):
                                       "--out", str(tmp_path / "out"), "--ray", "auto"])
     assert result.exit_code == 2
     assert "--ray cannot run 'tfidf'" in result.output
+
+
+def test_an_address_where_no_cluster_listens_is_refused_before_the_run(tmp_path):
+    pytest.importorskip("ray")
+    result = CliRunner().invoke(app, ["run", str(_survey(tmp_path)), "--text", "q12_bistand", "--out",
+                                      str(tmp_path / "out"), "--cache", str(tmp_path / "c.sqlite"), "--ray", "127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "cannot reach a Ray cluster at '127.0.0.1:1'" in result.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "c.sqlite").exists()

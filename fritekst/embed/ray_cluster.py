@@ -34,6 +34,20 @@ def require_ray() -> None:
         raise InputError(INSTALL_HINT, column="--ray")
 
 
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail at once, before a run starts, when nothing listens at a ``HOST:PORT`` or
+    ``ray://HOST:PORT`` address: ``ray.init`` itself retries such an address for minutes."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # auto, local: ray.init says at once what is wrong
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as error:
+        raise InputError(f"cannot reach a Ray cluster at {address!r}: {error.strerror or error}", column="--ray") from None
+
+
 class _EmbedActor:
     """One per worker slot: builds the embedder (loads the model) once, then embeds batch after batch."""
 
@@ -57,6 +71,7 @@ class RayEncoder:
 
     def __init__(self, address: str, embedder: str, random_state: int = 0, workers: int | None = None) -> None:
         require_ray()
+        _check_reachable(address)
         self.address = address
         self.embedder = embedder
         self.random_state = random_state

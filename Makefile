@@ -11,7 +11,8 @@ $(BIN)/fritekst: pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned to the CPU build (an unpinned torch pulls a multi-GB CUDA build)
 	$(BIN)/pip install -q -c constraints.txt torch
-	$(BIN)/pip install -q -c constraints.txt -e '.[st,test]'
+	# ray: tests/test_ray.py runs a real local Ray cluster (fritekst run --ray)
+	$(BIN)/pip install -q -c constraints.txt -e '.[st,test,ray]'
 	touch $@
 
 install: $(BIN)/fritekst

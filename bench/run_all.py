@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn, results in bench/results/."""
 
 from bench import (active_learning, app_speed, browser_coding, calibration, coding, coding_example, keyword_lemmas, privacy,
-                   quality, speed)
+                   quality, ray_scaling, speed)
 
 if __name__ == "__main__":
     quality.main([])
@@ -16,3 +16,4 @@ if __name__ == "__main__":
     app_speed.main([])
     browser_coding.main([])
     speed.main([])
+    ray_scaling.main([])

@@ -134,6 +134,7 @@ def run(
     code_threshold: Annotated[Optional[float], typer.Option("--code-threshold", help="Deprecated, use --code-precision: a fixed least confidence (the estimated probability of being right) for a code")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also save the run in this project store (SQLite file or folder, or postgresql://…); the survey is imported with it")] = None,
     survey_name: Annotated[Optional[str], typer.Option("--survey", help="Survey name in the store (default: the file name without extension); give each wave's file the same name to compare waves")] = None,
+    ray: Annotated[Optional[str], typer.Option("--ray", help="Embed on this Ray cluster: auto, HOST:PORT, ray://HOST:10001 or local (needs pip install 'fritekst[ray]')")] = None,
 ) -> None:
     """Find themes in open answers; write manifest.json, themes.csv and assignments.csv to OUT and/or save them in a store."""
     from rich.console import Console
@@ -149,13 +150,19 @@ def run(
         keep_outliers=keep_outliers, non_answers=non_answer, codebook=codebook, coded=coded,
         code_precision=code_precision, code_threshold=code_threshold,
     )
+    encoder = _ray_encoder(ray, run_config) if ray else None
     console = Console(stderr=True)
     if code_threshold is not None:
         console.print("--code-threshold is deprecated: use --code-precision (a target precision of the codes given)",
                       markup=False, highlight=False)
-    with _survey_warnings(), rich_progress(console) as on_progress:
-        result, run_id = run_and_save(survey, run_config, out=out, db=db, survey_name=survey_name, on_progress=on_progress,
-                                      cache=None if no_cache else EmbeddingCache(cache))
+    try:
+        with _survey_warnings(), rich_progress(console) as on_progress:
+            result, run_id = run_and_save(survey, run_config, out=out, db=db, survey_name=survey_name,
+                                          on_progress=on_progress, cache=None if no_cache else EmbeddingCache(cache),
+                                          encoder=encoder)
+    finally:
+        if encoder is not None:
+            encoder.close()
     console.print(_headers_read(result.manifest["input"]), markup=False, highlight=False)
     counts = result.manifest["counts"]
     folders, stores = [str(out)] if out is not None else [], [db] if db is not None else []
@@ -165,6 +172,16 @@ def run(
         f"{counts['unassigned_segments']} unassigned -> {' and '.join(folders + [f'run {run_id} in {db}' for db in stores])}"
     )
     _note_personal_data(" and ".join(folders + stores))
+
+
+def _ray_encoder(address: str, run_config):
+    """The Ray cluster that embeds a run's texts; refused for an embedder fitted on the whole batch."""
+    from fritekst.embed import get_embedder
+    from fritekst.embed.ray_cluster import RayEncoder
+
+    if not get_embedder(run_config.embedder).cacheable:
+        raise InputError(f"--ray cannot run {run_config.embedder!r}: it is fitted on all answers at once", column="--ray")
+    return RayEncoder(address, run_config.embedder, run_config.themes.random_state)
 
 
 @app.command("import")
@@ -327,7 +344,7 @@ def forget(
             typer.echo(f"dry run: {sum(r['answers'] for r in listing)} answers would lose their text; nothing changed")
             return
     counts = ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in done.summary().items() if value)
-    typer.echo(f"{'erased' if respondent else 'emptied'}: {counts or 'nothing'}; {vectors} cached vectors")
+    typer.echo(f"{'erased' if respondent else 'emptied'}: {counts or 'nothing'}; {vectors} rows of the embedding cache (vectors and lemmas)")
     if not done.file_cleared:
         typer.echo("Note: another program is reading the store; its write-ahead log (fritekst.db-wal) still holds "
                    "the old pages until the last connection closes.", err=True)

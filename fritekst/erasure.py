@@ -4,7 +4,8 @@ The store does the work in one transaction (:meth:`fritekst.store.Store.forget`,
 :meth:`~fritekst.store.Store.redact`); this module adds the embedding cache, which lives apart
 from the project (``~/.cache/fritekst``) and holds a vector of every text a run embedded: of each
 answer and segment, of its content words (the themes' second view, :func:`content_text`), and of
-each word form the entity recogniser met in it (:mod:`fritekst.word_vectors`; a name is one).
+each word form the entity recogniser met in it (:mod:`fritekst.word_vectors`; a name is one); and
+the words and lemmas of each answer and segment a run lemmatised for its keywords.
 
 >>> erasure, vectors = forget_respondent("prosjekt/", "R017", reason="sak 2026/114")  # doctest: +SKIP
 """
@@ -65,8 +66,9 @@ def cutoff(older_than: str, now: datetime.datetime | None = None) -> datetime.da
 
 
 def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None = None) -> int:
-    """Delete the cached vectors of ``texts``, of their content words and of their word forms from
-    the cache file (none is made where there is none); returns how many rows went."""
+    """Delete the cached vectors of ``texts``, of their content words and of their word forms, and
+    the lemmas of ``texts``, from the cache file (none is made where there is none); returns how
+    many rows went."""
     from fritekst.embed.cache import EmbeddingCache, default_cache_path
 
     path = Path(cache) if cache is not None else default_cache_path()

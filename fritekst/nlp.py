@@ -95,12 +95,27 @@ def models_dir() -> Path:
 
 
 def _pipeline_lang(path: Path) -> str | None:
-    import spacy
+    """``[nlp] lang`` of a pipeline's config.cfg, read without importing spaCy (which takes
+    seconds, and a re-run whose lemmas are cached needs it for nothing else)."""
+    import configparser
 
+    config = configparser.ConfigParser(interpolation=None)
     try:
-        return spacy.util.load_config(path / "config.cfg", interpolate=False)["nlp"]["lang"]
+        config.read_string((path / "config.cfg").read_text(encoding="utf-8"))
+        return json.loads(config.get("nlp", "lang"))
     except Exception:  # a config.cfg that is not a spaCy pipeline's: not ours to load
         return None
+
+
+def _is_package(name: str) -> bool:
+    """An installed distribution named ``name`` (as ``spacy.util.is_package``, without spaCy)."""
+    from importlib import metadata
+
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def find_local_pipeline(directory: str | Path | None = None) -> Path | None:
@@ -125,10 +140,8 @@ def find_local_pipeline(directory: str | Path | None = None) -> Path | None:
 
 def pipeline_source() -> str | Path:
     """What `load_pipeline` will load: a package name, a directory, or ``"blank"``."""
-    import spacy
-
     for name in PACKAGES:
-        if spacy.util.is_package(name):
+        if _is_package(name):
             return name
     local = find_local_pipeline()
     return local if local is not None else "blank"
@@ -361,7 +374,7 @@ def _words_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list
 
 
 def _without_word_vector_component(nlp: Language):
-    """The pipeline's word-vector component set aside (see :func:`tagged_words`), or nothing to do."""
+    """The pipeline's word-vector component set aside (see :func:`_tagged`), or nothing to do."""
     from contextlib import nullcontext
 
     from fritekst.word_vectors import FACTORY
@@ -369,15 +382,63 @@ def _without_word_vector_component(nlp: Language):
     return nlp.get_pipe(FACTORY).shipped_table_only() if FACTORY in nlp.pipe_names else nullcontext()
 
 
-def _forms_and_lemmas(texts: Iterable[str]) -> Iterator[list[tuple[str, str]]]:
-    """(lower-case form, lemma) for every non-space token of every text."""
-    for words in tagged_words(texts):
+def _forms_and_lemmas(texts: Iterable[str], cache=None) -> Iterator[list[tuple[str, str]]]:
+    """(lower-case form, lemma) for every non-space token of every text (see :func:`tagged_words`)."""
+    for words in tagged_words(texts, cache):
         yield [(word.text.lower(), word.lemma) for word in words]
 
 
-def tagged_words(texts: Iterable[str]) -> list[list[Word]]:
+def tagged_words(texts: Iterable[str], cache=None) -> list[list[Word]]:
     """Every non-space token of every text as written, with its lemma and (from a trained
-    pipeline; "" from the blank one) its part of speech.
+    pipeline; "" from the blank one) its part of speech. With ``cache`` (an ``EmbeddingCache``) a
+    text this pipeline tagged before is read from it, and the others are kept in it, so that a
+    re-run neither loads the pipeline nor tags an answer again."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if cache is None:
+        return _tagged(texts)
+    from fritekst.embed.cache import text_key
+
+    pipeline = pipeline_fingerprint()
+    keys = {text: text_key(text) for text in texts}
+    found = {key: [Word(*word) for word in words]
+             for key, words in cache.get_lemmas(pipeline, list(dict.fromkeys(keys.values()))).items()}
+    missing = [text for text in keys if keys[text] not in found]
+    if missing:
+        fresh = {keys[text]: words for text, words in zip(missing, _tagged(missing))}
+        cache.put_lemmas(pipeline, fresh)
+        found.update(fresh)
+    return [found[keys[text]] for text in texts]
+
+
+# Part of the tag cache's key: raise it when _tagged gives other words for the same pipeline.
+# 2: words carry their part of speech (labels read it), and tagging ignores earlier processes' forms.
+_LEMMA_RULES = 2
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """What decides a text's tagged words, as a short string, without loading the pipeline:
+    its source (a package and its version, or a directory's config and meta), spaCy's and the
+    Ordbank tables' versions, fritekst's lemma overrides and stop words, and :data:`_LEMMA_RULES`."""
+    import hashlib
+    from importlib import metadata
+
+    source = pipeline_source()
+    digest = hashlib.sha256(f"{_LEMMA_RULES}".encode())
+    if isinstance(source, Path):
+        for name in ("config.cfg", "meta.json"):
+            digest.update((source / name).read_bytes())
+    elif source != "blank":
+        digest.update(metadata.version(source).encode())
+    for package in ("spacy", "spacy-lookups-data"):
+        digest.update(metadata.version(package).encode())
+    for name in ("lemma_overrides_nb.txt", "stopwords_nb.txt"):
+        digest.update(resources.files("fritekst").joinpath("data", name).read_bytes())
+    return f"{Path(str(source)).name}:{digest.hexdigest()[:16]}"
+
+
+def _tagged(texts: list[str]) -> list[list[Word]]:
+    """:func:`tagged_words` by the pipeline.
 
     A trained pipeline lemmatises in context (it tells "jobber" the verb from the noun and knows
     Nynorsk); that costs time: 60 s against 3 s for the lookup on 10 000 two-sentence answers,
@@ -386,7 +447,6 @@ def tagged_words(texts: Iterable[str]) -> list[list[Word]]:
     word at a time, was fast but worse than either (ARI 0.356).
     """
     nlp = load_pipeline()
-    texts = [t if isinstance(t, str) else "" for t in texts]
     if _trained_lemmatizer(nlp):
         disable = [name for name in nlp.pipe_names if name in _NOT_NEEDED_FOR_LEMMAS]
         # Edit trees miss compound stems Norsk Ordbank knows ("introduksjonsprogrammet" ->
@@ -436,12 +496,13 @@ def lemmatise(texts: Iterable[str]) -> list[list[str]]:
     return [[lemma for _, lemma in pairs] for pairs in _forms_and_lemmas(texts)]
 
 
-def keyword_slots(texts: Iterable[str]) -> list[list[str | None]]:
+def keyword_slots(texts: Iterable[str], cache=None) -> list[list[str | None]]:
     """Per token, its lemma if it may be a keyword (`is_keyword_token`, surface form not a
-    stop word), else None; positions are kept so that adjacent keywords can form phrases."""
+    stop word), else None; positions are kept so that adjacent keywords can form phrases.
+    ``cache``: an ``EmbeddingCache`` that keeps each text's lemmas (`_forms_and_lemmas`)."""
     return [
         [lemma if is_keyword_token(lemma) and not is_stop_word(form) else None for form, lemma in pairs]
-        for pairs in _forms_and_lemmas(texts)
+        for pairs in _forms_and_lemmas(texts, cache)
     ]
 
 

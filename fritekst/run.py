@@ -25,6 +25,7 @@ from fritekst.coding import DEFAULT_PRECISION, CodebookCoder, category_prototype
 from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
+from fritekst.embed.cache import BatchEncoder
 from fritekst.errors import InputError
 from fritekst.files import file_sha256
 from fritekst.run_table import (
@@ -70,11 +71,14 @@ def run_survey(
     on_progress: ProgressCallback | None = None,
     answers: pd.DataFrame | None = None,
     sha256: str | None = None,
+    encoder: BatchEncoder | None = None,
 ) -> RunResult:
     """Load, clean, embed and theme every mapped open question of ``survey``.
 
     ``answers`` is the survey as :func:`fritekst.survey.load_answers` read it and ``sha256`` its
-    file's hash, when the caller has them already: the file is then not read again.
+    file's hash, when the caller has them already: the file is then not read again. ``encoder``
+    embeds what the cache lacks (default: here; :class:`fritekst.embed.ray_cluster.RayEncoder`: a
+    Ray cluster); everything else runs in this process.
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -103,7 +107,7 @@ def run_survey(
     segments["outlier"] = False
     if codebook is not None:
         category_ids, prototypes = category_prototypes(
-            codebook, lambda texts: embed_with_cache(embedder, list(texts), cache).vectors
+            codebook, lambda texts: embed_with_cache(embedder, list(texts), cache, encoder=encoder).vectors
         )
         segments[CODE_COLUMNS] = rule_codes(segments)
     theme_rows = []
@@ -113,12 +117,12 @@ def run_survey(
         texts = segments.loc[rows, "text"].tolist()
         ids = segments.loc[rows, "id"].tolist()
         report(f"{question}: keywords", 0, 1)
-        tokens = keyword_tokens(texts)
+        tokens = keyword_tokens(texts, cache=cache)
         report(f"{question}: keywords", 1, 1)
         lap("keywords")
         to_embed = texts + (content_text(tokens, texts) if config.themes.content_view else [])
         embedded = embed_with_cache(
-            embedder, to_embed, cache, lambda done, total, q=question: report(f"{q}: embed", done, total)
+            embedder, to_embed, cache, lambda done, total, q=question: report(f"{q}: embed", done, total), encoder
         )
         embed_stats["unique_texts"] += embedded.n_unique
         embed_stats["from_cache"] += embedded.n_from_cache
@@ -127,7 +131,7 @@ def run_survey(
         report(f"{question}: themes", 0, 1)
         vectors = embedded.vectors[: len(texts)]
         content_vectors = embedded.vectors[len(texts) :] if config.themes.content_view else None
-        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids)
+        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids, cache=cache)
         segments.loc[rows, "theme_id"] = result.labels
         segments.loc[rows, "outlier"] = result.outliers
         if codebook is not None:
@@ -250,10 +254,11 @@ def run_and_save(
     survey_name: str | None = None,
     cache: EmbeddingCache | None = None,
     on_progress: ProgressCallback | None = None,
+    encoder: BatchEncoder | None = None,
 ) -> tuple[RunResult, int | None]:
     """Run, write the run to ``out`` and/or save it in the project store ``db`` (importing the
     survey into it, as ``survey_name`` or the file's name); returns the result and the stored
-    run's id.
+    run's id. ``encoder``: as :func:`run_survey`.
 
     In the order that leaves nothing behind on failure: the output path, the survey file and an
     existing store (and whether it would take the survey) are checked before minutes of work; a
@@ -278,7 +283,8 @@ def run_and_save(
                 pass
             else:
                 store.check_import(answers, survey, survey_name, sha256=sha256)
-        result = run_survey(survey, config, cache=cache, on_progress=on_progress, answers=answers, sha256=sha256)
+        result = run_survey(survey, config, cache=cache, on_progress=on_progress, answers=answers, sha256=sha256,
+                            encoder=encoder)
         run_id = None
         if db is not None:
             store = store or open_store(db)

@@ -38,7 +38,7 @@ def test_falls_back_to_blank_nb_with_lookup_lemmatizer(no_installed_models: Path
 def test_installed_package_wins_largest_first(no_installed_models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spacy.blank("nb").to_disk(no_installed_models / "nb_fritekst")
     installed = {"nb_core_news_sm", "nb_core_news_md"}
-    monkeypatch.setattr(spacy.util, "is_package", lambda name: name in installed)
+    monkeypatch.setattr(nlp, "_is_package", lambda name: name in installed)
     assert nlp.pipeline_source() == "nb_core_news_md"
 
 

@@ -1,20 +1,28 @@
-"""On-disk embedding cache keyed by (model name, text hash).
+"""On-disk embedding cache keyed by (model name, text hash), with each text's lemmas beside it.
 
-It holds no text: a row is (model, SHA-256 of the text, vector). A vector still says something
-about its text, and a hash of a short text can be guessed, so an erased respondent's rows are
-deleted too (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
+A vector row is (model, SHA-256 of the text, vector). A lemma row is (pipeline fingerprint,
+SHA-256 of the text, its tokens as written with lemma and part of speech): the words of the text, so the file holds
+personal data as the run's output does. A vector still says something about its text, and a hash
+of a short text can be guessed, so an erased respondent's rows of both kinds are deleted too
+(:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
 
-A re-run embeds nothing it has seen: survey exports are re-run after every
-config tweak, and embedding is by far the slowest stage. SQLite keeps the cache
-in one file that several processes may share safely.
+A partition row is (hash of a question's features, clusterer and its settings, the labels it
+gave): numbers only, which say nothing without the features they were fitted on.
+
+A re-run embeds, lemmatises and clusters nothing it has seen: survey exports are re-run after
+every config tweak (a codebook, a threshold, a mapping); embedding is by far the slowest stage of
+a new run, and lemmatising (loading the spaCy pipeline and tagging every answer) and UMAP with
+k-means were the slowest of a re-run. SQLite keeps the cache in one file that several processes
+may share safely.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +32,11 @@ from fritekst.embed.base import Embedder
 from fritekst.errors import InputError
 
 ProgressCallback = Callable[[int, int], None]
+
+BatchEncoder = Callable[[list[str]], Iterable[tuple[Sequence[int], np.ndarray]]]
+"""``encoder(texts)`` yields ``(rows, vectors)``, the positions in ``texts`` and their vectors, batch
+by batch in any order: the embedder in this process by default, or a cluster
+(:class:`fritekst.embed.ray_cluster.RayEncoder`)."""
 
 BATCH_SIZE = 64
 
@@ -60,6 +73,14 @@ class EmbeddingCache:
                 " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
                 " PRIMARY KEY (model, text_sha256))"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS partition (key TEXT PRIMARY KEY, labels BLOB NOT NULL)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS lemmas ("
+                " pipeline TEXT NOT NULL, text_sha256 TEXT NOT NULL, pairs TEXT NOT NULL,"
+                " PRIMARY KEY (pipeline, text_sha256))"
+            )
         except (OSError, sqlite3.Error) as error:
             raise InputError(
                 f"cannot use this as the embedding cache ({error}); give a file path, or --no-cache",
@@ -68,17 +89,7 @@ class EmbeddingCache:
             ) from None
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT text_sha256, vector FROM embedding WHERE model = ? AND text_sha256 IN ({marks})",
-                [model, *chunk],
-            )
-            for key, blob in rows:
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._select("embedding", model, keys)}
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         with self._db:
@@ -87,18 +98,52 @@ class EmbeddingCache:
                 [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items.items()],
             )
 
+    def get_lemmas(self, pipeline: str, keys: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+        """(form, lemma, part of speech) of each token of the texts hashed to ``keys`` that ``pipeline`` tagged before."""
+        return {key: [tuple(word) for word in json.loads(words)] for key, words in self._select("lemmas", pipeline, keys)}
+
+    def put_lemmas(self, pipeline: str, items: dict[str, list[tuple[str, ...]]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO lemmas VALUES (?, ?, ?)",
+                [(pipeline, key, json.dumps(pairs, ensure_ascii=False)) for key, pairs in items.items()],
+            )
+
+    def get_partition(self, key: str) -> np.ndarray | None:
+        """The labels a clusterer gave the features hashed to ``key`` (:func:`fritekst.themes.
+        clusterers.partition_key`), if it was fitted on them before."""
+        row = self._db.execute("SELECT labels FROM partition WHERE key = ?", (key,)).fetchone()
+        return None if row is None else np.frombuffer(row[0], dtype=np.int64).copy()
+
+    def put_partition(self, key: str, labels: np.ndarray) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO partition VALUES (?, ?)",
+                             (key, np.asarray(labels, dtype=np.int64).tobytes()))
+
+    def _select(self, table: str, model: str, keys: Sequence[str]):
+        """(text_sha256, value) of ``keys`` in ``table`` (``embedding`` or ``lemmas``) under ``model``."""
+        column, value = ("model", "vector") if table == "embedding" else ("pipeline", "pairs")
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(
+                f"SELECT text_sha256, {value} FROM {table} WHERE {column} = ? AND text_sha256 IN ({marks})",
+                [model, *chunk],
+            )
 
     def forget(self, texts: Sequence[str]) -> int:
-        """Delete every model's vector of each of ``texts`` and empty the write-ahead log; returns
-        how many rows went."""
+        """Delete every model's vector and every pipeline's lemmas of each of ``texts`` and empty the
+        write-ahead log; returns how many rows went."""
         keys = sorted({text_key(text) for text in texts})
         removed = 0
         with self._db:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
-                removed += self._db.execute(
-                    f"DELETE FROM embedding WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
-                ).rowcount
+                for table in ("embedding", "lemmas"):
+                    removed += self._db.execute(
+                        f"DELETE FROM {table} WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
+                    ).rowcount
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
@@ -119,22 +164,24 @@ def embed_with_cache(
     texts: Sequence[str],
     cache: EmbeddingCache | None = None,
     on_progress: ProgressCallback | None = None,
+    encoder: BatchEncoder | None = None,
 ) -> EmbeddingResult:
-    """Embed ``texts`` in order, each distinct text once, reusing cached vectors."""
+    """Embed ``texts`` in order, each distinct text once, reusing cached vectors; ``encoder``
+    embeds the texts the cache lacks (default: ``embedder`` here, batch by batch)."""
     unique = list(dict.fromkeys(texts))
     if not embedder.cacheable:
         # Fitted on the batch (e.g. TF-IDF): must see every text at once.
         by_text = dict(zip(unique, embedder.encode(unique)))
         n_cached = 0
     elif cache is None:
-        by_text = dict(zip(unique, _encode_batches(embedder, unique, on_progress)))
+        by_text = dict(zip(unique, _encode_batches(embedder, unique, on_progress, encoder)))
         n_cached = 0
     else:
         model = cache_model_key(embedder)
         keys = {text: text_key(text) for text in unique}
         cached = cache.get_many(model, list(keys.values()))
         missing = [text for text in unique if keys[text] not in cached]
-        fresh = _encode_batches(embedder, missing, on_progress, cache=cache, keys=keys)
+        fresh = _encode_batches(embedder, missing, on_progress, encoder, cache=cache, keys=keys)
         by_text = {text: cached[keys[text]] for text in unique if keys[text] in cached}
         by_text.update(zip(missing, fresh))
         n_cached = len(unique) - len(missing)
@@ -145,23 +192,33 @@ def embed_with_cache(
     return EmbeddingResult(matrix, len(unique), n_cached, len(unique) - n_cached)
 
 
+def local_batches(embedder: Embedder) -> BatchEncoder:
+    """The default encoder: ``embedder`` in this process, ``BATCH_SIZE`` texts at a time."""
+
+    def encode(texts: list[str]):
+        for start in range(0, len(texts), BATCH_SIZE):
+            yield range(start, min(start + BATCH_SIZE, len(texts))), embedder.encode(texts[start : start + BATCH_SIZE])
+
+    return encode
+
+
 def _encode_batches(
     embedder: Embedder,
     texts: list[str],
     on_progress: ProgressCallback | None,
+    encoder: BatchEncoder | None = None,
     cache: EmbeddingCache | None = None,
     keys: dict[str, str] | None = None,
 ) -> np.ndarray:
-    """Encode in batches, saving each batch so an interrupted run keeps its work."""
-    parts = []
-    for start in range(0, len(texts), BATCH_SIZE):
-        batch = texts[start : start + BATCH_SIZE]
-        vectors = embedder.encode(batch)
+    """Encode batch by batch, saving each batch so an interrupted run keeps its work."""
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    done = 0
+    for rows, batch_vectors in (encoder or local_batches(embedder))(texts):
+        rows = list(rows)
+        vectors[rows] = batch_vectors
         if cache is not None and keys is not None:
-            cache.put_many(cache_model_key(embedder), {keys[t]: v for t, v in zip(batch, vectors)})
-        parts.append(vectors)
+            cache.put_many(cache_model_key(embedder), {keys[texts[r]]: vectors[r] for r in rows})
+        done += len(rows)
         if on_progress:
-            on_progress(min(start + BATCH_SIZE, len(texts)), len(texts))
-    if not parts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.vstack(parts)
+            on_progress(done, len(texts))
+    return vectors

@@ -10,7 +10,7 @@ import numpy as np
 from fritekst.embed.base import normalise_rows
 from fritekst.privacy import Screen, is_person_keyword, person_words
 from fritekst.themes.cluster import tukey_outliers
-from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer
+from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer, partition_key
 from fritekst.themes.keywords import display_keyword, lemma_spellings, theme_keywords, theme_label, written_forms
 from fritekst.themes.labels import heading_labels, nb_lemma, place_lemmas, unfit_for_label
 from fritekst.themes.subthemes import split_stably
@@ -80,19 +80,19 @@ def discover_themes(
     config: ThemeConfig = ThemeConfig(),
     content_vectors: np.ndarray | None = None,
     answer_ids: Sequence[str] | None = None,
+    cache=None,
 ) -> ThemeResult:
     """Cluster ``vectors`` into themes with keywords, labels and representative rows.
 
     ``answer_ids`` (one per row) ties segments to their answer, so that a theme's
-    representatives come from different respondents.
+    representatives come from different respondents. ``cache`` (an ``EmbeddingCache``) keeps the
+    clusterer's labels for the next run on the same features and settings.
     """
     n = len(vectors)
     if n == 0:
         return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
     features = question_features(vectors, content_vectors)
-    model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
-                          random_state=config.random_state).fit(features)
-    broad = _stable_ids(model.labels_)
+    broad = _stable_ids(_cluster(features, config, cache))
     # A number of themes the user asks for is the number of themes in themes.csv: no sub-themes.
     split = config.subthemes and config.min_themes is None and config.max_themes is None
     fine, parent_of = _split_broad(features, broad, config) if split else (broad, {})
@@ -101,7 +101,7 @@ def discover_themes(
     if not config.reassign_outliers:
         labels[outliers] = UNASSIGNED
         broad_labels[outliers] = UNASSIGNED
-    broad_described = describe_themes(tokens, texts, broad_labels, config.top_n_keywords)
+    broad_described = describe_themes(tokens, texts, broad_labels, config.top_n_keywords, cache=cache)
     described = dict(broad_described) if not parent_of else {}
     for parent in sorted(set(parent_of.values())):
         children = [t for t, p in sorted(parent_of.items()) if p == parent]
@@ -109,7 +109,8 @@ def discover_themes(
             described[children[0]] = broad_described.get(parent, ("(uten nøkkelord)", ()))
             continue
         rows = np.flatnonzero(np.isin(labels, children))  # sub-themes told apart from their siblings
-        within = describe_themes([tokens[i] for i in rows], [texts[i] for i in rows], labels[rows], config.top_n_keywords)
+        within = describe_themes([tokens[i] for i in rows], [texts[i] for i in rows], labels[rows], config.top_n_keywords,
+                                 cache=cache)
         described.update(within)
     themes = []
     for theme_id, (label, keywords) in sorted(described.items()):
@@ -138,9 +139,23 @@ def _split_broad(features: np.ndarray, broad: np.ndarray, config: ThemeConfig) -
     return fine, parent_of
 
 
+def _cluster(features: np.ndarray, config: ThemeConfig, cache) -> np.ndarray:
+    """The clusterer's labels of ``features``: from ``cache`` when it fitted these before."""
+    model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
+                          random_state=config.random_state)
+    if cache is None:
+        return model.fit(features).labels_
+    key = partition_key(features, model)
+    labels = cache.get_partition(key)
+    if labels is None:
+        labels = model.fit(features).labels_
+        cache.put_partition(key, labels)
+    return labels
+
+
 def describe_themes(
     tokens: Sequence[Sequence[str]], texts: Sequence[str], labels: np.ndarray, top_n: int = 10,
-    screen: Screen | None = None,
+    screen: Screen | None = None, cache=None,
 ) -> dict[int, tuple[str, tuple[str, ...]]]:
     """Label and keywords (as the answers write them: «IMDi», «NAV») of every theme in ``labels``.
 
@@ -150,10 +165,11 @@ def describe_themes(
     as the answers write it. Person names are never keywords (see
     :mod:`fritekst.privacy._keywords`): a label is printed in themes.csv, codebook drafts and
     report headings, far from any mask. ``screen`` finds them (default: the name lists; see
-    :func:`fritekst.privacy.person_words`)."""
+    :func:`fritekst.privacy.person_words`). ``cache``: an ``EmbeddingCache`` keeping each text's
+    tagged words (:func:`fritekst.nlp.tagged_words`)."""
     from fritekst import nlp
 
-    words = nlp.tagged_words(texts)
+    words = nlp.tagged_words(texts, cache)
     forms = {**lemma_spellings(words), **written_forms(texts)}
     names = person_words(texts, screen)
     person = lambda word: is_person_keyword(word, names)  # noqa: E731

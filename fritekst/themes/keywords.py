@@ -23,10 +23,11 @@ from fritekst import nlp
 PREDICATE_WEIGHT = 0.6
 
 
-def keyword_tokens(texts: Sequence[str], ngram_max: int = 2) -> list[list[str]]:
-    """Per text: content lemmas, plus n-grams of adjacent content lemmas."""
+def keyword_tokens(texts: Sequence[str], ngram_max: int = 2, cache=None) -> list[list[str]]:
+    """Per text: content lemmas, plus n-grams of adjacent content lemmas; ``cache`` (an
+    ``EmbeddingCache``) keeps each text's lemmas for the next run."""
     out = []
-    for keep in nlp.keyword_slots(list(texts)):
+    for keep in nlp.keyword_slots(list(texts), cache):
         tokens = [t for t in keep if t]
         for n in range(2, ngram_max + 1):
             tokens += [

@@ -1,0 +1,66 @@
+"""A re-run reads each answer's lemmas and each question's partition from the embedding cache
+(issue 18: a warm re-run of 1 000 answers took 11-18 s, most of it loading the spaCy pipeline,
+tagging and UMAP with k-means) and writes the same files as the first run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pandas as pd
+
+from fritekst.embed import EmbeddingCache
+from fritekst.run import run_and_save
+from fritekst.settings import build_run_config
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "kommuneundersokelsen_fiktiv.xlsx"
+
+
+def _survey(tmp_path: Path) -> Path:
+    table = pd.read_excel(EXAMPLE, dtype=str, header=0).iloc[1:]
+    path = tmp_path / "undersokelse.csv"
+    table[["respondent_id", "q12_bistand", "q17_barrierer"]].to_csv(path, index=False)
+    return path
+
+
+def _run(survey: Path, out: Path, cache_file: Path):
+    config = build_run_config(text=["q12_bistand", "q17_barrierer"], id="respondent_id", embedder="tfidf", seed=2)
+    cache = EmbeddingCache(cache_file)
+    try:
+        return run_and_save(survey, config, out=out, cache=cache)[0]
+    finally:
+        cache.close()
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in ("assignments.csv", "themes.csv")}
+
+
+@pytest.mark.slow  # runs a survey four times
+def test_a_rerun_reads_lemmas_and_partitions_from_the_cache_and_writes_the_same_files(tmp_path):
+    survey, cache = _survey(tmp_path), tmp_path / "embeddings.sqlite"
+    first = _run(survey, tmp_path / "first", cache)
+    answered = first.assignments[~first.assignments["non_answer"]]
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM lemmas").fetchone()[0] == answered["text"].nunique()
+        assert db.execute("SELECT count(*) FROM partition").fetchone()[0] == 2  # one per question
+
+    _run(survey, tmp_path / "again", cache)
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+
+    # What the cache holds is what the re-run uses: every partition made one theme, and every
+    # answer's lemmas one made-up word, show in the next run's themes.
+    with sqlite3.connect(cache) as db:
+        for key, labels in db.execute("SELECT key, labels FROM partition").fetchall():
+            db.execute("UPDATE partition SET labels = ? WHERE key = ?",
+                       (np.zeros(len(labels) // 8, dtype=np.int64).tobytes(), key))
+    one_theme = _run(survey, tmp_path / "one", cache)
+    assert one_theme.themes.groupby("question").size().to_dict() == {"q12_bistand": 1, "q17_barrierer": 1}
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE lemmas SET pairs = ?", (json.dumps([["kvitfjellet", "kvitfjell"]]),))
+    made_up = _run(survey, tmp_path / "made-up", cache)
+    assert set(made_up.themes["label"]) == {"Kvitfjell"}

@@ -61,6 +61,6 @@ def test_a_rerun_reads_lemmas_and_partitions_from_the_cache_and_writes_the_same_
     one_theme = _run(survey, tmp_path / "one", cache)
     assert one_theme.themes.groupby("question").size().to_dict() == {"q12_bistand": 1, "q17_barrierer": 1}
     with sqlite3.connect(cache) as db:
-        db.execute("UPDATE lemmas SET pairs = ?", (json.dumps([["kvitfjellet", "kvitfjell"]]),))
+        db.execute("UPDATE lemmas SET pairs = ?", (json.dumps([["Kvitfjellet", "kvitfjell", "NOUN"]]),))
     made_up = _run(survey, tmp_path / "made-up", cache)
     assert set(made_up.themes["label"]) == {"Kvitfjell"}

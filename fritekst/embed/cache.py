@@ -1,8 +1,10 @@
 """On-disk embedding cache keyed by (model name, text hash).
 
-It holds no text: a row is (model, SHA-256 of the text, vector). A vector still says something
-about its text, and a hash of a short text can be guessed, so an erased respondent's rows are
-deleted too (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
+An embedding row is (model, SHA-256 of the text, vector). A vector still says something about its
+text, and a hash of a short text can be guessed, so an erased respondent's rows are deleted too
+(:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``). The one table that holds
+text is ``translation``: a Nynorsk answer's Bokmål reading (:mod:`fritekst.nynorsk`), keyed by
+(translator, hash of the answer as written) and forgotten with the answer, with its vectors.
 
 A re-run embeds nothing it has seen: survey exports are re-run after every
 config tweak, and embedding is by far the slowest stage. SQLite keeps the cache
@@ -60,6 +62,11 @@ class EmbeddingCache:
                 " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
                 " PRIMARY KEY (model, text_sha256))"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS translation ("
+                " engine TEXT NOT NULL, text_sha256 TEXT NOT NULL, translated TEXT NOT NULL,"
+                " PRIMARY KEY (engine, text_sha256))"
+            )
         except (OSError, sqlite3.Error) as error:
             raise InputError(
                 f"cannot use this as the embedding cache ({error}); give a file path, or --no-cache",
@@ -87,18 +94,44 @@ class EmbeddingCache:
                 [(model, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items.items()],
             )
 
+    def translations(self, engine: str, keys: Sequence[str]) -> dict[str, str]:
+        """The cached translations by ``engine`` of the texts with these hashes."""
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            rows = self._db.execute(
+                f"SELECT text_sha256, translated FROM translation WHERE engine = ? AND text_sha256 IN "
+                f"({','.join('?' * len(chunk))})", [engine, *chunk])
+            found.update(rows)
+        return found
+
+    def put_translations(self, engine: str, items: dict[str, str]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO translation VALUES (?, ?, ?)",
+                                 [(engine, key, text) for key, text in items.items()])
+
+    def translated(self, texts: Sequence[str]) -> list[str]:
+        """Every cached translation of ``texts`` (any engine): what an erasure must forget too."""
+        keys = sorted({text_key(text) for text in texts})
+        found: list[str] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found += [row[0] for row in self._db.execute(
+                f"SELECT translated FROM translation WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk)]
+        return found
 
     def forget(self, texts: Sequence[str]) -> int:
-        """Delete every model's vector of each of ``texts`` and empty the write-ahead log; returns
-        how many rows went."""
+        """Delete every model's vector and every translation of each of ``texts`` and empty the
+        write-ahead log; returns how many rows went."""
         keys = sorted({text_key(text) for text in texts})
         removed = 0
         with self._db:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
-                removed += self._db.execute(
-                    f"DELETE FROM embedding WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
-                ).rowcount
+                for table in ("embedding", "translation"):
+                    removed += self._db.execute(
+                        f"DELETE FROM {table} WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
+                    ).rowcount
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 

@@ -8,7 +8,7 @@ content view, the keyword lemmas and the codebook matching. People never see a r
 assignments, the app, quotes and reports keep the answer as written. The same translator the
 other way (nob→nno) shows the keywords of a mostly Nynorsk theme in Nynorsk.
 
-Apertium runs as a subprocess, all a run's texts in one call, one per line; readings are cached
+Apertium runs as a subprocess, all a run's texts in one call, an empty line between two; readings are cached
 like embeddings, by the translator's version (Apertium's and a hash of its language data) and the
 hash of the text as written. Without Apertium the run reads the answers as written and says so
 (the manifest's ``nynorsk``, the run's summary).
@@ -35,6 +35,7 @@ TO_NYNORSK = "nob-nno"
 READ_AS_BOKMAL = (NYNORSK, MIXED)
 """The standards whose answers get a Bokmål reading (a mixed answer's Bokmål parts pass through)."""
 LINES_PER_CALL = 5000
+SEPARATOR = "\n\n"
 NOT_INSTALLED = "not normalised: Apertium (Debian package apertium-nno-nob) is not installed"
 
 
@@ -155,17 +156,23 @@ def translate(texts: Sequence[str], direction: str, cache: EmbeddingCache | None
 
 
 def _apertium(texts: list[str], direction: str) -> list[str]:
-    """One Apertium call over ``texts``, one text per line (line breaks inside a text become
-    spaces: a reading is for the machine, and the lines must come back one for one)."""
+    """One Apertium call over ``texts``, an empty line between two texts.
+
+    A text's line breaks become spaces (a reading is for the machine). The empty line makes each
+    text its own paragraph, which Apertium's tagger and transfer do not look across: with only
+    a line break between them, a text's translation depended on the text before it (5 of the
+    example survey's 398 answers read otherwise in reverse order), so a cached reading would not
+    have been the one a new run makes."""
     lines = [" ".join(text.split()) for text in texts]
     environment = {**os.environ, "LC_ALL": "C.UTF-8"}
     try:
-        done = subprocess.run([shutil.which(APERTIUM) or APERTIUM, "-u", direction], input="\n".join(lines) + "\n",
+        done = subprocess.run([shutil.which(APERTIUM) or APERTIUM, "-u", direction],
+                              input="".join(line + SEPARATOR for line in lines),
                               capture_output=True, text=True, encoding="utf-8", env=environment, timeout=3600)
     except (OSError, subprocess.SubprocessError) as error:
         raise TranslatorFailed(f"apertium {direction} failed ({error})") from None
-    output = done.stdout.split("\n")
-    if done.returncode != 0 or len(output) != len(lines) + 1 or output[-1] != "":
-        raise TranslatorFailed(f"apertium {direction} failed (exit {done.returncode}, {len(output) - 1} lines back "
+    output = done.stdout.split(SEPARATOR)
+    if done.returncode != 0 or len(output) != len(lines) + 1 or output[-1].strip():
+        raise TranslatorFailed(f"apertium {direction} failed (exit {done.returncode}, {len(output) - 1} texts back "
                                f"for {len(lines)}): {done.stderr.strip()[:200]}")
     return [line.strip() for line in output[:-1]]

@@ -243,3 +243,19 @@ def test_every_workspace_text_exists_in_both_languages():
             key for k, v in texts.items() if isinstance(v, dict) for key in keys(v, f"{k}.")}
 
     assert keys(WORKSPACE_TEXTS["nb"]) == keys(WORKSPACE_TEXTS["en"])
+
+
+def test_coding_page_filters_nynorsk_answers_and_shows_them_as_written(project):
+    at = app(project, "coding")
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        segments = store.segments(question=QUESTION)
+    nynorsk = segments[(segments["language"] == "nn") & ~segments["non_answer"]]
+    assert len(nynorsk), "the example survey has Nynorsk answers"
+    choice = at.multiselect(key="f_languages")
+    assert "nn" in choice.options or "Nynorsk" in choice.options
+    choice.select("nn").run()
+    assert not at.exception, at.exception
+    shown = int(at.caption[1].value.split(" av ")[0].replace("\u00a0", ""))
+    assert shown == len(nynorsk)
+    assert at.text[1].value in set(nynorsk["text"])  # the answer as the respondent wrote it

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fritekst.embed.cache import EmbeddingCache, text_key
-from fritekst.language import MIXED, NYNORSK, score_nynorsk
+from fritekst.language import MIXED, NYNORSK, detect_languages, score_nynorsk
 
 APERTIUM = "apertium"
 TO_BOKMAL = "nno-nob"
@@ -79,6 +79,15 @@ def bokmal_readings(texts: Sequence[str], languages: Sequence[str], cache: Embed
         return Readings(texts, len(wanted), 0, 0, None, f"not normalised: {error}")
     readings = [translated.get(text, text) for text in texts]
     return Readings(readings, len(wanted), len(wanted) - from_cache, from_cache, translator, "normalised")
+
+
+def machine_texts(texts: Sequence[str], languages: Sequence[str] | None = None,
+                  cache: EmbeddingCache | None = None) -> list[str]:
+    """``texts`` as a run's machine read them, for the app's and the workspace's own embeddings
+    (answer map, theme splits, suggestions under a new codebook) to match the run's:
+    ``languages`` as the run recorded them, detected where the run has none."""
+    texts = list(texts)
+    return bokmal_readings(texts, detect_languages(texts) if languages is None else languages, cache).texts
 
 
 def codebook_readings(texts: Sequence[str], cache: EmbeddingCache | None = None) -> list[str]:

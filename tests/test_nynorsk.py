@@ -211,3 +211,26 @@ def test_the_language_filter_keeps_exactly_the_chosen_standards():
     assert list(filter_queue(queue, CodingFilters(languages=("nn",)))["text"]) == ["b", "d"]
     assert list(filter_queue(queue, CodingFilters(languages=("nb", "en")))["text"]) == ["a", "c"]
     assert len(filter_queue(queue.drop(columns="language"), CodingFilters(languages=("nn",)))) == 0
+
+
+@needs_apertium
+def test_a_theme_of_nynorsk_answers_shows_its_keywords_in_nynorsk(tmp_path):
+    housing = ["Vi manglar bustader til flyktningane som kjem hit.", "Det er vanskeleg å finne bustad i kommunen vår.",
+               "Bustadmarknaden er trong og husleigene er høge.", "Kommunen har for få bustader til store familiar.",
+               "Vi treng fleire kommunale bustader.", "Det finst nesten ingen ledige bustader å leige."]
+    interpreters = ["Det er vanskelig å skaffe tolk når vi har behov for det.", "Tolketjenesten fungerer dårlig i små kommuner.",
+                    "Vi mangler kvalifiserte tolker på mange språk.", "Tolkene kommer ofte for sent til avtalene.",
+                    "Skjermtolking fungerer dårlig for foreldresamtaler.", "Det er for dyrt å bruke tolk."]
+    texts = housing + interpreters
+    survey = tmp_path / "svar.csv"
+    pd.DataFrame({"respondent": [f"r{i:02d}" for i in range(len(texts))], "svar": texts}).to_csv(survey, index=False)
+    result = CliRunner().invoke(app, ["run", str(survey), "--text", "svar", "--id", "respondent",
+                                      "--cache", str(tmp_path / "cache.sqlite"), "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    run = read_run(tmp_path / "run")
+    theme_of = dict(zip(run.assignments["text"], run.assignments["theme_id"]))
+    keywords = dict(zip(run.themes["theme_id"], run.themes["keywords"].str.split(", ")))
+    label = dict(zip(run.themes["theme_id"], run.themes["label"]))
+    assert "bustad" in keywords[theme_of[housing[0]]] and "bolig" not in keywords[theme_of[housing[0]]]
+    assert label[theme_of[housing[0]]].startswith("Bustad")
+    assert "tolk" in keywords[theme_of[interpreters[0]]]  # a Bokmål theme keeps Bokmål

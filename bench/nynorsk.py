@@ -132,7 +132,7 @@ def main(argv=None) -> pd.DataFrame:
          "accuracy": right / (len(nob) + len(nno)),
          "Bokmål called Nynorsk": sum(d != "nb" for d in detected_nob), "Nynorsk missed": sum(d != "nn" for d in detected_nno)},
         {"sentences": "NDT test split, nob + nno (from the model's build)", "n": built.get("ndt_test_sentences"),
-         "accuracy": built.get("accuracy_ndt_test"), "Bokmål called Nynorsk": None, "Nynorsk missed": None},
+         "accuracy": built.get("accuracy_ndt_test"), "Bokmål called Nynorsk": "", "Nynorsk missed": ""},
     ])
     bokmal, normalised, written = rows[0], rows[2], rows[1]
     text = (

@@ -4,7 +4,6 @@ says Nynorsk was not normalised."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 

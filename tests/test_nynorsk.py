@@ -68,6 +68,18 @@ categories:
 """
 
 
+@pytest.fixture(autouse=True)
+def _no_pipeline_state_left_behind():
+    """`quotes` and `report` run in-process attach this test's cache to the loaded pipeline, whose
+    vocabulary then keeps the word forms it met: later tests (the erasure of word forms) must get
+    a fresh pipeline, as after tests/test_quotes.py."""
+    yield
+    from fritekst import nlp
+
+    nlp.use_embedding_cache(None)
+    nlp.load_pipeline.cache_clear()
+
+
 def test_each_answer_gets_its_written_standard():
     assert detect_languages(BOKMAL) == ["nb"] * len(BOKMAL)
     assert detect_languages(NYNORSK) == ["nn"] * len(NYNORSK)

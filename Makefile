@@ -33,7 +33,9 @@ demo: install
 	@echo "Workspace:   $(BIN)/fritekst app demo-project"
 
 # The browser test drives Debian's Chromium; the store tests start PostgreSQL from Debian's
-# binaries. Installed here when missing (as root); without them those tests skip and say why.
+# binaries; runs read Nynorsk answers as Bokmål through Apertium's nno-nob translator. Installed
+# here when missing (as root); without them those tests skip and say why (and a run says that
+# Nynorsk was not normalised).
 system:
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
 		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
@@ -41,6 +43,9 @@ system:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql >/dev/null; } || \
 		echo "No PostgreSQL and cannot install it: the PostgreSQL store tests will be skipped."
+	@command -v apertium >/dev/null && test -f /usr/share/apertium/modes/nno-nob.mode || \
+		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends apertium-nno-nob >/dev/null; } || \
+		echo "No Apertium nno-nob and cannot install it: Nynorsk answers will be read as written (the run says so)."
 
 test: install system
 	$(BIN)/python -m pytest -q

@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn, results in bench/results/."""
 
-from bench import (active_learning, app_speed, browser_coding, calibration, coding, coding_example, keyword_lemmas, privacy,
-                   quality, ray_scaling, speed)
+from bench import (active_learning, app_speed, browser_coding, calibration, coding, coding_example, keyword_lemmas, nynorsk,
+                   privacy, quality, ray_scaling, speed)
 
 if __name__ == "__main__":
     quality.main([])
@@ -10,6 +10,7 @@ if __name__ == "__main__":
     coding_example.main([])
     calibration.main([])
     active_learning.main([])
+    nynorsk.main([])
     keyword_lemmas.main([])
     keyword_lemmas.main(["--dataset", "example"])
     privacy.main([])

@@ -93,6 +93,22 @@ def _headers_read(source: dict) -> str:
     return f"Read {span} as header{'s' if len(rows) > 1 else ''}; {layout}"
 
 
+_STANDARD_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English", "other": "other", "mixed": "mixed"}
+
+
+def _languages_read(manifest: dict) -> str:
+    """The run summary's line on the answers' written standards and whether Nynorsk was read as
+    Bokmål (and if not, why)."""
+    counts = manifest["counts"].get("languages", {})
+    parts = ", ".join(f"{n} {_STANDARD_NAMES[name]}" for name, n in counts.items() if n) or "no answers"
+    nynorsk = manifest.get("nynorsk") or {}
+    if nynorsk.get("normalised"):
+        return f"Written standards: {parts}; Nynorsk read as Bokmål by {nynorsk['translator']}"
+    if nynorsk.get("answers"):
+        return f"Written standards: {parts}; Nynorsk {nynorsk['note']}"
+    return f"Written standards: {parts}"
+
+
 # The column mapping, shared by `run` and `import`.
 TextOption = Annotated[Optional[list[str]], typer.Option("--text", "-t", help="Open-answer column (repeat for several questions)")]
 IdOption = Annotated[Optional[str], typer.Option("--id", help="Respondent id column (default: row number)")]
@@ -164,6 +180,7 @@ def run(
         if encoder is not None:
             encoder.close()
     console.print(_headers_read(result.manifest["input"]), markup=False, highlight=False)
+    console.print(_languages_read(result.manifest), markup=False, highlight=False)
     counts = result.manifest["counts"]
     folders, stores = [str(out)] if out is not None else [], [db] if db is not None else []
     console.print(

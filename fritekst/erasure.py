@@ -66,9 +66,9 @@ def cutoff(older_than: str, now: datetime.datetime | None = None) -> datetime.da
 
 
 def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None = None) -> int:
-    """Delete the cached vectors of ``texts``, of their content words and of their word forms, and
-    the lemmas of ``texts``, from the cache file (none is made where there is none); returns how
-    many rows went."""
+    """Delete the cached vectors of ``texts`` (and of their Bokmål readings), of their content words
+    and of their word forms, the lemmas of ``texts`` and the readings themselves, from the cache
+    file (none is made where there is none); returns how many rows went."""
     from fritekst.embed.cache import EmbeddingCache, default_cache_path
 
     path = Path(cache) if cache is not None else default_cache_path()
@@ -76,7 +76,8 @@ def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None
         return 0
     opened = EmbeddingCache(path)
     try:
-        return opened.forget([*texts, *_content_texts(texts), *_word_forms(texts)])
+        readings = [*texts, *opened.translated(texts)]  # a Nynorsk answer was embedded as Bokmål too
+        return opened.forget([*readings, *_content_texts(readings), *_word_forms(readings)])
     finally:
         opened.close()
 

@@ -25,6 +25,9 @@ from fritekst.spreadsheet import neutral_table, restored_table
 
 ASSIGNMENT_COLUMNS = ["id", "question", "segment", "text", "non_answer", "theme_id"]
 """The first columns of ``assignments.csv``; the survey's columns and the code columns follow."""
+LANGUAGE = "language"
+"""The column after :data:`ASSIGNMENT_COLUMNS`: each row's written standard (``nb``, ``nn``, ``en``,
+``other``, ``mixed``; "" when blank; :mod:`fritekst.language`). Runs made before it lack it."""
 CODE_COLUMNS = ["code_id", "codes", "confidence", "coded_by"]
 """The code columns of a run made with a codebook (``quote_candidate`` is added on writing)."""
 THEME_COLUMNS = ["question", "theme_id", "label", "keywords", "n_answers", "representative_ids"]

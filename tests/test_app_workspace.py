@@ -270,3 +270,19 @@ def test_coding_in_the_order_that_teaches_the_model_fastest(project):
     assert list(zip(mine["segment_id"], mine["code_id"])) == [(first["segment_id"], "tolk")]  # exactly one row
     assert at.number_input(key="position").value == 2
     assert at.text[1].value == expected["text"].iloc[1]  # the order stayed put after the save
+
+
+def test_coding_page_filters_nynorsk_answers_and_shows_them_as_written(project):
+    at = app(project, "coding")
+    assert not at.exception, at.exception
+    with open_store(project) as store:
+        segments = store.segments(question=QUESTION)
+    nynorsk = segments[(segments["language"] == "nn") & ~segments["non_answer"]]
+    assert len(nynorsk), "the example survey has Nynorsk answers"
+    choice = at.multiselect(key="f_languages")
+    assert "nn" in choice.options or "Nynorsk" in choice.options
+    choice.select("nn").run()
+    assert not at.exception, at.exception
+    shown = int(at.caption[1].value.split(" av ")[0].replace("\u00a0", ""))
+    assert shown == len(nynorsk)
+    assert at.text[1].value in set(nynorsk["text"])  # the answer as the respondent wrote it

@@ -20,6 +20,7 @@ from fritekst.app.answer_view import show_answer
 from fritekst.app.shortcuts import bind_shortcuts
 from fritekst.app.workspace import Workspace, remember, undo_button
 from fritekst.errors import InputError
+from fritekst.language import LANGUAGES
 from fritekst.report import format_number
 from fritekst.results import mapped_attributes
 from fritekst.spreadsheet import neutral_table
@@ -109,6 +110,9 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
         themes = left.multiselect(t["themes"], sorted(queue["theme_id"].unique()), key="f_themes", placeholder=t["choose"])
         codes = right.multiselect(t["codes"], [c.id for c in ws.codebook.codable()] if ws.codebook else [],
                                   format_func=ws.category_label, key="f_codes", placeholder=t["choose"])
+        languages = left.multiselect(t["languages"], [lang for lang in LANGUAGES if lang in set(queue.get("language", ()))],
+                                     format_func=lambda lang: t[f"language_{lang}"], key="f_languages",
+                                     placeholder=t["choose"])
         attributes = mapped_attributes(ws.manifest, queue.columns)
         attribute = left.selectbox(t["attribute"], [""] + attributes, key="f_attribute",
                                    format_func=lambda a: a or t["none"])
@@ -124,7 +128,7 @@ def _filters(ws: Workspace, queue: pd.DataFrame) -> CodingFilters:
                                   disabled=not waiting, help=t["needs_coder_help"])
     search = st.text_input(t["search"], key="f_search")
     return CodingFilters(roles=tuple(roles), waves=tuple(waves), themes=tuple(themes), codes=tuple(codes),
-                         attributes={attribute: tuple(values)} if attribute else {}, min_confidence=low,
+                         languages=tuple(languages), attributes={attribute: tuple(values)} if attribute else {}, min_confidence=low,
                          max_confidence=high, uncoded_only=uncoded, needs_coder_only=needs_coder, search=search)
 
 

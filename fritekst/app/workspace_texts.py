@@ -43,6 +43,8 @@ WORKSPACE_TEXTS = {
                          "Siden viser nå temaene slik de er; gjør endringen på nytt om den fortsatt trengs.",
         # Koding
         "filters": "Filtre", "roles": "Roller", "waves": "Runder", "codes": "Koder", "attribute": "Kjennetegn",
+        "languages": "Målform og språk", "language_nb": "Bokmål", "language_nn": "Nynorsk", "language_en": "Engelsk",
+        "language_other": "Annet", "language_mixed": "Blandet",
         "values": "Verdier", "confidence": "Sikkerhet i forslaget", "uncoded_only": "Bare svar jeg ikke har kodet",
         "needs_coder_only": "Bare svar som må kodes på nytt ({n})",
         "needs_coder_help": "Svar som er kodet med en kategori som siden er delt eller lagt ned. De telles ikke under "
@@ -152,6 +154,8 @@ WORKSPACE_TEXTS = {
         "theme_changed": "Someone else changed the theme after you opened the page, so your change was not saved. "
                          "The page now shows the themes as they are; make your change again if it is still needed.",
         "filters": "Filters", "roles": "Roles", "waves": "Waves", "codes": "Codes", "attribute": "Attribute",
+        "languages": "Written standard and language", "language_nb": "Bokmål", "language_nn": "Nynorsk",
+        "language_en": "English", "language_other": "Other", "language_mixed": "Mixed",
         "values": "Values", "confidence": "Confidence of the suggestion", "uncoded_only": "Only answers I have not coded",
         "needs_coder_only": "Only answers to code again ({n})",
         "needs_coder_help": "Answers coded with a category that has since been split or retired. They count under no "

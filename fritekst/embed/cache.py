@@ -1,9 +1,11 @@
 """On-disk embedding cache keyed by (model name, text hash), with each text's lemmas beside it.
 
 A vector row is (model, SHA-256 of the text, vector). A lemma row is (pipeline fingerprint,
-SHA-256 of the text, its tokens as written with lemma and part of speech): the words of the text, so the file holds
-personal data as the run's output does. A vector still says something about its text, and a hash
-of a short text can be guessed, so an erased respondent's rows of both kinds are deleted too
+SHA-256 of the text, its tokens as written with lemma and part of speech): the words of the text,
+so the file holds personal data as the run's output does. So does a ``translation`` row: a
+Nynorsk answer's Bokmål reading (:mod:`fritekst.nynorsk`), keyed by (translator, hash of the
+answer as written). A vector still says something about its text, and a hash of a short text can
+be guessed, so an erased respondent's rows of every kind are deleted too
 (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
 
 A partition row is (hash of a question's features, clusterer and its settings, the labels it
@@ -57,6 +59,10 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Each keyed table's (column naming what made the row, column of the value).
+_COLUMNS = {"embedding": ("model", "vector"), "lemmas": ("pipeline", "pairs"), "translation": ("engine", "translated")}
+
+
 class EmbeddingCache:
     """Vectors by (model, sha256(text)) in one SQLite file."""
 
@@ -80,6 +86,11 @@ class EmbeddingCache:
                 "CREATE TABLE IF NOT EXISTS lemmas ("
                 " pipeline TEXT NOT NULL, text_sha256 TEXT NOT NULL, pairs TEXT NOT NULL,"
                 " PRIMARY KEY (pipeline, text_sha256))"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS translation ("
+                " engine TEXT NOT NULL, text_sha256 TEXT NOT NULL, translated TEXT NOT NULL,"
+                " PRIMARY KEY (engine, text_sha256))"
             )
         except (OSError, sqlite3.Error) as error:
             raise InputError(
@@ -121,8 +132,8 @@ class EmbeddingCache:
                              (key, np.asarray(labels, dtype=np.int64).tobytes()))
 
     def _select(self, table: str, model: str, keys: Sequence[str]):
-        """(text_sha256, value) of ``keys`` in ``table`` (``embedding`` or ``lemmas``) under ``model``."""
-        column, value = ("model", "vector") if table == "embedding" else ("pipeline", "pairs")
+        """(text_sha256, value) of ``keys`` in ``table`` under ``model`` (a model, pipeline or translator)."""
+        column, value = _COLUMNS[table]
         keys = list(keys)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
@@ -132,15 +143,34 @@ class EmbeddingCache:
                 [model, *chunk],
             )
 
+    def translations(self, engine: str, keys: Sequence[str]) -> dict[str, str]:
+        """The cached translations by ``engine`` of the texts with these hashes."""
+        return dict(self._select("translation", engine, keys))
+
+    def put_translations(self, engine: str, items: dict[str, str]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO translation VALUES (?, ?, ?)",
+                                 [(engine, key, text) for key, text in items.items()])
+
+    def translated(self, texts: Sequence[str]) -> list[str]:
+        """Every cached translation of ``texts`` (any engine): what an erasure must forget too."""
+        keys = sorted({text_key(text) for text in texts})
+        found: list[str] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found += [row[0] for row in self._db.execute(
+                f"SELECT translated FROM translation WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk)]
+        return found
+
     def forget(self, texts: Sequence[str]) -> int:
-        """Delete every model's vector and every pipeline's lemmas of each of ``texts`` and empty the
+        """Delete every model's vector, every pipeline's lemmas and every translation of each of ``texts`` and empty the
         write-ahead log; returns how many rows went."""
         keys = sorted({text_key(text) for text in texts})
         removed = 0
         with self._db:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
-                for table in ("embedding", "lemmas"):
+                for table in ("embedding", "lemmas", "translation"):
                     removed += self._db.execute(
                         f"DELETE FROM {table} WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
                     ).rowcount

@@ -23,6 +23,7 @@ from fritekst.run_table import (
     ALL_THEME_COLUMNS,
     ASSIGNMENT_COLUMNS,
     CODE_COLUMNS,
+    LANGUAGE,
     RunResult,
     codebook_entry,
     human_code,
@@ -54,7 +55,7 @@ ProgressCallback = Callable[[str, int, int], None]
 UNASSIGNED_THEME = -1  # as fritekst.themes numbers an answer in no theme
 BATCH = 1000  # rows per INSERT; progress is reported after each batch has reached the database
 
-RUN_SEGMENT_FIELDS = ["non_answer", "theme_id", "outlier", *CODE_COLUMNS]
+RUN_SEGMENT_FIELDS = ["non_answer", "theme_id", "outlier", *CODE_COLUMNS, LANGUAGE]
 FROM_ANSWERS = ["id", "question", "segment", "text", "blank", "question_text", "role", "wave", "source_row"]
 
 
@@ -215,7 +216,7 @@ def run_table(connection: Connection, run_id: int, question: str | None = None) 
                Segment.number.label("segment"), Segment.text, RunSegment.non_answer, RunSegment.theme_id,
                Segment.blank, Question.text.label("question_text"), Respondent.role, Wave.name.label("wave"),
                Answer.source_row, RunSegment.outlier, RunSegment.code_id, RunSegment.codes, RunSegment.confidence,
-               RunSegment.coded_by, Answer.respondent_id, Segment.answer_id)
+               RunSegment.coded_by, RunSegment.language, Answer.respondent_id, Segment.answer_id)
         .join(Segment, Segment.id == RunSegment.segment_id).join(Answer, Answer.id == Segment.answer_id)
         .join(Question, Question.id == Answer.question_id).join(Wave, Wave.id == Question.wave_id)
         .join(Respondent, Respondent.id == Answer.respondent_id)

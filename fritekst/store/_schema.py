@@ -172,6 +172,7 @@ class RunSegment(Base):
     codes: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float | None] = mapped_column(Float)
     coded_by: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(Text)  # revision 0008; None in runs saved before
 
 
 class RunTheme(Base):

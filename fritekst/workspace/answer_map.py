@@ -8,13 +8,16 @@ import numpy as np
 import pandas as pd
 
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+from fritekst.nynorsk import machine_texts
 
 
 def segment_vectors(texts: Sequence[str], embedder: str, cache: EmbeddingCache | None = None,
                     random_state: int = 0) -> np.ndarray:
     """The run's own embeddings of ``texts`` (from the cache the run filled; computed if missing,
-    seeded with the run's seed ``random_state``)."""
-    return embed_with_cache(get_embedder(embedder, random_state), list(texts), cache).vectors
+    seeded with the run's seed ``random_state``): a Nynorsk answer's from its Bokmål reading, as
+    the run embedded it (:func:`fritekst.nynorsk.machine_texts`)."""
+    read = machine_texts(texts, cache=cache)
+    return embed_with_cache(get_embedder(embedder, random_state), read, cache).vectors
 
 
 def answer_map(vectors: np.ndarray, random_state: int = 0) -> pd.DataFrame:

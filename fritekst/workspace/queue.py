@@ -28,6 +28,7 @@ class CodingFilters:
     waves: tuple[str, ...] = ()
     themes: tuple[int, ...] = ()
     codes: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # written standards (nb, nn, en, other, mixed; fritekst.language)
     attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     min_confidence: float = 0.0
     max_confidence: float = 1.0
@@ -130,9 +131,10 @@ def filter_queue(queue: pd.DataFrame, filters: CodingFilters) -> pd.DataFrame:
     """The rows of ``queue`` that pass every filter; search is case-insensitive and matches parts
     of words ("bolig" finds "Boligmangel")."""
     keep = pd.Series(True, index=queue.index)
-    for column, values in (("role", filters.roles), ("wave", filters.waves), ("theme_id", filters.themes)):
-        if values:
-            keep &= queue[column].isin(values)
+    for column, values in (("role", filters.roles), ("wave", filters.waves), ("theme_id", filters.themes),
+                           ("language", filters.languages)):
+        if values:  # a run made before answers' standards were recorded has no language: none kept
+            keep &= queue[column].isin(values) if column in queue else False
     if filters.codes:
         code = queue["my_code"].where(queue["my_code"] != "", queue.get("code_id", ""))
         keep &= code.isin(filters.codes)

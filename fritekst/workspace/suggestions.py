@@ -15,6 +15,7 @@ import pandas as pd
 from fritekst.coders import MODEL_CODER
 from fritekst.coding import DEFAULT_PRECISION, CodebookCoder, category_prototypes, codes_today
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+from fritekst.nynorsk import codebook_readings, machine_texts
 from fritekst.run_table import rule_codes, theme_code
 
 
@@ -34,7 +35,7 @@ def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, ac
     def vectors_of(texts) -> np.ndarray:
         return embed_with_cache(embedder, list(texts), cache).vectors
 
-    category_ids, prototypes = category_prototypes(codebook, vectors_of)
+    category_ids, prototypes = category_prototypes(codebook, lambda texts: vectors_of(codebook_readings(texts, cache)))
     segments = store.segments(run_id)
     people = codes_today(store.people_codes().drop_duplicates("segment_id", keep="last"), codebook)[0]
     human = dict(zip(people["segment_id"], people["code_id"]))
@@ -45,7 +46,8 @@ def suggest_codes(store, run_id: int, *, cache: EmbeddingCache | None = None, ac
     precision = precision or settings.get("code_precision") or DEFAULT_PRECISION
     for _, group in segments[~segments["non_answer"]].groupby("question", sort=False):
         rows = group.sort_values(["text", "id", "segment"], kind="stable").index
-        vectors = vectors_of(segments.loc[rows, "text"])
+        languages = segments.loc[rows, "language"] if "language" in segments else None
+        vectors = vectors_of(machine_texts(segments.loc[rows, "text"], languages, cache))  # Nynorsk read as the run did
         coder = CodebookCoder(prototypes, category_ids, precision=precision, threshold=threshold, random_state=seed)
         coder.fit(vectors, [human.get(s, "") for s in segments.loc[rows, "segment_id"]])
         suggestions = coder.suggest(vectors)

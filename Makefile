@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= demo-out
 
-.PHONY: install system demo test test-fast bench model clean
+.PHONY: install system apertium demo test test-fast bench model clean
 
 $(BIN)/fritekst: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ install: $(BIN)/fritekst
 # Two waves of the example survey, each its own export, run into one project: 2023 with the
 # codebook's version 1, 2025 with version 2 (one merge, one split, one new category); the report
 # compares the waves with every code read under version 2.
-demo: install
+demo: install apertium
 	$(BIN)/fritekst run examples/kommuneundersokelsen_fiktiv_2023.xlsx --config examples/demo.yaml \
 		--codebook codebooks/imdi_kommuneundersokelsen.yaml --survey kommuneundersokelsen \
 		--out $(OUT)/2023 --db demo-project
@@ -32,20 +32,22 @@ demo: install
 	@echo "Report:      $(OUT)/rapport.docx (2025 against 2023, on the codebook's version 2)"
 	@echo "Workspace:   $(BIN)/fritekst app demo-project"
 
+apertium:
+	@command -v apertium >/dev/null && test -f /usr/share/apertium/modes/nno-nob.mode || \
+		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends apertium-nno-nob >/dev/null; } || \
+		echo "No Apertium nno-nob and cannot install it: Nynorsk answers will be read as written (the run says so)."
+
 # The browser test drives Debian's Chromium; the store tests start PostgreSQL from Debian's
 # binaries; runs read Nynorsk answers as Bokmål through Apertium's nno-nob translator. Installed
 # here when missing (as root); without them those tests skip and say why (and a run says that
 # Nynorsk was not normalised).
-system:
+system: apertium
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
 		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
 		echo "No Chromium and cannot install it: the browser test will be skipped."
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql >/dev/null; } || \
 		echo "No PostgreSQL and cannot install it: the PostgreSQL store tests will be skipped."
-	@command -v apertium >/dev/null && test -f /usr/share/apertium/modes/nno-nob.mode || \
-		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends apertium-nno-nob >/dev/null; } || \
-		echo "No Apertium nno-nob and cannot install it: Nynorsk answers will be read as written (the run says so)."
 
 test: install system
 	$(BIN)/python -m pytest -q

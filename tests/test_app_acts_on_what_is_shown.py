@@ -374,7 +374,7 @@ def test_a_reload_opens_the_same_question_page_and_answer_and_the_address_names_
     at = app(example_project, "coding", question="q23_samarbeid")
     at.number_input(key="position").set_value(4).run()
     address = dict(at.query_params)
-    assert address == {"question": "q23_samarbeid", "page": "coding", "position": "4"}
+    assert address == {"question": "q23_samarbeid", "page": "coding", "position": "4", "order": "survey"}
     reloaded = AppTest.from_function(_script, args=(str(example_project),), default_timeout=90)
     reloaded.query_params.update({**address, "coder": "per"})
     reloaded.run()

@@ -13,6 +13,7 @@ import pytest
 import pandas as pd
 
 from fritekst.embed import EmbeddingCache
+from fritekst.nynorsk import machine_texts
 from fritekst.run import run_and_save
 from fritekst.settings import build_run_config
 
@@ -46,7 +47,13 @@ def test_a_rerun_reads_lemmas_and_partitions_from_the_cache_and_writes_the_same_
     first = _run(survey, tmp_path / "first", cache)
     answered = first.assignments[~first.assignments["non_answer"]]
     with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM lemmas").fetchone()[0] == answered["text"].nunique()
+        tagged = db.execute("SELECT count(*) FROM lemmas").fetchone()[0]
+    # Each answer as written (labels) and as the machine read it (keywords): a Nynorsk one twice.
+    opened = EmbeddingCache(cache)
+    read = machine_texts(answered["text"], answered["language"], opened)
+    opened.close()
+    assert tagged == len(set(answered["text"]) | set(read)) > answered["text"].nunique()
+    with sqlite3.connect(cache) as db:
         assert db.execute("SELECT count(*) FROM partition").fetchone()[0] == 2  # one per question
 
     _run(survey, tmp_path / "again", cache)

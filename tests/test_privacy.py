@@ -445,3 +445,21 @@ def test_screen_columns_masks_values_and_refuses_columns_of_identifiers():
     assert screened["role"].tolist() == ["Leder", "Leder", "Kontakt [navn]", ""]
     assert refused == {"epost": "e-post"} and set(screened["epost"]) == {""}
     assert screened["region"].tolist() == table["region"].tolist()  # a group's place is not masked (decision 006)
+
+
+def test_the_common_word_list_is_kept_beside_the_cache_and_read_from_there(tmp_path, monkeypatch):
+    """Parsing Ordbank costs a warm re-run 2-3 s; the next process reads the kept list instead."""
+    from fritekst.privacy import _capitals
+
+    monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path / "embeddings.sqlite"))
+    _capitals.common_words.cache_clear()
+    try:
+        parsed = _capitals.common_words()
+        kept = list(tmp_path.glob("ordbank_common_words-*.txt"))
+        assert len(kept) == 1 and "liv" in parsed and "kari" not in parsed
+        kept[0].write_text(kept[0].read_text(encoding="utf-8") + "\nkvistbråten", encoding="utf-8")
+        _capitals.common_words.cache_clear()
+        read = _capitals.common_words()
+        assert read - parsed == {"kvistbråten"} and parsed <= read  # what the file says is what counts
+    finally:
+        _capitals.common_words.cache_clear()

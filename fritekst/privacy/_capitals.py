@@ -7,6 +7,7 @@ of a sentence may be any word.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
@@ -24,13 +25,36 @@ def common_words() -> frozenset[str]:
     """Lower-case forms in Norsk Ordbank (spacy-lookups-data) and the stop words.
 
     Ordbank writes its proper nouns with a capital ("Kari", "Hansen"), so the lower-case
-    forms are the common words: "liv", "berg" and "per" are there, "kari" is not. Built once
-    per process (about 1.5 s).
+    forms are the common words: "liv", "berg" and "per" are there, "kari" is not. Parsing
+    Ordbank takes 2-3 s, a third of a warm re-run of 1 000 answers (bench/results/speed.md), so
+    the forms are kept as a word list beside the embedding cache, one per version of the tables.
     """
-    from fritekst.nlp import STOP_WORDS, _read_lookups
+    from fritekst.nlp import STOP_WORDS
 
+    return _ordbank_common_forms() | STOP_WORDS
+
+
+def _ordbank_common_forms() -> frozenset[str]:
+    from importlib import metadata
+
+    from fritekst.embed.cache import default_cache_path
+    from fritekst.nlp import _read_lookups
+
+    kept = default_cache_path().parent / f"ordbank_common_words-{metadata.version('spacy-lookups-data')}.txt"
+    try:
+        return frozenset(kept.read_text(encoding="utf-8").split("\n"))
+    except OSError:
+        pass
     tables = _read_lookups("nb_lemma_exc.json.gz")
-    return frozenset(form for table in tables.values() for form in table if form == form.lower()) | STOP_WORDS
+    forms = frozenset(form for table in tables.values() for form in table if form == form.lower())
+    try:  # written whole, then renamed: a process reading at the same time never sees half a list
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+        partial.write_text("\n".join(sorted(forms)), encoding="utf-8")
+        partial.replace(kept)
+    except OSError:  # a read-only home: parse again next time
+        pass
+    return forms
 
 
 def is_common_word(word: str) -> bool:

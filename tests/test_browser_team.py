@@ -131,6 +131,9 @@ def _code_one(page) -> None:
     _go(page, "Koding", "Lagre og neste")
     position = page.get_by_role("spinbutton", name="Svar nr.")
     start = int(position.input_value())
+    # The key works once this answer's shortcut map is in force (its frame may load after the page).
+    page.wait_for_function("() => { const key = (window.__fritekstShortcuts || {}).Digit1;"
+                           " return Boolean(key && document.querySelector(`.st-key-${key} button`)); }")
     page.keyboard.press("Alt+Digit1")
     expect(position).to_have_value(str(start + 1))
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()

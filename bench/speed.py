@@ -12,6 +12,11 @@ every answer is distinct and a cold run embeds them all; at 100 000 they are pla
 and a cold run embeds only the distinct texts (the table says how many).
 
     python -m bench.speed [--sizes 1000 10000] [--before REF|none] [--before-sizes 1000] [--profile]
+                          [--workdir DIR] [--states cold warm]
+
+``--workdir`` keeps the surveys and caches, so that a later ``--states warm`` (raw embedding
+skipped) re-runs a big size against the cache an earlier cold run filled, e.g. after a change
+to the code that reads it.
 """
 
 from __future__ import annotations
@@ -131,6 +136,9 @@ def main(argv=None) -> pd.DataFrame:
     parser.add_argument("--profile", action="store_true", help="cProfile a warm run at the first size")
     parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
     parser.add_argument("--out", type=Path, default=Path("bench/results/speed.md"))
+    parser.add_argument("--workdir", type=Path, help="keep surveys, caches and outputs here (default: a temporary folder)")
+    parser.add_argument("--states", nargs="*", choices=["cold", "warm"], default=["cold", "warm"],
+                        help="which runs; without cold, the caches in --workdir are re-used and raw embedding skipped")
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)  # child: raw embedding of this survey
     args = parser.parse_args(argv)
     if args.raw:
@@ -138,24 +146,38 @@ def main(argv=None) -> pd.DataFrame:
         return pd.DataFrame()
     sentences = source_sentences(args.sib)
     before = None if args.before.lower() == "none" else args.before
+    if "cold" not in args.states and not args.workdir:
+        parser.error("--states without cold needs the --workdir an earlier cold run filled")
     rows, profile = [], ""
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        before_tree = export(before, tmp / "before") if before else None
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.workdir or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
+        before_tree = None
+        if before:
+            before_tree = tmp / f"before-{before}"
+            if not before_tree.exists():
+                export(before, before_tree)
         for n in args.sizes:
             survey = tmp / f"survey_{n}.csv"
             unique = make_survey(sentences, n, n <= 10_000, survey)
-            seconds, peak_mb, out = child(ROOT, ["-m", "bench.speed", "--raw", str(survey)], tmp / f"raw_{n}.log")
-            raw = json.loads(out)["seconds"]
-            rows.append({"answers": n, "distinct": unique, "code": "raw embedding", "cache": "", "seconds": raw,
-                         "× raw": 1.0, "peak_mb": peak_mb, "embedded": unique})
-            print(rows[-1], flush=True)
+            raw = float("nan")
+            if "cold" in args.states:
+                seconds, peak_mb, out = child(ROOT, ["-m", "bench.speed", "--raw", str(survey)], tmp / f"raw_{n}.log")
+                raw = json.loads(out)["seconds"]
+                rows.append({"answers": n, "distinct": unique, "code": "raw embedding", "cache": "", "seconds": raw,
+                             "× raw": 1.0, "peak_mb": peak_mb, "embedded": unique})
+                print(rows[-1], flush=True)
             sides = {"now": ROOT}
             if before_tree is not None and n in args.before_sizes:
                 sides = {"before": before_tree, "now": ROOT}
-            for state in ("cold", "warm"):
+            for state in args.states:
                 for side, tree in sides.items():
-                    result = timed_run(tree, survey, tmp / f"out_{n}_{side}_{state}", tmp / f"cache_{n}_{side}.sqlite")
+                    cache = tmp / f"cache_{n}_{side}.sqlite"
+                    if state == "cold":
+                        cache.unlink(missing_ok=True)
+                    elif not cache.exists():
+                        raise SystemExit(f"{cache}: no cache from a cold run to re-use")
+                    result = timed_run(tree, survey, tmp / f"out_{n}_{side}_{state}", cache)
                     rows.append({"answers": n, "distinct": unique, "code": f"before ({before})" if side == "before"
                                  else "now", "cache": state, "seconds": result["seconds"],
                                  "× raw": result["seconds"] / raw, "peak_mb": result["peak_mb"],

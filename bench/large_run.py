@@ -1,0 +1,169 @@
+"""A cold run of 100 000 distinct answers on this machine, its embedding scaled from a measured sample.
+
+Issue 18 asks for 100 000 distinct answers cold within 1.2 × the raw embedding limit and 4 GB.
+With e5 that run embeds 200 000 texts (the answers and their content lemmas, decision 016): two
+to three hours of both cores, more than a benchmark session has. So, in one session:
+
+1. ``fritekst run`` cold on all N answers with a stand-in for e5 of e5's shape (384 columns,
+   cached as e5's vectors are) that costs almost nothing: hashed words, randomly projected. Every
+   other stage (reading, cleaning, language, tagging, themes, labels, writing) is the same code on
+   the same answers, so its seconds and peak memory are measured, not estimated. (The TF-IDF
+   embedder is no stand-in at this size: its character n-gram SVD over 200 000 texts costs more
+   time and memory than the stages it would stand in for.)
+2. e5 on a seeded sample of S of those answers and their content texts, in its own process:
+   seconds for the answers alone (the raw limit's rate) and for the content texts, and the
+   memory the model itself takes;
+3. the e5 run estimated: (1)'s seconds less its embedding stage, plus N / S × (2)'s seconds; its
+   peak: (1)'s peak plus the memory e5's model takes.
+
+    python -m bench.large_run [--n 100000] [--sample 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bench.quality import DEFAULT_SIB
+from bench.speed import ROOT, child, make_survey, source_sentences
+
+STAND_IN = "bench-hashing"
+
+
+class HashingEmbedder:
+    """e5's shape at almost no cost: hashed words, projected to 384 columns by a seeded sparse matrix."""
+
+    name, version, dim, cacheable = STAND_IN, "hashing-384-1", 384, True
+
+    def __init__(self) -> None:
+        from scipy.sparse import csr_matrix
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.random_projection import SparseRandomProjection
+
+        self.words = HashingVectorizer(n_features=2**20, alternate_sign=False)
+        self.projection = SparseRandomProjection(self.dim, dense_output=True, random_state=0)
+        self.projection.fit(csr_matrix((1, 2**20)))
+
+    def encode(self, texts) -> np.ndarray:
+        from fritekst.embed.base import normalise_rows
+
+        return normalise_rows(self.projection.transform(self.words.transform(list(texts))))
+
+
+def stand_in_run(arguments: list[str]) -> None:
+    """Child: ``fritekst run`` with the hashing stand-in registered as an embedder."""
+    from fritekst.cli import app
+    from fritekst.embed import register_embedder
+
+    register_embedder(STAND_IN, lambda _argument, _seed: HashingEmbedder())
+    app([*arguments, "--embedder", STAND_IN], standalone_mode=False)
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (not its peak: the peak may predate the model)."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
+
+
+def sample_embedding(survey: Path, sample: int) -> None:
+    """Child: e5 seconds for a seeded sample of the answers and for their content texts, as JSON."""
+    from fritekst.embed import get_embedder
+    from fritekst.embed.cache import BATCH_SIZE
+    from fritekst.themes import content_text, keyword_tokens
+
+    texts = list(dict.fromkeys(pd.read_csv(survey, dtype=str)["svar"].dropna()))
+    texts = [texts[i] for i in sorted(np.random.default_rng(0).choice(len(texts), sample, replace=False))]
+    contents = content_text(keyword_tokens(texts), texts)
+    before_mb = resident_mb()
+    embedder = get_embedder()
+    seconds = {}
+    for name, batch in (("answers", texts), ("contents", contents)):
+        started = time.perf_counter()
+        for start in range(0, len(batch), BATCH_SIZE):
+            embedder.encode(batch[start : start + BATCH_SIZE])
+        seconds[name] = time.perf_counter() - started
+    print(json.dumps({"texts": len(texts), "model_mb": resident_mb() - before_mb, **seconds}))
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
+    parser.add_argument("--workdir", type=Path, help="keep the survey and outputs here (default: a temporary folder)")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/large_run.md"))
+    parser.add_argument("--sample-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--run-child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run_child:
+        stand_in_run(args.run_child)
+        return {}
+    if args.sample_child:
+        sample_embedding(args.sample_child, args.sample)
+        return {}
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.workdir or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
+        survey = tmp / f"survey_{args.n}.csv"
+        distinct = make_survey(source_sentences(args.sib), args.n, True, survey)
+        _, _, out = child(ROOT, ["-m", "bench.large_run", "--sample", str(args.sample), "--sample-child", str(survey)],
+                          tmp / "sample.log")
+        sample = json.loads(out)
+        print(sample, flush=True)
+        out_dir, cache = tmp / "out_stand_in", tmp / "cache_stand_in.sqlite"
+        cache.unlink(missing_ok=True)
+        seconds, peak_mb, _ = child(ROOT, ["-m", "bench.large_run", "--run-child", "run", str(survey), "--text", "svar",
+                                           "--id", "id", "--out", str(out_dir), "--cache", str(cache)], tmp / "run.log")
+        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    return write(args, distinct, sample, seconds, peak_mb, manifest)
+
+
+def write(args, distinct: int, sample: dict, seconds: float, peak_mb: float, manifest: dict) -> dict:
+    """The measured run, the e5 estimate and the issue's ratios, as a Markdown results file."""
+    scale = distinct / sample["texts"]
+    raw = scale * sample["answers"]
+    e5_embedding = scale * (sample["answers"] + sample["contents"])
+    timings = manifest["timings_s"]
+    others = seconds - timings.get("embed", 0.0)
+    estimate = others + e5_embedding
+    peak_estimate = peak_mb + sample["model_mb"]
+    figures = {"answers": args.n, "distinct": distinct, "sample": sample["texts"], "stand_in_run_s": seconds,
+               "stand_in_run_peak_mb": peak_mb, "stages_s": timings, "other_stages_s": others,
+               "e5_answers_s_per_1000": 1000 * sample["answers"] / sample["texts"],
+               "e5_contents_s_per_1000": 1000 * sample["contents"] / sample["texts"],
+               "raw_limit_s": raw, "e5_run_estimate_s": estimate, "ratio": estimate / raw,
+               "e5_model_mb": sample["model_mb"], "peak_estimate_mb": peak_estimate}
+    stages = "\n".join(f"| {stage} | {value:.1f} |" for stage, value in timings.items())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        f"# A cold run of {args.n:,} distinct answers on one machine\n\n".replace(",", " ")
+        + "`python -m bench.large_run`: the run measured with a hashing stand-in in e5's place, e5's embedding "
+        "scaled from a seeded sample measured in the same session (the module's docstring says how).\n\n"
+        f"## The run, measured ({distinct} distinct answers, hashing stand-in for e5)\n\n"
+        f"{seconds:.0f} s in all, peak memory {peak_mb:.0f} MB. Stages (`manifest.json`, seconds):\n\n"
+        f"| stage | seconds |\n|---|---:|\n{stages}\n\n"
+        f"## e5, measured on {sample['texts']} of the answers\n\n"
+        f"| texts | seconds per 1 000 |\n|---|---:|\n"
+        f"| answers | {figures['e5_answers_s_per_1000']:.1f} |\n"
+        f"| their content lemmas | {figures['e5_contents_s_per_1000']:.1f} |\n\n"
+        f"The model takes {sample['model_mb']:.0f} MB.\n\n"
+        "## The e5 run, estimated\n\n"
+        "| | seconds | × raw | peak MB |\n|---|---:|---:|---:|\n"
+        f"| raw embedding limit (the answers alone) | {raw:.0f} | 1.00 | |\n"
+        f"| cold `fritekst run` | {estimate:.0f} | {estimate / raw:.2f} | {peak_estimate:.0f} |\n\n"
+        f"Of the cold run, {others:.0f} s are the stages other than embedding (measured) and "
+        f"{e5_embedding:.0f} s the embedding of answers and content lemmas (scaled).\n",
+        encoding="utf-8",
+    )
+    print(json.dumps(figures, indent=1))
+    return figures
+
+
+if __name__ == "__main__":
+    main()

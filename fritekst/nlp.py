@@ -27,7 +27,7 @@ import gzip
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -330,6 +330,9 @@ def _processes(n_texts: int) -> int:
 
 _CHUNK = 1000  # texts per task for a worker process: small enough to share the work evenly
 
+Progress = Callable[[int, int], None]
+"""``on_progress(done, total)``: texts tagged so far, of how many."""
+
 
 class Word(NamedTuple):
     """A token as the answer writes it, its lemma, and its universal part of speech ("" untagged)."""
@@ -344,24 +347,32 @@ class Word(NamedTuple):
 _LAST_TAGGED: dict = {}
 
 
-def _trained_words(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[Word]]:
-    """`_words_of` for every text, in worker processes for big inputs.
+def _trained_words(texts: list[str], disable: list[str], ordbank_nouns: bool,
+                   on_progress: Progress | None = None) -> list[list[Word]]:
+    """`_words_of` for every text, a chunk at a time (``on_progress(done, total)`` after each), in
+    worker processes for big inputs.
 
     Not ``nlp.pipe(n_process=…)``: spaCy's workers outlive a parent killed with SIGKILL, half a
     gigabyte each; those of :func:`fritekst.workers.process_pool` die with it. They also send
     back only (text, lemma, part of speech) triples, not whole Docs.
     """
-    processes = _processes(len(texts))
-    if processes == 1:
-        return _words_of(texts, disable, ordbank_nouns)
+    from contextlib import nullcontext
+
     from fritekst.workers import process_pool
 
-    if ordbank_nouns:
+    processes = _processes(len(texts))
+    if processes > 1 and ordbank_nouns:
         lemma_table()  # built once here, so that forked workers share it
     chunks = [texts[start:start + _CHUNK] for start in range(0, len(texts), _CHUNK)]
-    with process_pool(processes) as pool:
-        done = pool.map(_words_of, chunks, [disable] * len(chunks), [ordbank_nouns] * len(chunks))
-        return [words for chunk in done for words in chunk]
+    out: list[list[Word]] = []
+    with process_pool(processes) if processes > 1 else nullcontext() as pool:
+        arguments = (_words_of, chunks, [disable] * len(chunks), [ordbank_nouns] * len(chunks))
+        done = pool.map(*arguments) if pool else map(*arguments)
+        for chunk in done:
+            out += chunk
+            if on_progress:
+                on_progress(len(out), len(texts))
+    return out
 
 
 def _words_of(texts: list[str], disable: list[str], ordbank_nouns: bool) -> list[list[Word]]:
@@ -382,20 +393,22 @@ def _without_word_vector_component(nlp: Language):
     return nlp.get_pipe(FACTORY).shipped_table_only() if FACTORY in nlp.pipe_names else nullcontext()
 
 
-def _forms_and_lemmas(texts: Iterable[str], cache=None) -> Iterator[list[tuple[str, str]]]:
+def _forms_and_lemmas(texts: Iterable[str], cache=None,
+                      on_progress: Progress | None = None) -> Iterator[list[tuple[str, str]]]:
     """(lower-case form, lemma) for every non-space token of every text (see :func:`tagged_words`)."""
-    for words in tagged_words(texts, cache):
+    for words in tagged_words(texts, cache, on_progress):
         yield [(word.text.lower(), word.lemma) for word in words]
 
 
-def tagged_words(texts: Iterable[str], cache=None) -> list[list[Word]]:
+def tagged_words(texts: Iterable[str], cache=None, on_progress: Progress | None = None) -> list[list[Word]]:
     """Every non-space token of every text as written, with its lemma and (from a trained
     pipeline; "" from the blank one) its part of speech. With ``cache`` (an ``EmbeddingCache``) a
     text this pipeline tagged before is read from it, and the others are kept in it, so that a
-    re-run neither loads the pipeline nor tags an answer again."""
+    re-run neither loads the pipeline nor tags an answer again. ``on_progress(done, total)``
+    counts the texts the trained pipeline tags (tagging 100 000 answers takes minutes)."""
     texts = [t if isinstance(t, str) else "" for t in texts]
     if cache is None:
-        return _tagged(texts)
+        return _tagged(texts, on_progress)
     from fritekst.embed.cache import text_key
 
     pipeline = pipeline_fingerprint()
@@ -404,7 +417,7 @@ def tagged_words(texts: Iterable[str], cache=None) -> list[list[Word]]:
              for key, words in cache.get_lemmas(pipeline, list(dict.fromkeys(keys.values()))).items()}
     missing = [text for text in keys if keys[text] not in found]
     if missing:
-        fresh = {keys[text]: words for text, words in zip(missing, _tagged(missing))}
+        fresh = {keys[text]: words for text, words in zip(missing, _tagged(missing, on_progress))}
         cache.put_lemmas(pipeline, fresh)
         found.update(fresh)
     return [found[keys[text]] for text in texts]
@@ -437,7 +450,7 @@ def pipeline_fingerprint() -> str:
     return f"{Path(str(source)).name}:{digest.hexdigest()[:16]}"
 
 
-def _tagged(texts: list[str]) -> list[list[Word]]:
+def _tagged(texts: list[str], on_progress: Progress | None = None) -> list[list[Word]]:
     """:func:`tagged_words` by the pipeline.
 
     A trained pipeline lemmatises in context (it tells "jobber" the verb from the noun and knows
@@ -464,7 +477,7 @@ def _tagged(texts: list[str]) -> list[list[Word]]:
         memo = _LAST_TAGGED.get(nlp)
         if memo is None or not all(text in memo for text in unique):
             with _without_word_vector_component(nlp):
-                memo = dict(zip(unique, _trained_words(unique, disable, ordbank_nouns)))
+                memo = dict(zip(unique, _trained_words(unique, disable, ordbank_nouns, on_progress)))
             _LAST_TAGGED.clear()
             _LAST_TAGGED[nlp] = memo
         return [memo[text] for text in texts]
@@ -496,13 +509,13 @@ def lemmatise(texts: Iterable[str]) -> list[list[str]]:
     return [[lemma for _, lemma in pairs] for pairs in _forms_and_lemmas(texts)]
 
 
-def keyword_slots(texts: Iterable[str], cache=None) -> list[list[str | None]]:
+def keyword_slots(texts: Iterable[str], cache=None, on_progress: Progress | None = None) -> list[list[str | None]]:
     """Per token, its lemma if it may be a keyword (`is_keyword_token`, surface form not a
     stop word), else None; positions are kept so that adjacent keywords can form phrases.
     ``cache``: an ``EmbeddingCache`` that keeps each text's lemmas (`_forms_and_lemmas`)."""
     return [
         [lemma if is_keyword_token(lemma) and not is_stop_word(form) else None for form, lemma in pairs]
-        for pairs in _forms_and_lemmas(texts, cache)
+        for pairs in _forms_and_lemmas(texts, cache, on_progress)
     ]
 
 

@@ -132,9 +132,10 @@ def run_survey(
         texts = segments.loc[rows, "text"].tolist()
         read = segments.loc[rows, "reading"].tolist()  # what the machine reads: Nynorsk as Bokmål
         ids = segments.loc[rows, "id"].tolist()
-        report(f"{question}: keywords", 0, 1)
-        tokens = keyword_tokens(read, cache=cache)
-        report(f"{question}: keywords", 1, 1)
+        report(f"{question}: keywords", 0, len(read))
+        tokens = keyword_tokens(read, cache=cache, on_progress=lambda done, total, q=question: report(
+            f"{q}: keywords", len(read) - total + done, len(read)))  # texts from the cache count as done
+        report(f"{question}: keywords", len(read), len(read))
         lap("keywords")
         to_embed = read + (content_text(tokens, read) if config.themes.content_view else [])
         embedded = embed_with_cache(

@@ -23,11 +23,13 @@ from fritekst import nlp
 PREDICATE_WEIGHT = 0.6
 
 
-def keyword_tokens(texts: Sequence[str], ngram_max: int = 2, cache=None) -> list[list[str]]:
+def keyword_tokens(texts: Sequence[str], ngram_max: int = 2, cache=None,
+                   on_progress: nlp.Progress | None = None) -> list[list[str]]:
     """Per text: content lemmas, plus n-grams of adjacent content lemmas; ``cache`` (an
-    ``EmbeddingCache``) keeps each text's lemmas for the next run."""
+    ``EmbeddingCache``) keeps each text's lemmas for the next run; ``on_progress(done, total)``
+    counts the texts tagged."""
     out = []
-    for keep in nlp.keyword_slots(list(texts), cache):
+    for keep in nlp.keyword_slots(list(texts), cache, on_progress):
         tokens = [t for t in keep if t]
         for n in range(2, ngram_max + 1):
             tokens += [

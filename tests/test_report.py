@@ -152,6 +152,38 @@ def test_xlsx_has_one_sheet_per_table_and_numbers_as_numbers(reports):
     assert {"Svar-id", "Rolle", "Runde", "storrelse", "landsdel", "Brukt før"} <= set(quotes[0])
 
 
+def test_sub_themes_stand_under_their_broad_theme_with_counts_that_add_up(run_dir, reports):
+    """The run splits one of q17's broad themes; the report lists exactly its sub-themes right
+    below it, in Word and Excel, each with its answers in 2025, the broad theme with all of them."""
+    themes = pd.read_csv(run_dir / "themes.csv", dtype=str, keep_default_na=False)
+    themes = themes[themes["question"] == QUESTION]
+    table = pd.read_csv(run_dir / "assignments.csv", dtype=str, keep_default_na=False)
+    rows = table[(table["question"] == QUESTION) & (table["wave"] == "2025") & (table["non_answer"] == "False")]
+    answers = rows.groupby("theme_id")["id"].agg(set)
+    expected = []
+    for broad, children in themes.groupby("parent_theme", sort=False):
+        ids = set().union(*(answers.get(t, set()) for t in children["theme_id"]))
+        expected.append((children["parent_label"].iloc[0], "", len(ids)))
+        if len(children) > 1:
+            expected += [("", child.label, len(answers.get(child.theme_id, set()))) for child in children.itertuples()]
+    split = [broad for broad, children in themes.groupby("parent_theme") if len(children) > 1]
+    assert len(split) == 1 and len(expected) == themes["parent_theme"].nunique() + (themes["parent_theme"] == split[0]).sum()
+    sheet = load_workbook(reports[".xlsx"])["Temaer"]
+    assert [c.value for c in sheet[2]] == ["Tema", "Undertema", "Svar", "Andel"]
+    xlsx = [(row[0] or "", row[1] or "", row[2]) for row in sheet.iter_rows(min_row=3, max_row=2 + len(expected), values_only=True)]
+    assert xlsx == expected
+    assert sheet.cell(row=3 + len(expected), column=1).value is None  # nothing more in the table
+    answered = rows["id"].nunique()
+    assert sheet.cell(row=3, column=4).value == pytest.approx(expected[0][2] / answered)
+    # The broad theme's count is its answers: its sub-themes' added up, as every answer here is one segment.
+    at = next(i for i, row in enumerate(expected) if row[1] == "" and i + 1 < len(expected) and expected[i + 1][0] == "")
+    below = [row for row in expected[at + 1:at + 1 + (themes["parent_theme"] == split[0]).sum()]]
+    assert expected[at][2] == sum(n for _, _, n in below) > 0
+    grid = next(t for t in Document(str(reports[".docx"])).tables if [c.text for c in t.rows[0].cells][:2] == ["Tema", "Undertema"])
+    docx = [tuple(c.text for c in r.cells[:3]) for r in grid.rows[1:]]
+    assert docx == [(broad, sub, format_number(n)) for broad, sub, n in expected]
+
+
 def test_prevalence_words_follow_the_documented_cut_offs():
     words = Prevalence()
     assert [words.word(n, 100) for n in (1, 2, 3, 15, 16, 25, 30, 35, 36, 50, 51, 90)] == [

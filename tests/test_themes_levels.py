@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from fritekst.themes import ThemeConfig, discover_themes, keyword_tokens
-from fritekst.themes.subthemes import split_stably
+from fritekst.themes.subthemes import split_stably, told_apart_in_words
 from fritekst.workspace import broad_themes
 
 
@@ -76,3 +76,43 @@ def test_a_big_theme_is_split_on_a_sample_and_every_answer_joins_its_part():
     labels = split_stably(X, random_state=3)
     assert adjusted_rand_score(truth, labels) == 1.0
     assert np.array_equal(labels, split_stably(X, random_state=3))
+
+
+def test_a_split_is_kept_only_when_each_part_has_words_of_its_own():
+    rent = [["bolig", "husleie", "høy"]] * 6 + [["bolig", "husleie"]] * 4 + [["bolig"]] * 2
+    queue = [["bolig", "venteliste", "lang"]] * 6 + [["venteliste"]] * 4 + [["bolig"]] * 2
+    parts = np.repeat([0, 1], 12)
+    assert told_apart_in_words(rent + queue, parts)
+    # The second part says only what the whole theme says («bolig», or nothing of note): it is a
+    # cut by form (the short answers), not a sub-theme.
+    short = [["bolig"]] * 12
+    assert not told_apart_in_words(rent + short, parts)
+    # A word in a third of a part is not enough (MIN_WORD_SHARE 0.4), nor one as common among the siblings.
+    third = [["bolig", "venteliste"]] * 4 + [["bolig"]] * 8
+    assert not told_apart_in_words(rent + third, parts)
+    everywhere = [["bolig", "husleie"]] * 12
+    assert not told_apart_in_words(rent + everywhere, parts)
+    assert told_apart_in_words(rent + queue, np.zeros(24, dtype=int))
+
+
+def test_a_broad_theme_whose_stable_halves_say_the_same_is_left_whole():
+    from sklearn.cluster import KMeans
+
+    from fritekst.themes.clusterers import register_clusterer
+
+    register_clusterer("kmeans-two", lambda min_themes, max_themes, random_state: KMeans(2, n_init=10, random_state=random_state))
+    eye = np.eye(16)
+    housing, _ = blobs([eye[0] + eye[1], eye[0] + eye[2]], 12, 0.15)  # one broad theme of two stable halves
+    work, _ = blobs([-eye[0] + eye[5]], 24, 0.15, seed=4)
+    vectors = np.vstack([housing, work])
+    texts = ([f"Husleien er høy {i}" for i in range(12)] + [f"Venteliste på bolig {i}" for i in range(12)]
+             + [f"Få jobber {i}" for i in range(24)])
+    config = ThemeConfig(random_state=0, clusterer="kmeans-two")
+    words = [["husleie", "høy"]] * 12 + [["venteliste", "bolig"]] * 12 + [["jobb"]] * 24
+    split = discover_themes(vectors, words, texts, config)
+    assert len(split.themes) == 3 and len(set(split.parents())) == 2
+    assert adjusted_rand_score(np.repeat([0, 1, 2], [12, 12, 24]), split.labels) == 1.0
+    same = [["bolig"]] * 24 + [["jobb"]] * 24
+    whole = discover_themes(vectors, same, texts, config)
+    assert len(whole.themes) == 2 and all(t.parent_theme == t.theme_id for t in whole.themes)
+    assert adjusted_rand_score(np.repeat([0, 1], 24), whole.labels) == 1.0

@@ -29,6 +29,7 @@ from fritekst.report._tables import (
     coded_units,
     respondents,
     split_table,
+    theme_table,
     wave_table,
 )
 from fritekst.report._words import role_forms
@@ -60,6 +61,7 @@ __all__ = [
     "respondents",
     "role_forms",
     "split_table",
+    "theme_table",
     "wave_table",
     "write_report",
 ]
@@ -127,7 +129,7 @@ def report_from_run(
     embed = cached_embed(embedder or run.manifest.get("embedder", DEFAULT_EMBEDDER), cache)
     use_embedding_cache(EmbeddingCache(cache))  # the words of masked quotes: embedded once, not per report
     report = build_report(run.assignments, embed, codebook=run.codebook, questions=questions,
-                          attributes=attribute_columns(run), config=config, used=used)
+                          attributes=attribute_columns(run), config=config, used=used, themes=run.themes)
     for path in outs:
         write_report(report, path)
     return report

@@ -27,6 +27,7 @@ from fritekst.report._tables import (
     role_order,
     split_counts,
     split_table,
+    theme_table,
     wave_table,
 )
 from fritekst.report._words import category_sentence, roles_sentence, who_answered
@@ -44,8 +45,10 @@ def build_report(
     config: ReportConfig = ReportConfig(),
     used: UsedQuotes = UsedQuotes(),
     title: str | None = None,
+    themes: pd.DataFrame | None = None,
 ) -> Report:
-    """The report for ``questions`` (default: all) of a segment table with code columns.
+    """The report for ``questions`` (default: all) of a segment table with code columns;
+    ``themes`` (a run's themes.csv) adds each question's themes, sub-themes under broad ones.
 
     Characters XML cannot hold are dropped from the segments first: a run or store made before
     the survey reader dropped them may still have them, and Word and Excel refuse the report."""
@@ -63,7 +66,8 @@ def build_report(
     labels = Labels.from_codebook(codebook)
     reports = tuple(
         _question_report(segments[segments["question"] == q], q, embed, labels, attributes, config, screen, used,
-                         notes + needs_coder_note(segments[segments["question"] == q], unmapped, labels))
+                         notes + needs_coder_note(segments[segments["question"] == q], unmapped, labels),
+                         None if themes is None else themes[themes["question"] == q])
         for q in (questions or known)
     )
     return Report(title or (codebook.name if codebook else "Åpne svar"), reports, config)
@@ -153,7 +157,7 @@ def split_columns(segments: pd.DataFrame, attributes: Sequence[str], by: Sequenc
     return [a for a in group_attributes(segments, attributes) if segments[a].replace("", pd.NA).nunique() >= 2]
 
 
-def _question_report(all_waves, question, embed, labels, attributes, config, screen, used, notes) -> QuestionReport:
+def _question_report(all_waves, question, embed, labels, attributes, config, screen, used, notes, themes) -> QuestionReport:
     wave = described_wave(all_waves, config.wave)
     segments = all_waves if wave is None else all_waves[all_waves["wave"].astype(str) == wave]
     has_roles = "role" in segments and segments["role"].ne("").any()
@@ -186,6 +190,7 @@ def _question_report(all_waves, question, embed, labels, attributes, config, scr
         waves=waves,
         sections=sections,
         notes=notes,
+        themes=None if themes is None else theme_table(segments, themes, screen),
     )
 
 

@@ -80,10 +80,11 @@ class QuestionReport:
     waves: Table | None
     sections: tuple[CategorySection, ...]
     notes: tuple[str, ...] = ()
+    themes: Table | None = None  # the themes found, sub-themes under their broad theme
 
     @property
     def tables(self) -> list[Table]:
-        return [t for t in (self.categories, self.by_role, *self.splits, self.waves) if t is not None]
+        return [t for t in (self.categories, self.by_role, *self.splits, self.waves, self.themes) if t is not None]
 
     @property
     def masked(self) -> list[tuple[str, str]]:

@@ -149,6 +149,47 @@ def category_table(segments: pd.DataFrame, labels: Labels, prevalence: Prevalenc
     return Table("Kategorier", "Kategorier", frame, kinds, notes)
 
 
+def theme_table(segments: pd.DataFrame, themes: pd.DataFrame, screen=None) -> Table | None:
+    """The themes fritekst found in one question's answers (``themes``: its rows of themes.csv),
+    sub-themes under their broad theme as the seed reports write headings in two levels
+    (decision 021): a broad theme's row counts the answers in it, its sub-themes' rows (below,
+    in «Undertema») the answers in each. None when the answers carry no themes.
+
+    Counted per respondent who answered, so a broad theme's count is that of its sub-themes
+    added up unless one answer's segments fall in two of them (then it counts once above).
+    Labels are words from the answers, so a report's ``screen`` (:class:`fritekst.privacy.Screen`)
+    masks them as it masks quotes."""
+    if themes.empty or "theme_id" not in segments:
+        return None
+    themes = themes.sort_values("theme_id")
+    parent = themes["parent_theme"] if "parent_theme" in themes else themes["theme_id"]
+    parent = parent.fillna(themes["theme_id"]).astype(int).to_numpy()
+    parent_label = themes["parent_label"].fillna(themes["label"]) if "parent_label" in themes else themes["label"]
+    people = respondents(segments)
+    answered = set(people.loc[people["answered"], "id"])
+    said = segments[~segments["non_answer"] & segments["id"].isin(answered)]
+    members = said.groupby(said["theme_id"].astype(int))["id"].agg(set)
+    rows = []
+    for broad in dict.fromkeys(parent):
+        children = themes[parent == broad]
+        label = parent_label[parent == broad].iloc[0]
+        ids = set().union(*(members.get(int(t), set()) for t in children["theme_id"]))
+        rows.append((label, "", len(ids)))
+        if len(children) > 1:  # a broad theme left whole is one row of themes.csv, whatever its id
+            rows += [("", child.label, len(members.get(int(child.theme_id), set()))) for child in children.itertuples()]
+    frame = pd.DataFrame(rows, columns=["Tema", "Undertema", "Svar"])
+    if screen is not None:
+        for column in ("Tema", "Undertema"):
+            frame[column] = [masked.text for masked in screen.mask(frame[column].tolist())]
+    frame["Andel"] = frame["Svar"] / len(answered) if answered else 0.0
+    kinds = {"Tema": "text", "Undertema": "text", "Svar": "count", "Andel": "share"}
+    notes = (f"Temaene fritekst fant i svarene, ikke kodet av noen. Andel av de {len(answered)} som besvarte "
+             "spørsmålet; et tema teller svarene i undertemaene sine, et svar med deler i to undertemaer én gang.",)
+    if not frame["Undertema"].astype(bool).any():
+        frame = frame.drop(columns="Undertema")
+    return Table("Temaer", "Temaer funnet i svarene", frame, kinds, notes)
+
+
 def split_counts(segments: pd.DataFrame, column: str, groups: Sequence | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Respondents per category and group (``category × group``), and who answered per group;
     groups in the order ``groups`` gives (default :func:`group_order`)."""

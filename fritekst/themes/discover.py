@@ -13,7 +13,7 @@ from fritekst.themes.cluster import tukey_outliers
 from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer, partition_key
 from fritekst.themes.keywords import display_keyword, lemma_spellings, theme_keywords, theme_label, written_forms
 from fritekst.themes.labels import heading_labels, nb_lemma, place_lemmas, unfit_for_label
-from fritekst.themes.subthemes import split_stably
+from fritekst.themes.subthemes import split_stably, told_apart_in_words
 
 UNASSIGNED = -1
 
@@ -95,7 +95,7 @@ def discover_themes(
     broad = _stable_ids(_cluster(features, config, cache))
     # A number of themes the user asks for is the number of themes in themes.csv: no sub-themes.
     split = config.subthemes and config.min_themes is None and config.max_themes is None
-    fine, parent_of = _split_broad(features, broad, config) if split else (broad, {})
+    fine, parent_of = _split_broad(features, tokens, broad, config) if split else (broad, {})
     outliers = tukey_outliers(features, fine)
     labels, broad_labels = fine.copy(), broad.copy()
     if not config.reassign_outliers:
@@ -124,15 +124,19 @@ def discover_themes(
     return ThemeResult(labels, outliers, tuple(themes))
 
 
-def _split_broad(features: np.ndarray, broad: np.ndarray, config: ThemeConfig) -> tuple[np.ndarray, dict[int, int]]:
+def _split_broad(features: np.ndarray, tokens: Sequence[Sequence[str]], broad: np.ndarray,
+                 config: ThemeConfig) -> tuple[np.ndarray, dict[int, int]]:
     """Fine theme per row and each fine theme's broad theme: every broad theme split where a
-    stable split exists (:func:`~fritekst.themes.subthemes.split_stably`), numbered in outline
+    stable split exists (:func:`~fritekst.themes.subthemes.split_stably`) whose parts are told
+    apart in words (:func:`~fritekst.themes.subthemes.told_apart_in_words`), numbered in outline
     order (broad theme by broad id, sub-themes by size)."""
     fine = np.full(len(broad), UNASSIGNED, dtype=int)
     parent_of: dict[int, int] = {}
     for parent in sorted(int(b) for b in np.unique(broad) if b >= 0):
         members = np.flatnonzero(broad == parent)
         parts = _stable_ids(split_stably(features[members], config.random_state))
+        if not told_apart_in_words([tokens[i] for i in members], parts):
+            parts = np.zeros(len(members), dtype=int)
         for part in range(int(parts.max()) + 1):
             parent_of[len(parent_of)] = parent
             fine[members[parts == part]] = len(parent_of) - 1

@@ -4,11 +4,15 @@ Analysts write 8–20 headings per question, often in two levels; the N-adaptive
 :func:`~fritekst.themes.cluster.theme_count_range` gives 5–7 broad themes at N ≈ 100–250. So
 each broad theme is split again with k-means on its own answers (centred on the theme's mean,
 as a question's answers are centred on the question's), and a split is kept only when it is
-stable: the same k found on bootstrap samples of the theme must give nearly the same groups
-(see docs/decisions/021-two-level-themes.md for the figures behind the thresholds).
+stable: the same k found on bootstrap samples of the theme must give nearly the same groups,
+and told apart in words: each part must have a word of its own (see
+docs/decisions/021-two-level-themes-and-heading-labels.md and 023-sub-themes-told-apart-in-words.md
+for the figures behind the thresholds).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, silhouette_score
@@ -29,6 +33,13 @@ MIN_SILHOUETTE = 0.04
 # k-means at up to 4 values of k took 50 s on a 6 000-answer theme, 7 s on a sample of 1 000
 # (2 cores shared with other work).
 MAX_FIT_SIZE = 1000
+# A stable split may still be one of form, not of content: on the example survey's q17 the
+# 37 housing answers split stably (bootstrap ARI 0.65-0.96) into «Boliger.»-like one-word answers
+# and long ones on the housing market, all one planned theme. So every part must hold a word (a
+# keyword lemma) in at least MIN_WORD_SHARE of its answers that is at most 1/WORD_LIFT as common
+# among its siblings: a sub-theme a coder opens has something of its own to say (decision 023).
+MIN_WORD_SHARE = 0.4
+WORD_LIFT = 2.0
 
 
 def split_stably(features: np.ndarray, random_state: int = 0) -> np.ndarray:
@@ -87,3 +98,21 @@ def _kmeans(Z: np.ndarray, k: int, random_state: int) -> np.ndarray:
     from sklearn.cluster import KMeans
 
     return KMeans(k, n_init=10, random_state=random_state).fit_predict(Z)
+
+
+def told_apart_in_words(tokens: Sequence[Sequence[str]], parts: np.ndarray) -> bool:
+    """Whether every part of ``parts`` (one broad theme's answers, their keyword ``tokens``) has a
+    word in at least MIN_WORD_SHARE of its answers and WORD_LIFT times as common as in the rest of
+    the theme. Phrases count through their words; a split into one part is trivially told apart."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    if int(parts.max(initial=0)) == 0:
+        return True
+    words = MultiLabelBinarizer(sparse_output=True).fit_transform([{t for t in toks if " " not in t} for toks in tokens])
+    for part in range(int(parts.max()) + 1):
+        inside, outside = parts == part, parts != part
+        share_in = np.asarray(words[inside].mean(axis=0)).ravel()
+        share_out = np.asarray(words[outside].mean(axis=0)).ravel()
+        if not ((share_in >= MIN_WORD_SHARE) & (share_in >= WORD_LIFT * share_out)).any():
+            return False
+    return True

@@ -160,12 +160,14 @@ def run_survey(
             if readings.translator and nynorsk[result.labels == theme.theme_id].mean() > 0.5:
                 keywords = tuple(in_nynorsk(keywords, cache))
                 label = theme_label(keywords)
+            marked = [shown for keyword, shown in zip(theme.keywords, keywords) if keyword in theme.marked_keywords]
             theme_rows.append(
                 {
                     "question": question,
                     "theme_id": theme.theme_id,
                     "label": label,
                     "keywords": ", ".join(keywords),
+                    "marked_keywords": ", ".join(marked),
                     "n_answers": len({ids[i] for i in np.flatnonzero(result.labels == theme.theme_id)}),
                     "representative_ids": ";".join(ids[i] for i in theme.representatives),
                     "n_segments": theme.size,

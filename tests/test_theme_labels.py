@@ -36,7 +36,7 @@ def test_a_label_is_the_noun_phrase_the_answers_share_as_they_write_it():
 
 def test_a_place_name_is_no_label_though_it_may_stay_a_keyword():
     bergen = [f"{text} Det gjelder Bergen sentrum." for text in HOUSING]
-    label, keywords = described([INTERPRETERS, bergen])[1]
+    label, keywords, _ = described([INTERPRETERS, bergen])[1]
     assert "Bergen" not in label and "Mangel på boliger" in label
     assert any("Bergen" in keyword for keyword in keywords)
 
@@ -48,7 +48,7 @@ def test_bokmal_and_nynorsk_forms_of_one_word_are_one_keyword():
         "Vi samarbeider tett med vaksenopplæringa.",
         "Vaksenopplæringa har gode kurs i norsk.",
     ]
-    label, keywords = described([adult_education, HOUSING])[0]
+    label, keywords, _ = described([adult_education, HOUSING])[0]
     assert "voksenopplæring" in label.lower()
     assert not any("vaksenopplæring" in keyword.lower() for keyword in keywords), keywords
     assert sum("voksenopplæring" in keyword.lower() for keyword in keywords) >= 1
@@ -62,7 +62,7 @@ def test_a_lemma_no_answer_writes_is_shown_as_a_word():
         "Flyktningtjenesten følger opp familiene.",
     ]
     assert "flyktningtjenest" in nlp.lemmatise(["flyktningtjenesten"])[0]  # the pipeline's lemma is no word
-    label, keywords = described([service, HOUSING])[0]
+    label, keywords, _ = described([service, HOUSING])[0]
     assert label == "Flyktningtjeneste"
     assert "flyktningtjeneste" in keywords and "flyktningtjenest" not in keywords
 
@@ -73,7 +73,7 @@ def test_no_two_themes_get_the_same_heading():
               "Leieprisene stiger.", "Høye leiepriser i byen.", "Leieprisene skremmer familiene.")]
     waiting = [f"Mangel på boliger og lange ventelister. {extra}" for extra in ("Ventelisten er lang.",
                "Ventelister for kommunale boliger.", "Det er venteliste.", "Lange ventelister hos oss.")]
-    labels = [label for label, _ in described([prices, waiting]).values()]
+    labels = [label for label, *_ in described([prices, waiting]).values()]
     assert len(set(labels)) == 2, labels
     assert "leiepris" in labels[0].lower() and "venteliste" in labels[1].lower()
 

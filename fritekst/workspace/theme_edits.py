@@ -34,7 +34,7 @@ def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dic
     described = describe_themes(keyword_tokens(texts), texts, labels)
     ids = segments["id"].astype(str).tolist()
     rows = []
-    for theme_id, (label, keywords) in described.items():
+    for theme_id, (label, keywords, marked) in described.items():
         members = np.flatnonzero(labels == theme_id)
         reps = representative_rows(vectors, members, texts, N_REPRESENTATIVES, ids)
         rows.append({
@@ -42,6 +42,7 @@ def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dic
             "theme_id": theme_id,
             "label": keep_labels.get(theme_id, label),
             "keywords": ", ".join(keywords),
+            "marked_keywords": ", ".join(marked),
             "n_answers": len({ids[i] for i in members}),
             "representative_ids": ";".join(ids[i] for i in reps),
             "n_segments": len(members),

@@ -192,13 +192,13 @@ def describe_themes(
 def keyword_label(lemmas: Sequence[str], keywords: Sequence[str], subject: frozenset[str], unfit) -> str:
     """The keyword triplet that stands in for a heading: keywords that are places, generic words
     (``unfit``) or the question's subject («bolig» where every theme is about housing) left out,
-    nouns before other words («Venteliste og norskopplæring», not «Vanskelig»). Where that leaves
-    fewer than two keywords, the plain triplet (without places and generic words) says more."""
+    and only the nouns where two or more are left («Buss og jobb», not «Buss, jobber og lite»).
+    Where fewer than two keywords are left, the plain triplet (without places and generic words)
+    says more than one word («Vanskelig»)."""
     telling = [shown for word, shown in zip(lemmas, keywords) if word not in subject and not unfit(shown)]
-    if len(telling) < 2:
-        return theme_label(keywords, skip=unfit)
-    nouns_first = sorted(telling, key=lambda shown: not nlp.is_noun_like(shown.lower()))
-    return theme_label(nouns_first)
+    nouns = [shown for word, shown in zip(lemmas, keywords) if shown in telling and nlp.is_noun_like(word)]
+    chosen = nouns if len(nouns) >= 2 else telling
+    return theme_label(chosen) if len(chosen) >= 2 else theme_label(keywords, skip=unfit)
 
 
 def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None) -> np.ndarray:

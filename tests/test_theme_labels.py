@@ -190,3 +190,16 @@ def test_a_big_sub_theme_is_named_by_what_sets_it_apart_though_all_its_siblings_
              "Samarbeidet med NAV og skolen er godt.", "Interkommunalt samarbeid er sårbart."]
     label, *_ = described([nav, other])[0]
     assert label == "Samarbeidet med NAV"  # the phrase every answer of the part writes
+
+
+def test_the_bench_counts_a_compound_of_dictionary_words_as_a_word_and_a_broken_lemma_as_an_error():
+    from bench.labels import is_compound, label_faults
+
+    table = nlp.lemma_table()
+    assert "integreringslov" not in table  # Ordbank does not list it: only the compound rule can tell
+    assert is_compound("integreringslov", table)  # integrering + s + lov
+    assert is_compound("flyktningtjeneste", table)
+    assert not is_compound("flyktningtjenest", table)  # «tjenest» is no lemma
+    assert not is_compound("xqzvlov", table)  # a last part alone is not enough
+    assert label_faults("Veiledning og integreringslov", set(), set())["lemma_errors"] == 0
+    assert label_faults("Flyktningtjenest", set(), set())["lemma_errors"] == 1

@@ -190,15 +190,19 @@ def describe_themes(
 
 
 def keyword_label(lemmas: Sequence[str], keywords: Sequence[str], subject: frozenset[str], unfit) -> str:
-    """The keyword triplet that stands in for a heading: keywords that are places, generic words
-    (``unfit``) or the question's subject («bolig» where every theme is about housing) left out,
-    and only the nouns where two or more are left («Buss og jobb», not «Buss, jobber og lite»).
-    Where fewer than two keywords are left, the plain triplet (without places and generic words)
-    says more than one word («Vanskelig»)."""
-    telling = [shown for word, shown in zip(lemmas, keywords) if word not in subject and not unfit(shown)]
-    nouns = [shown for word, shown in zip(lemmas, keywords) if shown in telling and nlp.is_noun_like(word)]
-    chosen = nouns if len(nouns) >= 2 else telling
-    return theme_label(chosen) if len(chosen) >= 2 else theme_label(keywords, skip=unfit)
+    """The keyword triplet that stands in for a heading: keywords that are places or generic words
+    (``unfit``) left out, and the question's subject too («bolig» where every theme is about
+    housing) while two keywords are left without it; of those, the nouns where two are nouns
+    («Buss og jobber», not «Buss, jobber og lite»)."""
+    fit = [(word, shown) for word, shown in zip(lemmas, keywords) if not unfit(shown)]
+    telling = [(word, shown) for word, shown in fit if word not in subject]
+    for chosen in (telling, fit):
+        nouns = [shown for word, shown in chosen if nlp.is_noun_like(word)]
+        if len(nouns) >= 2:
+            return theme_label(nouns)
+        if len(chosen) >= 2:
+            return theme_label([shown for _, shown in chosen])
+    return theme_label(keywords, skip=unfit)
 
 
 def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None) -> np.ndarray:

@@ -203,3 +203,19 @@ def test_the_bench_counts_a_compound_of_dictionary_words_as_a_word_and_a_broken_
     assert not is_compound("xqzvlov", table)  # a last part alone is not enough
     assert label_faults("Veiledning og integreringslov", set(), set())["lemma_errors"] == 0
     assert label_faults("Flyktningtjenest", set(), set())["lemma_errors"] == 1
+
+
+def test_the_keyword_triplet_that_stands_in_leaves_out_the_questions_subject_and_keeps_to_nouns():
+    from fritekst.themes.discover import keyword_label
+    from fritekst.themes.labels import question_subject
+
+    subject = question_subject([["bolig", "buss"], ["bolig", "jobber"], ["bolig"], ["tolk"]])
+    assert subject == {"bolig"}  # in three of four answers: what the question is about
+    never = lambda keyword: False  # noqa: E731
+    words = ["bolig", "buss", "jobber", "lite"]
+    assert keyword_label(words, words, subject, never) == "Buss og jobber"
+    # With one keyword left beside the subject, the subject stays rather than a label of one word.
+    shown = ["samarbeid", "felles", "NAV"]
+    assert keyword_label(["samarbeid", "felles", "nav"], shown, frozenset({"samarbeid", "nav"}), never) == "Samarbeid og NAV"
+    generic = lambda keyword: keyword == "stor"  # noqa: E731
+    assert keyword_label(["stor", "tolk", "språk"], ["stor", "tolk", "språk"], frozenset(), generic) == "Tolk og språk"

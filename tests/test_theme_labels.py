@@ -101,7 +101,7 @@ def test_a_country_written_as_an_acronym_is_a_place_kept_out_of_the_label_and_ma
 
     usa = [f"{text} Mange har slekt i USA." for text in INTERPRETERS]
     label, keywords, marked = described([usa, HOUSING])[0]
-    assert "USA" not in label and label == "Behov for tolk"
+    assert "USA" not in label and label.startswith("Behov for tolk"), label
     assert "USA" in keywords and "USA" in marked, (keywords, marked)
     usa_word = [w for w in nlp.tagged_words(["De kom fra USA i fjor."])[0] if w.text == "USA"][0]
     nav_word = [w for w in nlp.tagged_words(["De får hjelp fra NAV i fjor."])[0] if w.text == "NAV"][0]
@@ -149,10 +149,23 @@ def test_one_phrase_covering_the_theme_stands_alone_rather_than_joined_to_an_unr
     assert label == "Helse"
 
 
+def test_a_second_phrase_written_in_the_same_answers_joins_one_that_covers_the_theme():
+    children = [
+        "Barn med lite skolebakgrunn trenger mer hjelp.",
+        "Mange barn har kort skolebakgrunn.",
+        "Barn må få plass raskt.",
+        "Barn trenger tolk i skolen.",
+        "Foreldre uten skolebakgrunn trenger veiledning.",
+        "Barn og unge trenger oppfølging.",
+    ]
+    label, *_ = described([children, HOUSING])[0]
+    assert label == "Barn og skolebakgrunn"
+
+
 def test_a_phrase_wins_by_coverage_not_by_being_a_phrase():
     # «jobb» is in half of these answers, «mangel på boliger» in three of eight: the old phrase
     # bonus put the phrase first («Mangel på boliger og jobb»); the word that covers more leads,
-    # and covering half the theme it stands alone.
+    # and covering half the theme it takes no unrelated second (only «industri», written with it).
     work = [
         "Det er få jobber i industrien her.",
         "Industrien er nedlagt, og det er lite jobb å få.",
@@ -164,7 +177,7 @@ def test_a_phrase_wins_by_coverage_not_by_being_a_phrase():
         "Praksisplasser er vanskelig å finne.",
     ]
     label, *_ = described([work, INTERPRETERS])[0]
-    assert label == "Jobb"
+    assert label in ("Jobb", "Jobb og industri"), label
 
 
 def test_two_forms_of_one_stem_are_not_joined():

@@ -4,10 +4,11 @@ A keyword triplet («Flyktningtjenest, erfaring og fast tverrfaglig») is a list
 shows lemmas no respondent wrote. The analysts' own headings are noun phrases: «behov for tolk»,
 «mangel på boliger». So the label is the noun phrase (``NOUN``, ``ADJ NOUN``, ``NOUN ADP NOUN``,
 tagged by the pipeline :mod:`fritekst.nlp` loads) found in most of a theme's answers and in few of
-the other themes' answers, shown as the answers most often write it. Place names, persons and
-generic survey words never make a label (they may stay among the keywords); Bokmål and Nynorsk
-forms of one word count as one (:data:`NYNORSK_LEMMAS`). Where no phrase covers enough of a theme,
-or the pipeline has no tagger, the keyword triplet stands in (see docs/decisions/021).
+the other themes' answers, shown as the answers most often write it. Place names (countries
+too), persons and generic survey words never make a label (they stay among the keywords, marked
+in themes.csv's ``marked_keywords``); Bokmål and Nynorsk forms of one word count as one
+(:data:`NYNORSK_LEMMAS`). Where no phrase covers enough of a theme, or the pipeline has no tagger,
+the keyword triplet stands in (see docs/decisions/021 and its amendment).
 """
 
 from __future__ import annotations
@@ -85,8 +86,11 @@ SUBJECT_SHARE = 0.5
 # together; a lone «By» over a fifth of a theme says less than three keywords.
 MIN_HEADING_COVERAGE = 0.2
 # A phrase that covers this share of its theme stands alone: a second phrase would join an
-# unrelated word to one that already names the theme («Helse og kommunale boliger»).
+# unrelated word to one that already names the theme («Helse og kommunale boliger») ...
 COVERS_THEME = 0.5
+# ... unless the second is related to it: written in the same answers, in at least this share of
+# the theme's answers holding the second («Barn og skolebakgrunn», «Tolk og hjelp»).
+RELATED_SHARE = 1 / 3
 # The word chosen is shown as the phrase around it («tolk» as «behov for tolk») when the phrase
 # is in this share of the answers holding the word: a phrase reads as a heading, a noun as a tag.
 PHRASE_SHARE = 0.6
@@ -208,8 +212,9 @@ def heading_labels(
     first (then most answers, then alphabetically, so the label is the same every run), and no two
     themes of a question get the same one. The one chosen is shown as the longer phrase around it
     when most of its answers write that phrase («Behov for tolk», not «Tolk»). A second phrase joins
-    with «og» only when the first covers less than :data:`COVERS_THEME` of the theme, scores at
-    least half as well and shares no word or stem with it («Økonomi og tilskudd»). ``forms``
+    with «og» when it scores at least half as well, shares no word or stem with the first, and
+    either the first covers less than :data:`COVERS_THEME` of the theme («Økonomi og tilskudd») or
+    the two are written in the same answers (:data:`RELATED_SHARE`: «Barn og skolebakgrunn»). ``forms``
     spells lemmas and acronyms as the answers do (:func:`~fritekst.themes.keywords.written_forms`);
     ``exclude`` drops phrases with a word it is true for (person names).
     """
@@ -218,10 +223,16 @@ def heading_labels(
     in_theme: dict[int, Counter] = {t: Counter() for t in themes}
     everywhere: Counter = Counter()
     written: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    together: Counter = Counter()
     for text_words, theme in zip(words, labels):
         phrases = noun_phrases(text_words) if theme >= 0 else []
         for key, surface in phrases:
             written[key][_as_written(surface, forms)] += 1
+        keys = sorted({key for key, _ in phrases})
+        for i, one in enumerate(keys):
+            for other in keys[i + 1:]:
+                together[(int(theme), one, other)] += 1
+                together[(int(theme), other, one)] += 1
         for key in {key for key, _ in phrases}:
             if exclude is not None and any(exclude(part) for part in key):
                 continue
@@ -249,7 +260,8 @@ def heading_labels(
             continue
         if picked:
             first = picked[0]
-            if (in_theme[theme][first] >= COVERS_THEME * size or -negative < best[theme] / 2
+            related = together[(theme, key, first)] >= RELATED_SHARE * in_theme[theme][key]
+            if ((in_theme[theme][first] >= COVERS_THEME * size and not related) or -negative < best[theme] / 2
                     or _share_a_word(key, first)):
                 continue
         shown = _phrase_around(key, candidates[theme], taken)

@@ -161,6 +161,7 @@ def run_survey(
             if readings.translator and nynorsk[result.labels == theme.theme_id].mean() > 0.5:
                 keywords = tuple(in_nynorsk(keywords, cache))
                 label = theme_label(keywords)
+            marked = [shown for keyword, shown in zip(theme.keywords, keywords) if keyword in theme.marked_keywords]
             theme_rows.append(
                 {
                     "question": question,
@@ -169,6 +170,7 @@ def run_survey(
                     "keywords": ", ".join(keywords),
                     "n_answers": len({ids[i] for i in np.flatnonzero(result.labels == theme.theme_id)}),
                     "representative_ids": ";".join(ids[i] for i in theme.representatives),
+                    "marked_keywords": ", ".join(marked),
                     "n_segments": theme.size,
                     "parent_theme": theme.parent_theme,
                     "parent_label": theme.parent_label,

@@ -37,7 +37,11 @@ PARENT_COLUMNS = ["parent_theme", "parent_label"]
 """A theme's broad theme (its id and label): themes.csv lists the finest themes, the ones answers are
 assigned to, and groups them in broad themes (decision 021). A broad theme that is not split has
 one theme, with its own id and label here."""
-ALL_THEME_COLUMNS = [*THEME_COLUMNS, "n_segments", *PARENT_COLUMNS, *THEME_CODE_COLUMNS]
+MARKED_KEYWORDS = "marked_keywords"
+"""The keywords of ``keywords`` (same spelling, ", " between) that are generic survey words («tid»,
+«kommune», «år») or place names («Bergen», «USA»): they say little of what sets a theme apart and
+never make its label (decision 021). Runs made before it lack it."""
+ALL_THEME_COLUMNS = [*THEME_COLUMNS, MARKED_KEYWORDS, "n_segments", *PARENT_COLUMNS, *THEME_CODE_COLUMNS]
 
 OUTPUT_FILES = ("manifest.json", "themes.csv", "assignments.csv", "codebook.yaml")
 REQUIRED_OUTPUT_FILES = OUTPUT_FILES[:3]

@@ -89,6 +89,20 @@ def test_themes_page_renames_merges_splits_and_accepts_a_theme(project):
         assert {"rename_theme", "merge_themes", "split_theme"} <= set(store.audit_log()["action"])
 
 
+def test_themes_page_shows_generic_words_and_places_among_the_keywords_in_brackets(project):
+    at = app(project, "themes")
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    with open_store(project) as store:
+        themes = store.themes(question=QUESTION)
+    marked = {int(t): {k for k in str(m).split(", ") if k} for t, m in zip(themes["theme_id"], themes["marked_keywords"])}
+    assert any(marked.values())  # the example's answers say «kommune», «stor», name places
+    for theme_id, cell in zip(shown["#"], shown["Nøkkelord"]):
+        for keyword in cell.split(", "):
+            assert keyword.startswith("(") == (keyword.strip("()") in marked[int(theme_id)]), (cell, marked)
+    assert any("i parentes" in caption.value for caption in at.caption)
+
+
 def rename_box(at):
     return next(w for w in at.text_input if w.key and w.key.startswith("rename_label"))
 

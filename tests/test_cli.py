@@ -100,6 +100,10 @@ def test_output_contract(first_run):
         members = set(answered.loc[answered["theme_id"] == theme["theme_id"], "id"])
         assert set(str(theme["representative_ids"]).split(";")) <= members
         assert theme["keywords"] and theme["label"]
+        # Generic words and places among the keywords are listed apart, and kept out of the label.
+        marked = [k for k in str(theme["marked_keywords"]).split(", ") if k] if pd.notna(theme["marked_keywords"]) else []
+        assert set(marked) <= set(str(theme["keywords"]).split(", "))
+        assert not any(k in str(theme["label"]).split() for k in marked), (theme["label"], marked)
 
     assert manifest["fritekst_version"]
     assert len(manifest["input"]["sha256"]) == 64

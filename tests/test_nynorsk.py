@@ -245,3 +245,7 @@ def test_a_theme_of_nynorsk_answers_shows_its_keywords_in_nynorsk(tmp_path):
     assert "bustad" in keywords[theme_of[housing[0]]] and "bolig" not in keywords[theme_of[housing[0]]]
     assert label[theme_of[housing[0]]].startswith("Bustad")
     assert "tolk" in keywords[theme_of[interpreters[0]]]  # a Bokmål theme keeps Bokmål
+    marked = dict(zip(run.themes["theme_id"], run.themes["marked_keywords"].str.split(", ")))
+    for theme in run.themes["theme_id"]:  # marked keywords are spelt as the keywords they mark, Nynorsk too
+        assert set(filter(None, marked[theme])) <= set(keywords[theme]), (marked[theme], keywords[theme])
+    assert any(filter(None, marked[theme_of[housing[0]]])), keywords  # «kommune», «stor» are generic

@@ -123,7 +123,7 @@ def test_a_store_at_the_first_revision_is_upgraded_on_open(store_url):
         connection.execute(text("INSERT INTO surveys (name, created_at) VALUES ('bølge 2021', '2024-01-01T00:00:00')"))
     engine.dispose()
     with open_store(store_url) as store:
-        assert current_revision(store.engine) == head_revision() == "0008"
+        assert current_revision(store.engine) == head_revision() == "0009"
         with store.engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM surveys")).scalar() == "bølge 2021"
 

@@ -32,7 +32,11 @@ def show(ws: Workspace) -> None:
     if broad:  # two levels: each theme under its broad theme, in outline order
         table = table.assign(broad=themes["theme_id"].map(broad))
         headings = {"broad": t["broad"], **headings}
+    if "marked_keywords" in themes:  # runs made before marked keywords have none
+        table["keywords"] = [marked_in_brackets(k, m) for k, m in zip(table["keywords"], table["marked_keywords"])]
     st.dataframe(table[list(headings)].rename(columns=headings), hide_index=True, width="stretch")
+    if table["keywords"].str.contains("(", regex=False).any():
+        st.caption(t["marked_caption"])
 
     vectors_of = lambda texts: ws.vectors(tuple(texts))  # noqa: E731
     labels = dict(zip(themes["theme_id"], themes["label"]))
@@ -56,6 +60,12 @@ def show(ws: Workspace) -> None:
         _actions(ws, theme_id, labels, members, row, vectors_of, theme_versions(themes, segments))
     except ThemeChanged:  # another coder's edit came first; this draw already shows it
         st.error(t["theme_changed"])
+
+
+def marked_in_brackets(keywords: str, marked: str) -> str:
+    """A theme's keywords as the Temaer page shows them: the marked ones (generic words, places) in brackets."""
+    aside = {k.strip() for k in str(marked or "").split(",")}
+    return ", ".join(f"({k})" if k in aside else k for k in (k.strip() for k in str(keywords or "").split(",")) if k)
 
 
 def _map(ws: Workspace, answered: pd.DataFrame, vectors_of, labels: dict[int, str]) -> None:

@@ -31,6 +31,8 @@ WORKSPACE_TEXTS = {
         # Temaer
         "themes": "Temaer", "theme": "Tema", "label": "Navn", "size": "Svar", "keywords": "Nøkkelord",
         "suggested": "Foreslått kategori", "share": "Andel", "broad": "Hovedtema",
+        "marked_caption": "Nøkkelord i parentes er generelle ord eller stedsnavn: de sier lite om hva som skiller "
+                          "temaet fra de andre, og brukes aldri i temaets navn.",
         "map": "Kart over svarene", "colour_by": "Farge etter", "by_theme": "tema", "by_code": "kode",
         "quotes": "Representative svar", "members": "Svarene i temaet",
         "rename": "Gi nytt navn", "rename_button": "Lagre navnet",
@@ -143,6 +145,8 @@ WORKSPACE_TEXTS = {
         "overview_caption": "Share coded: answers (segments) with at least one coding by a person. Alpha: nominal, among people, on answers two or more have coded.",
         "themes": "Themes", "theme": "Theme", "label": "Name", "size": "Answers", "keywords": "Keywords",
         "suggested": "Suggested category", "share": "Share", "broad": "Broad theme",
+        "marked_caption": "Keywords in brackets are generic words or place names: they say little about what sets the "
+                          "theme apart from the others, and never make its name.",
         "map": "Map of the answers", "colour_by": "Colour by", "by_theme": "theme", "by_code": "code",
         "quotes": "Representative answers", "members": "Answers in the theme",
         "rename": "Rename", "rename_button": "Save the name",

@@ -35,6 +35,25 @@ def municipality_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Countries as Norwegian answers write them: the Bokmål and Nynorsk short names of ISO 3166
+    (pycountry's translations: "Tyskland", "Storbritannia"; "Korea" for "Korea, Republikken") and
+    the three-letter codes, which answers write as acronyms ("USA"): an acronym reads like an
+    agency (NAV, IMDi), so without the list "USA" passed as one into theme labels."""
+    import gettext
+
+    import pycountry
+
+    names = set()
+    for language in ("nb", "nn"):
+        translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+        for country in pycountry.countries:
+            name = translate(country.name)
+            names.update({name, name.split(",")[0]})
+    return frozenset(names | {country.alpha_3 for country in pycountry.countries})
+
+
+@lru_cache(maxsize=1)
 def _municipality_pattern() -> re.Pattern[str]:
     names = sorted(municipality_names(), key=lambda name: (-len(name), name))  # "Nord-Fron" before "Fron"
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")

@@ -300,7 +300,7 @@ class _Work:
             for key, item in value.items():
                 if key == "representative_ids" and isinstance(item, str):
                     out[key] = self._representatives(item)
-                elif key == "keywords" and isinstance(item, str):
+                elif key in ("keywords", "marked_keywords") and isinstance(item, str):
                     out[key] = self._keywords(item)
                 elif key == "yaml" and isinstance(item, str):
                     out[key] = self._codebook_yaml(item)
@@ -339,13 +339,15 @@ class _Work:
         if not self.texts and not self.keys:
             return
         themes = c.execute(select(RunTheme.run_id, RunTheme.position, RunTheme.label, RunTheme.keywords,
-                                  RunTheme.representative_ids)
+                                  RunTheme.marked_keywords, RunTheme.representative_ids)
                            .where(RunTheme.run_id.in_(self.run_ids), RunTheme.question.in_(self.questions))).all()
-        for run_id, position, label, keywords, representatives in themes:
+        for run_id, position, label, keywords, marked, representatives in themes:
             new_keywords = self._keywords(keywords)
             new = {"keywords": new_keywords, "label": self._label(label, new_keywords),
+                   "marked_keywords": marked if marked is None else self._keywords(marked),
                    "representative_ids": self._representatives(representatives)}
-            if new != {"keywords": keywords, "label": label, "representative_ids": representatives}:
+            if new != {"keywords": keywords, "label": label, "marked_keywords": marked,
+                       "representative_ids": representatives}:
                 c.execute(update(RunTheme).where(RunTheme.run_id == run_id, RunTheme.position == position)
                           .values(**new))
                 self.changed_themes += 1

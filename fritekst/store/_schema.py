@@ -186,6 +186,7 @@ class RunTheme(Base):
     theme_id: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(Text)
     keywords: Mapped[str] = mapped_column(Text)
+    marked_keywords: Mapped[str | None] = mapped_column(Text)  # revision 0009: generic words and places
     n_answers: Mapped[int] = mapped_column(Integer)
     representative_ids: Mapped[str] = mapped_column(Text)
     n_segments: Mapped[int | None] = mapped_column(Integer)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fritekst import nlp
 from fritekst.embed.base import normalise_rows
 from fritekst.privacy import Screen, is_person_keyword, person_words
 from fritekst.themes.cluster import tukey_outliers
 from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer, partition_key
 from fritekst.themes.keywords import display_keyword, lemma_spellings, theme_keywords, theme_label, written_forms
-from fritekst.themes.labels import heading_labels, nb_lemma, place_lemmas, unfit_for_label
+from fritekst.themes.labels import heading_labels, nb_lemma, place_lemmas, question_subject, unfit_for_label
 from fritekst.themes.subthemes import split_stably, told_apart_in_words
 
 UNASSIGNED = -1
@@ -42,6 +43,9 @@ class Theme:
     representatives: tuple[int, ...]  # row positions in the input, most typical first
     parent_theme: int  # the broad theme's id (its own when the broad theme is not split)
     parent_label: str
+    # The keywords (as in ``keywords``) that are generic survey words or place names: they stay
+    # keywords but never make a label, and themes.csv lists them in ``marked_keywords``.
+    marked_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,21 +110,21 @@ def discover_themes(
     for parent in sorted(set(parent_of.values())):
         children = [t for t, p in sorted(parent_of.items()) if p == parent]
         if len(children) == 1:
-            described[children[0]] = broad_described.get(parent, ("(uten nøkkelord)", ()))
+            described[children[0]] = broad_described.get(parent, ("(uten nøkkelord)", (), ()))
             continue
         rows = np.flatnonzero(np.isin(labels, children))  # sub-themes told apart from their siblings
         within = describe_themes([tokens[i] for i in rows], [texts[i] for i in rows], labels[rows], config.top_n_keywords,
                                  cache=cache)
         described.update(within)
     themes = []
-    for theme_id, (label, keywords) in sorted(described.items()):
+    for theme_id, (label, keywords, marked) in sorted(described.items()):
         members = np.flatnonzero(labels == theme_id)
         if len(members) == 0:
             continue
         parent = parent_of.get(theme_id, theme_id)
         reps = representative_rows(features, members, texts, config.n_representatives, answer_ids)
         parent_label = broad_described.get(parent, (label,))[0]
-        themes.append(Theme(theme_id, label, keywords, len(members), reps, parent, parent_label))
+        themes.append(Theme(theme_id, label, keywords, len(members), reps, parent, parent_label, marked))
     return ThemeResult(labels, outliers, tuple(themes))
 
 
@@ -160,8 +164,10 @@ def _cluster(features: np.ndarray, config: ThemeConfig, cache) -> np.ndarray:
 def describe_themes(
     tokens: Sequence[Sequence[str]], texts: Sequence[str], labels: np.ndarray, top_n: int = 10,
     screen: Screen | None = None, cache=None,
-) -> dict[int, tuple[str, tuple[str, ...]]]:
-    """Label and keywords (as the answers write them: «IMDi», «NAV») of every theme in ``labels``.
+) -> dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Label, keywords (as the answers write them: «IMDi», «NAV») and marked keywords of every
+    theme in ``labels``: the keywords that are generic survey words or place names, which stay
+    keywords but are kept out of the label (:func:`~fritekst.themes.labels.unfit_for_label`).
 
     The label is a noun phrase from the theme's answers where one fits, else the keyword
     triplet (:mod:`fritekst.themes.labels`). Bokmål and Nynorsk forms of a keyword are counted
@@ -171,8 +177,6 @@ def describe_themes(
     report headings, far from any mask. ``screen`` finds them (default: the name lists; see
     :func:`fritekst.privacy.person_words`). ``cache``: an ``EmbeddingCache`` keeping each text's
     tagged words (:func:`fritekst.nlp.tagged_words`)."""
-    from fritekst import nlp
-
     words = nlp.tagged_words(texts, cache)
     forms = {**lemma_spellings(words), **written_forms(texts)}
     names = person_words(texts, screen)
@@ -180,11 +184,29 @@ def describe_themes(
     merged = [[" ".join(nb_lemma(part) for part in token.split()) for token in toks] for toks in tokens]
     headings = heading_labels(words, labels, forms, exclude=person)
     unfit = unfit_for_label(place_lemmas(words))
+    subject = question_subject(merged)
     described = {}
-    for theme, keywords in sorted(theme_keywords(merged, labels, top_n, exclude=person).items()):
-        keywords = tuple(display_keyword(word, forms) for word in keywords)
-        described[theme] = (headings.get(theme) or theme_label(keywords, skip=unfit), keywords)
+    for theme, lemmas in sorted(theme_keywords(merged, labels, top_n, exclude=person).items()):
+        keywords = tuple(display_keyword(word, forms) for word in lemmas)
+        label = headings.get(theme) or keyword_label(lemmas, keywords, subject, unfit)
+        described[theme] = (label, keywords, tuple(keyword for keyword in keywords if unfit(keyword)))
     return described
+
+
+def keyword_label(lemmas: Sequence[str], keywords: Sequence[str], subject: frozenset[str], unfit) -> str:
+    """The keyword triplet that stands in for a heading: keywords that are places or generic words
+    (``unfit``) left out, and the question's subject too («bolig» where every theme is about
+    housing) while two keywords are left without it; of those, the nouns where two are nouns
+    («Buss og jobber», not «Buss, jobber og lite»)."""
+    fit = [(word, shown) for word, shown in zip(lemmas, keywords) if not unfit(shown)]
+    telling = [(word, shown) for word, shown in fit if word not in subject]
+    for chosen in (telling, fit):
+        nouns = [shown for word, shown in chosen if nlp.is_noun_like(word)]
+        if len(nouns) >= 2:
+            return theme_label(nouns)
+        if len(chosen) >= 2:
+            return theme_label([shown for _, shown in chosen])
+    return theme_label(keywords, skip=unfit)
 
 
 def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None) -> np.ndarray:

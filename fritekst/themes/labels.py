@@ -4,10 +4,11 @@ A keyword triplet («Flyktningtjenest, erfaring og fast tverrfaglig») is a list
 shows lemmas no respondent wrote. The analysts' own headings are noun phrases: «behov for tolk»,
 «mangel på boliger». So the label is the noun phrase (``NOUN``, ``ADJ NOUN``, ``NOUN ADP NOUN``,
 tagged by the pipeline :mod:`fritekst.nlp` loads) found in most of a theme's answers and in few of
-the other themes' answers, shown as the answers most often write it. Place names, persons and
-generic survey words never make a label (they may stay among the keywords); Bokmål and Nynorsk
-forms of one word count as one (:data:`NYNORSK_LEMMAS`). Where no phrase covers enough of a theme,
-or the pipeline has no tagger, the keyword triplet stands in (see docs/decisions/021).
+the other themes' answers, shown as the answers most often write it. Place names (countries
+too), persons and generic survey words never make a label (they stay among the keywords, marked
+in themes.csv's ``marked_keywords``); Bokmål and Nynorsk forms of one word count as one
+(:data:`NYNORSK_LEMMAS`). Where no phrase covers enough of a theme, or the pipeline has no tagger,
+the keyword triplet stands in (see docs/decisions/021 and its amendment).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ GENERIC_WORDS = frozenset(
     menneske område person problem ressurs sak side situasjon sted stor tid ting trenge type
     utfordring ønske nivå tilfelle antall
     """.split()
+) | frozenset(
+    # What every answer about a municipality's integration work is about: its services and the
+    # people in them («Tjeneste», «Deltaker og ansvar» named no theme).
+    "tjeneste deltaker".split()
+) | frozenset(
+    # Time words: «Bolig og år» says when, not what («fra år til år», «i høst»).
+    "år måned uke dag døgn time periode høst vår sommer vinter helg kveld morgen tidspunkt".split()
 )
 
 # Nynorsk lemmas that are another form of a Bokmål lemma fritekst's answers use, so that one word
@@ -66,16 +74,29 @@ JOINING_ADPOSITIONS = frozenset({"for", "på", "av", "til", "med", "om", "i", "f
 # A phrase labels a theme when it is in at least this share of the theme's answers (and in two
 # or more); below that the keyword triplet says more.
 MIN_COVERAGE = 0.1
-# ... and when the theme holds it this many times more often than the question's answers at
-# large: «bolig» in 85 % of a theme but in 64 % of all answers to "what hinders settlement?"
-# is the question's subject, not the theme's.
-MIN_LIFT = 1.5
+# ... and when the theme's answers hold it this many times more often than the question's other
+# answers: «bolig» in 85 % of a theme but in 53 % of the rest of "what hinders settlement?" is the
+# question's subject, not the theme's. Against the rest, not the whole question: lift over the
+# whole is capped at (question / theme), so a sub-theme of two thirds of its broad theme could
+# never reach 1.5 («NAV» in all 13 of one NAV sub-theme and 3 of the other 10: lift 1.44, 3.3 here).
+MIN_DISTINCTION = 2.0
+# A keyword in this share of a question's answers is the question's subject (see question_subject).
+SUBJECT_SHARE = 0.5
 # A heading stands for its theme when its phrases are in this share of the theme's answers
 # together; a lone «By» over a fifth of a theme says less than three keywords.
 MIN_HEADING_COVERAGE = 0.2
-# A two- or three-word phrase reads as a heading where one noun reads as a tag: it wins over its
-# own head noun unless the noun covers this many times more answers.
-PHRASE_BONUS = {1: 1.0, 2: 1.6, 3: 2.0}
+# A phrase that covers this share of its theme stands alone: a second phrase would join an
+# unrelated word to one that already names the theme («Helse og kommunale boliger») ...
+COVERS_THEME = 0.5
+# ... unless the second is related to it: written in the same answers, in at least this share of
+# the theme's answers holding the second («Barn og skolebakgrunn», «Tolk og hjelp»).
+RELATED_SHARE = 1 / 3
+# The word chosen is shown as the phrase around it («tolk» as «behov for tolk») when the phrase
+# is in this share of the answers holding the word: a phrase reads as a heading, a noun as a tag.
+PHRASE_SHARE = 0.6
+# Two words are one for a label when one holds the other or both begin alike this far
+# («tilskudd», «ekstratilskudd»; «frivillighet», «frivilligsentral»).
+SHARED_STEM = 6
 
 
 def nb_lemma(lemma: str) -> str:
@@ -84,9 +105,13 @@ def nb_lemma(lemma: str) -> str:
 
 
 def is_place_or_name(word: nlp.Word) -> bool:
-    """A proper noun that is not an acronym (NAV, IMDi name agencies, which make good headings)."""
+    """A place or a person: a country as written («Tyskland», «USA»: an acronym, but no agency),
+    a municipality, or a proper noun that is not an acronym (NAV, IMDi name agencies, which make
+    good headings)."""
+    if word.text in _countries():
+        return True
     if word.pos != "PROPN":
-        return word.text.lower() in _municipalities()
+        return word.text.lower() in _places()
     return not any(ch.isupper() for ch in word.text[1:])
 
 
@@ -101,6 +126,14 @@ def place_lemmas(words: Sequence[Sequence[nlp.Word]]) -> frozenset[str]:
     return frozenset(key for key, n in named.items() if 2 * n >= everywhere[key])
 
 
+def question_subject(tokens: Sequence[Sequence[str]]) -> frozenset[str]:
+    """Keywords in at least :data:`SUBJECT_SHARE` of the answers: what the question is about
+    («bolig» asked what hinders settlement, «samarbeid» asked about cooperation), which names none
+    of its themes. Kept out of the keyword triplet as the heading keeps them out by distinction."""
+    counts = Counter(token for text in tokens for token in set(text))
+    return frozenset(token for token, n in counts.items() if n >= SUBJECT_SHARE * len(tokens))
+
+
 def unfit_for_label(places: frozenset[str]) -> Callable[[str], bool]:
     """Whether a keyword (as displayed) holds a place name or is only generic words."""
     def unfit(keyword: str) -> bool:
@@ -110,11 +143,23 @@ def unfit_for_label(places: frozenset[str]) -> Callable[[str], bool]:
 
 
 @lru_cache(maxsize=1)
-def _municipalities() -> frozenset[str]:
-    """Built once: every word of every answer asks (2.3 s of a 6 s warm re-run when it was not)."""
+def _places() -> frozenset[str]:
+    """Municipalities and countries in lower case, for words the tagger does not call proper
+    nouns. Built once: every word of every answer asks (2.3 s of a 6 s warm re-run when it was not)."""
     from fritekst.privacy._places import municipality_names
 
-    return frozenset(name.lower() for name in municipality_names())
+    return frozenset(name.lower() for name in municipality_names() | _countries_written_out())
+
+
+def _countries() -> frozenset[str]:
+    from fritekst.privacy._places import country_names
+
+    return country_names()
+
+
+def _countries_written_out() -> frozenset[str]:
+    """Country names without the three-letter codes, whose lower case is often a word («and», «arm»)."""
+    return frozenset(name for name in _countries() if not name.isupper())
 
 
 def noun_phrases(words: Sequence[nlp.Word]) -> list[tuple[tuple[str, ...], str]]:
@@ -162,51 +207,93 @@ def heading_labels(
     """A heading per theme in ``labels`` (labels < 0 ignored), or None where no phrase will do.
 
     A phrase's score is its coverage in the theme (share of the theme's answers that hold it)
-    times its precision (share of the answers holding it that are in the theme), times a bonus
-    for two- and three-word phrases. Themes take phrases best score first, and no two themes of
-    a question get the same one. A second phrase joins with «og» when it scores at least half as
-    well and shares no word with the first («Økonomi og tilskudd»). Ties go to the alphabetically
-    first phrase, so the label is the same every run. ``forms`` spells lemmas and acronyms as
-    the answers do (:func:`~fritekst.themes.keywords.written_forms`); ``exclude`` drops phrases
-    with a word it is true for (person names).
+    times its precision (share of the answers holding it that are in the theme): the word or
+    phrase that covers most of the theme and little of the rest. Themes take phrases best score
+    first (then most answers, then alphabetically, so the label is the same every run), and no two
+    themes of a question get the same one. The one chosen is shown as the longer phrase around it
+    when most of its answers write that phrase («Behov for tolk», not «Tolk»). A second phrase joins
+    with «og» when it scores at least half as well, shares no word or stem with the first, and
+    either the first covers less than :data:`COVERS_THEME` of the theme («Økonomi og tilskudd») or
+    the two are written in the same answers (:data:`RELATED_SHARE`: «Barn og skolebakgrunn»). ``forms``
+    spells lemmas and acronyms as the answers do (:func:`~fritekst.themes.keywords.written_forms`);
+    ``exclude`` drops phrases with a word it is true for (person names).
     """
     labels = np.asarray(labels)
     themes = sorted(int(t) for t in np.unique(labels) if t >= 0)
     in_theme: dict[int, Counter] = {t: Counter() for t in themes}
     everywhere: Counter = Counter()
     written: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    together: Counter = Counter()
     for text_words, theme in zip(words, labels):
         phrases = noun_phrases(text_words) if theme >= 0 else []
         for key, surface in phrases:
             written[key][_as_written(surface, forms)] += 1
+        keys = sorted({key for key, _ in phrases})
+        for i, one in enumerate(keys):
+            for other in keys[i + 1:]:
+                together[(int(theme), one, other)] += 1
+                together[(int(theme), other, one)] += 1
         for key in {key for key, _ in phrases}:
             if exclude is not None and any(exclude(part) for part in key):
                 continue
             in_theme[int(theme)][key] += 1
             everywhere[key] += 1
-    candidates = []  # (-score, theme, key): best first, then by theme and phrase
     n_assigned = int((labels >= 0).sum())
+    candidates = {}  # theme -> {key: (score, count)}
     for theme in themes:
         size = int((labels == theme).sum())
+        rest = n_assigned - size
+        candidates[theme] = {}
         for key, count in in_theme[theme].items():
-            lift = (count / size) / (everywhere[key] / n_assigned)
-            if count >= 2 and count >= MIN_COVERAGE * size and lift >= MIN_LIFT:
-                content_words = sum(1 for part in key if part not in JOINING_ADPOSITIONS)
-                score = (count / size) * (count / everywhere[key]) * PHRASE_BONUS[content_words]
-                candidates.append((-score, theme, key, count / size))
-    chosen: dict[int, list[tuple[float, tuple[str, ...], float]]] = {t: [] for t in themes}
+            outside = everywhere[key] - count
+            distinct = outside == 0 or (count / size) >= MIN_DISTINCTION * outside / rest
+            if count >= 2 and count >= MIN_COVERAGE * size and distinct:
+                candidates[theme][key] = ((count / size) * (count / everywhere[key]), count)
+    ranked = sorted((-score, -count, theme, key) for theme in themes
+                    for key, (score, count) in candidates[theme].items())
+    chosen: dict[int, list[tuple[str, ...]]] = {t: [] for t in themes}
+    best: dict[int, float] = {}
     taken: set[tuple[str, ...]] = set()
-    for negative, theme, key, coverage in sorted(candidates):
-        picked = chosen[theme]
+    for negative, negative_count, theme, key in ranked:
+        picked, size = chosen[theme], int((labels == theme).sum())
         if key in taken or len(picked) == 2:
             continue
-        if picked and (-negative < picked[0][0] / 2 or set(key) & set(picked[0][1])):
-            continue
-        picked.append((-negative, key, coverage))
-        taken.add(key)
-    return {theme: _heading([key for _, key, _ in chosen[theme]], written, forms)
-            if sum(coverage for *_, coverage in chosen[theme]) >= MIN_HEADING_COVERAGE else None
+        if picked:
+            first = picked[0]
+            related = together[(theme, key, first)] >= RELATED_SHARE * in_theme[theme][key]
+            if ((in_theme[theme][first] >= COVERS_THEME * size and not related) or -negative < best[theme] / 2
+                    or _share_a_word(key, first)):
+                continue
+        shown = _phrase_around(key, candidates[theme], taken)
+        picked.append(shown)
+        best.setdefault(theme, -negative)
+        taken.update({key, shown})
+    return {theme: _heading(chosen[theme], written, forms)
+            if _covered(chosen[theme], words, labels, theme) >= MIN_HEADING_COVERAGE else None
             for theme in themes}
+
+
+def _phrase_around(key: tuple[str, ...], candidates: dict, taken: set) -> tuple[str, ...]:
+    """``key``, or the longer candidate phrase holding its words that most of its answers write."""
+    count = candidates[key][1]
+    words = set(key) - JOINING_ADPOSITIONS
+    around = [(-n, other) for other, (_, n) in candidates.items()
+              if len(other) > len(key) and words <= set(other) and other not in taken and n >= PHRASE_SHARE * count]
+    return min(around)[1] if around else key
+
+
+def _share_a_word(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two phrases name a word (or a stem: «tilskudd», «ekstratilskudd») both."""
+    return any(a in b or b in a or a[:SHARED_STEM] == b[:SHARED_STEM] and len(a) >= SHARED_STEM <= len(b)
+               for a in set(one) - JOINING_ADPOSITIONS for b in set(other) - JOINING_ADPOSITIONS)
+
+
+def _covered(keys: list[tuple[str, ...]], words, labels: np.ndarray, theme: int) -> float:
+    """Share of the theme's answers holding at least one of ``keys``."""
+    members = [text for text, label in zip(words, labels) if label == theme]
+    wanted = set(keys)
+    held = sum(1 for text in members if wanted & {key for key, _ in noun_phrases(text)})
+    return held / len(members) if members else 0.0
 
 
 def _heading(keys: list[tuple[str, ...]], written: dict, forms: dict[str, str]) -> str:

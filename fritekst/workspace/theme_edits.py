@@ -34,7 +34,7 @@ def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dic
     described = describe_themes(keyword_tokens(texts), texts, labels)
     ids = segments["id"].astype(str).tolist()
     rows = []
-    for theme_id, (label, keywords) in described.items():
+    for theme_id, (label, keywords, marked) in described.items():
         members = np.flatnonzero(labels == theme_id)
         reps = representative_rows(vectors, members, texts, N_REPRESENTATIVES, ids)
         rows.append({
@@ -44,6 +44,7 @@ def recount_themes(segments: pd.DataFrame, vectors: np.ndarray, keep_labels: dic
             "keywords": ", ".join(keywords),
             "n_answers": len({ids[i] for i in members}),
             "representative_ids": ";".join(ids[i] for i in reps),
+            "marked_keywords": ", ".join(marked),
             "n_segments": len(members),
             **dict(zip(PARENT_COLUMNS, parents.get(theme_id, ("", "")))),
             **(theme_code(segments["code_id"].iloc[members].fillna("")) if "code_id" in segments else {}),

@@ -8,8 +8,9 @@ answer as written). A vector still says something about its text, and a hash of 
 be guessed, so an erased respondent's rows of every kind are deleted too
 (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
 
-A partition row is (hash of a question's features, clusterer and its settings, the labels it
-gave): numbers only, which say nothing without the features they were fitted on.
+A partition row is (hash of the features a fit was given, the fit and its settings, the labels it
+gave: a question's themes or a broad theme's sub-themes, :mod:`fritekst.themes.partitions`):
+numbers only, which say nothing without the features they were fitted on.
 
 A re-run embeds, lemmatises and clusters nothing it has seen: survey exports are re-run after
 every config tweak (a codebook, a threshold, a mapping); embedding is by far the slowest stage of
@@ -121,8 +122,8 @@ class EmbeddingCache:
             )
 
     def get_partition(self, key: str) -> np.ndarray | None:
-        """The labels a clusterer gave the features hashed to ``key`` (:func:`fritekst.themes.
-        clusterers.partition_key`), if it was fitted on them before."""
+        """The labels a fit gave the features hashed to ``key`` (:func:`fritekst.themes.
+        partitions.partition_key`), if it was fitted on them before."""
         row = self._db.execute("SELECT labels FROM partition WHERE key = ?", (key,)).fetchone()
         return None if row is None else np.frombuffer(row[0], dtype=np.int64).copy()
 

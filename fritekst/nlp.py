@@ -181,6 +181,11 @@ def use_embedding_cache(cache) -> None:
         _attach_cache(load_pipeline())
 
 
+def embedding_cache():
+    """The ``EmbeddingCache`` :func:`use_embedding_cache` gave this process, or None."""
+    return _embedding_cache
+
+
 def _attach_cache(pipeline: Language) -> None:
     from fritekst.word_vectors import FACTORY
 

@@ -164,12 +164,12 @@ def describe_themes(
     :mod:`fritekst.privacy._keywords`): a label is printed in themes.csv, codebook drafts and
     report headings, far from any mask. ``screen`` finds them (default: the name lists; see
     :func:`fritekst.privacy.person_words`). ``cache``: an ``EmbeddingCache`` keeping each text's
-    tagged words (:func:`fritekst.nlp.tagged_words`)."""
+    tagged words (:func:`fritekst.nlp.tagged_words`) and the names found in it."""
     from fritekst import nlp
 
     words = nlp.tagged_words(texts, cache)
     forms = {**lemma_spellings(words), **written_forms(texts)}
-    names = person_words(texts, screen)
+    names = person_words(texts, screen, cache)
     person = lambda word: is_person_keyword(word, names)  # noqa: E731
     merged = [[" ".join(nb_lemma(part) for part in token.split()) for token in toks] for toks in tokens]
     headings = heading_labels(words, labels, forms, exclude=person)

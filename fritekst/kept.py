@@ -19,7 +19,7 @@ def kept_file(name: str, write: Callable[[Path], None]) -> Path | None:
     yet; None when it cannot be made (a read-only home: the caller derives the table again)."""
     from fritekst.embed.cache import default_cache_path
 
-    kept = default_cache_path().parent / name
+    kept = default_cache_path().resolve().parent / name  # absolute: read through a file: URI
     if kept.is_file():
         return kept
     partial = kept.with_name(f"{kept.name}.{os.getpid()}")

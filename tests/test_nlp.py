@@ -215,7 +215,8 @@ def test_ordbank_lemmas_come_from_a_table_kept_beside_the_cache(tmp_path: Path, 
     for the few forms it needs (theme labels' spellings) and does not build the table."""
     import sqlite3
 
-    monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path / "embeddings.sqlite"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRITEKST_CACHE", "embeddings.sqlite")  # relative: the kept table is still found
     nlp.lemma_table.cache_clear()
     try:
         asked = ["kontoret", "tjenesten", "flyktningtjenest", "kommunens"]

@@ -5,7 +5,8 @@ The store does the work in one transaction (:meth:`fritekst.store.Store.forget`,
 from the project (``~/.cache/fritekst``) and holds a vector of every text a run embedded: of each
 answer and segment, of its content words (the themes' second view, :func:`content_text`), and of
 each word form the entity recogniser met in it (:mod:`fritekst.word_vectors`; a name is one); and
-the words and lemmas of each answer and segment a run lemmatised for its keywords.
+the words and lemmas of each answer and segment a run lemmatised for its keywords, and where the
+privacy screen found names and numbers in them (for keywords and quotes).
 
 >>> erasure, vectors = forget_respondent("prosjekt/", "R017", reason="sak 2026/114")  # doctest: +SKIP
 """

@@ -28,6 +28,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -49,6 +50,7 @@ __all__ = [
     "keyword_lemmas",
     "lemma_of",
     "lemma_table",
+    "ordbank_lemmas",
     "lemmatise",
     "load_pipeline",
     "models_dir",
@@ -179,6 +181,11 @@ def use_embedding_cache(cache) -> None:
         _attach_cache(load_pipeline())
 
 
+def embedding_cache():
+    """The ``EmbeddingCache`` :func:`use_embedding_cache` gave this process, or None."""
+    return _embedding_cache
+
+
 def _attach_cache(pipeline: Language) -> None:
     from fritekst.word_vectors import FACTORY
 
@@ -263,8 +270,60 @@ def lemma_table() -> dict[str, str]:
     return table
 
 
+def ordbank_lemmas(forms: Iterable[str]) -> dict[str, str]:
+    """The lemma :func:`lemma_table` gives each of ``forms`` it lists. Read from a copy of the
+    table kept beside the embedding cache (:mod:`fritekst.kept`) unless this process built the
+    table already: building it took 1.8 s of a warm re-run of 1 000 answers, which asks for a
+    few hundred forms (:func:`fritekst.themes.keywords.lemma_spellings`)."""
+    import sqlite3
+
+    from fritekst.kept import kept_file
+
+    forms = sorted(set(forms))
+    kept = None if lemma_table.cache_info().currsize else kept_file(_kept_table_name(), _write_lemma_table)
+    if kept is None:
+        table = lemma_table()
+        return {form: table[form] for form in forms if form in table}
+    found: dict[str, str] = {}
+    with closing(sqlite3.connect(f"{kept.as_uri()}?mode=ro", uri=True)) as db:
+        for start in range(0, len(forms), 500):
+            chunk = forms[start : start + 500]
+            found.update(db.execute(f"SELECT form, lemma FROM lemma WHERE form IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def _kept_table_name() -> str:
+    """Names what decides the table: Ordbank's version, the overrides, the stop words and this code."""
+    import hashlib
+    import inspect
+    from importlib import metadata
+
+    digest = hashlib.sha256(metadata.version("spacy-lookups-data").encode())
+    for name in ("lemma_overrides_nb.txt", "stopwords_nb.txt"):
+        digest.update(resources.files("fritekst").joinpath("data", name).read_bytes())
+    digest.update(inspect.getsource(lemma_table).encode())
+    return f"ordbank_lemmas-{digest.hexdigest()[:16]}.sqlite"
+
+
+def _write_lemma_table(path: Path) -> None:
+    import sqlite3
+
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE lemma (form TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID")
+        db.executemany("INSERT INTO lemma VALUES (?, ?)", sorted(lemma_table().items()))
+
+
 @lru_cache(maxsize=1)
 def _predicate_lemmas() -> frozenset[str]:
+    """Kept beside the embedding cache (:mod:`fritekst.kept`): a warm re-run need not parse Ordbank."""
+    from importlib import metadata
+
+    from fritekst.kept import kept_words
+
+    return kept_words(f"ordbank_predicates-{metadata.version('spacy-lookups-data')}.txt", _parsed_predicate_lemmas)
+
+
+def _parsed_predicate_lemmas() -> frozenset[str]:
     exc = _read_lookups("nb_lemma_exc.json.gz")
     return frozenset(lemma.lower() for pos in ("adj", "verb", "adv") for lemmas in exc.get(pos, {}).values() for lemma in lemmas)
 

@@ -25,6 +25,7 @@ import pandas as pd
 from fritekst.coders import MODEL_CODER
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.errors import InputError
+from fritekst.nlp import embedding_cache
 from fritekst.privacy import Screen, screen_columns
 from fritekst.results import group_attributes
 
@@ -124,7 +125,7 @@ def select_quotes(
     centre = vectors.mean(axis=0)
     centre /= max(float(np.linalg.norm(centre)), 1e-12)
     centrality = vectors @ centre
-    masked = screen.mask(members["text"].tolist())
+    masked = screen.mask(members["text"].tolist(), cache=embedding_cache())  # a report's earlier quotes: not again
     reasons = _reasons(members, category, config)
     candidate = _flag(members, "quote_candidate")
     relevance = centrality + config.candidate_bonus * candidate.to_numpy() - config.masked_penalty * np.array([bool(m) for m in masked])

@@ -296,8 +296,6 @@ def run_and_save(
     saved in one transaction; ``out`` is written last, so a store that refuses the run leaves
     no output either.
     """
-    from fritekst.store import StoreMissing, open_store
-
     if out is None and db is None:
         raise InputError("say where the results go: --out DIR, --db STORE, or both", column="--out")
     if out is not None:
@@ -307,6 +305,8 @@ def run_and_save(
     store = None
     try:
         if db is not None:
+            from fritekst.store import StoreMissing, open_store  # 0.4 s of imports a run without --db needs not
+
             try:
                 store = open_store(db, create=False)
             except StoreMissing:  # made below, once there is something to save
@@ -317,6 +317,8 @@ def run_and_save(
                             encoder=encoder)
         run_id = None
         if db is not None:
+            from fritekst.store import open_store
+
             store = store or open_store(db)
             run_id = store.import_and_save_run(answers, survey, result, survey=survey_name, on_progress=on_progress)[1]
     finally:

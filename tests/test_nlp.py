@@ -208,3 +208,40 @@ def test_tags_and_lemmas_do_not_depend_on_what_the_process_piped_before() -> Non
             for how in ("fresh", "after-masking")}
     changed = [(a, b) for x, y in zip(tags["fresh"], tags["after-masking"]) for a, b in zip(x, y) if a != b]
     assert sum(map(len, tags["fresh"])) > 5000 and changed == []
+
+
+def test_ordbank_lemmas_come_from_a_table_kept_beside_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the lemma table cost a warm re-run 1.8 s; the next process asks the kept copy
+    for the few forms it needs (theme labels' spellings) and does not build the table."""
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRITEKST_CACHE", "embeddings.sqlite")  # relative: the kept table is still found
+    nlp.lemma_table.cache_clear()
+    try:
+        asked = ["kontoret", "tjenesten", "flyktningtjenest", "kommunens"]
+        assert nlp.ordbank_lemmas(asked) == {"kontoret": "kontor", "tjenesten": "tjeneste"}
+        [kept] = tmp_path.glob("ordbank_lemmas-*.sqlite")
+        table = nlp.lemma_table()
+        with sqlite3.connect(kept) as db:
+            assert dict(db.execute("SELECT form, lemma FROM lemma")) == table
+            db.execute("UPDATE lemma SET lemma = 'kvistbråten' WHERE form = 'kontoret'")
+        assert nlp.ordbank_lemmas(asked) == {"kontoret": "kontor", "tjenesten": "tjeneste"}  # built here: used
+        nlp.lemma_table.cache_clear()  # as in a new process
+        assert nlp.ordbank_lemmas(asked) == {"kontoret": "kvistbråten", "tjenesten": "tjeneste"}
+        assert nlp.lemma_table.cache_info().currsize == 0
+    finally:
+        nlp.lemma_table.cache_clear()
+
+
+def test_predicate_lemmas_come_from_a_list_kept_beside_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path / "embeddings.sqlite"))
+    nlp._predicate_lemmas.cache_clear()
+    try:
+        assert not nlp.is_noun_like("trenge") and nlp.is_noun_like("bolig")
+        [kept] = tmp_path.glob("ordbank_predicates-*.txt")
+        kept.write_text(kept.read_text(encoding="utf-8") + "\nbolig", encoding="utf-8")
+        nlp._predicate_lemmas.cache_clear()
+        assert not nlp.is_noun_like("bolig")  # what the file says is what counts
+    finally:
+        nlp._predicate_lemmas.cache_clear()

@@ -463,3 +463,31 @@ def test_the_common_word_list_is_kept_beside_the_cache_and_read_from_there(tmp_p
         assert read - parsed == {"kvistbråten"} and parsed <= read  # what the file says is what counts
     finally:
         _capitals.common_words.cache_clear()
+
+
+def test_a_screen_keeps_each_texts_findings_in_the_cache_and_uses_what_it_holds(tmp_path):
+    """The entity recogniser was most of a report's time, over quotes earlier reports had masked;
+    a screen with a cache finds each text once per fingerprint, and forgetting a text forgets them."""
+    import sqlite3
+
+    from fritekst.embed import EmbeddingCache
+    from fritekst.embed.cache import text_key
+
+    texts = ["Ring Kari Nordmann på 912 34 567.", "Vi trenger flere boliger.", "Ring Kari Nordmann på 912 34 567."]
+    screen = Screen(names="list")
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    try:
+        first = screen.mask(texts, cache=cache)
+        assert [m.text for m in first] == ["Ring [navn] på [telefon].", "Vi trenger flere boliger.", "Ring [navn] på [telefon]."]
+        with sqlite3.connect(cache.path) as db:
+            rows = dict(db.execute("SELECT text_sha256, screen FROM findings"))
+            assert rows == {text_key(texts[0]): screen.fingerprint, text_key(texts[1]): screen.fingerprint}
+            db.execute("UPDATE findings SET spans = ? WHERE text_sha256 = ?", ('[[0, 2, "navn"]]', text_key(texts[1])))
+        assert screen.mask(texts, cache=cache)[1].text == "[navn] trenger flere boliger."  # what the cache holds
+        assert Screen(names="list").mask(texts[1:2])[0].text == texts[1]  # no cache: found again
+        assert Screen(names="none").fingerprint != screen.fingerprint != Screen(names="list", places=True).fingerprint
+        assert cache.forget(texts[:1]) == 1  # the one row kept of it: its findings
+        with sqlite3.connect(cache.path) as db:
+            assert [key for (key,) in db.execute("SELECT text_sha256 FROM findings")] == [text_key(texts[1])]
+    finally:
+        cache.close()

@@ -1,6 +1,7 @@
-"""A re-run reads each answer's lemmas and each question's partition from the embedding cache
-(issue 18: a warm re-run of 1 000 answers took 11-18 s, most of it loading the spaCy pipeline,
-tagging and UMAP with k-means) and writes the same files as the first run."""
+"""A re-run reads each answer's lemmas, each question's partition and each broad theme's sub-theme
+split from the embedding cache (issue 18: a warm re-run of 1 000 answers took 11-18 s, most of it
+loading the spaCy pipeline, tagging, UMAP with k-means and the sub-themes' bootstrap k-means) and
+writes the same files as the first run."""
 
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ def _files(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in ("assignments.csv", "themes.csv")}
 
 
-@pytest.mark.slow  # runs a survey four times
-def test_a_rerun_reads_lemmas_and_partitions_from_the_cache_and_writes_the_same_files(tmp_path):
+@pytest.mark.slow  # runs a survey five times
+def test_a_rerun_reads_lemmas_partitions_and_splits_from_the_cache_and_writes_the_same_files(tmp_path):
     survey, cache = _survey(tmp_path), tmp_path / "embeddings.sqlite"
     first = _run(survey, tmp_path / "first", cache)
     answered = first.assignments[~first.assignments["non_answer"]]
@@ -53,20 +54,33 @@ def test_a_rerun_reads_lemmas_and_partitions_from_the_cache_and_writes_the_same_
     read = machine_texts(answered["text"], answered["language"], opened)
     opened.close()
     assert tagged == len(set(answered["text"]) | set(read)) > answered["text"].nunique()
+    broad = first.themes.groupby("question")["parent_theme"].nunique()
     with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM partition").fetchone()[0] == 2  # one per question
+        fits = {key: len(labels) // 8 for key, labels in db.execute("SELECT key, labels FROM partition")}
+    # One partition per question, one split per broad theme; a question's has all its answers.
+    questions = {key for key, size in fits.items() if size in set(answered.groupby("question").size())}
+    assert len(questions) == 2 and len(fits) == 2 + broad.sum()
 
     _run(survey, tmp_path / "again", cache)
     assert _files(tmp_path / "again") == _files(tmp_path / "first")
-
-    # What the cache holds is what the re-run uses: every partition made one theme, and every
-    # answer's lemmas one made-up word, show in the next run's themes.
     with sqlite3.connect(cache) as db:
-        for key, labels in db.execute("SELECT key, labels FROM partition").fetchall():
-            db.execute("UPDATE partition SET labels = ? WHERE key = ?",
-                       (np.zeros(len(labels) // 8, dtype=np.int64).tobytes(), key))
+        assert db.execute("SELECT count(*) FROM partition").fetchone()[0] == len(fits)
+
+    # What the cache holds is what the re-run uses: splits of every broad theme into halves, then
+    # partitions that make one theme, and every answer's lemmas one made-up word, show in the next
+    # runs' themes.
+    def keep(keys, labels):
+        with sqlite3.connect(cache) as db:
+            for key in keys:
+                db.execute("UPDATE partition SET labels = ? WHERE key = ?", (labels(fits[key]).tobytes(), key))
+
+    keep(set(fits) - questions, lambda size: np.arange(size, dtype=np.int64) % 2)
+    halves = _run(survey, tmp_path / "halves", cache)
+    assert halves.themes.groupby("question")["parent_theme"].nunique().to_dict() == broad.to_dict()
+    assert halves.themes.groupby("question").size().to_dict() == (2 * broad).to_dict()
+    keep(questions, lambda size: np.zeros(size, dtype=np.int64))
     one_theme = _run(survey, tmp_path / "one", cache)
-    assert one_theme.themes.groupby("question").size().to_dict() == {"q12_bistand": 1, "q17_barrierer": 1}
+    assert one_theme.themes.groupby("question")["parent_theme"].nunique().to_dict() == {"q12_bistand": 1, "q17_barrierer": 1}
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE lemmas SET pairs = ?", (json.dumps([["Kvitfjellet", "kvitfjell", "NOUN"]]),))
     made_up = _run(survey, tmp_path / "made-up", cache)

@@ -123,8 +123,10 @@ def test_forget_leaves_no_byte_of_the_respondent_and_counts_drop_by_them(planted
     with sqlite3.connect(cache) as db:
         cached = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
         lemmatised = {key for (key,) in db.execute("SELECT text_sha256 FROM lemmas")}
+        screened = {key for (key,) in db.execute("SELECT text_sha256 FROM findings")}
     assert {text_key(text) for text in mine} <= cached and text_key(kept_text) in cached
     assert {text_key(text) for text in mine} <= lemmatised and text_key(kept_text) in lemmatised  # the run's keywords
+    assert {text_key(text) for text in mine} <= screened and text_key(kept_text) in screened  # names kept out of them
 
     result = CliRunner().invoke(app, ["forget", "--db", url, "--respondent", person, "--reason", "sak 2026/114",
                                       "--cache", str(cache)])
@@ -136,8 +138,9 @@ def test_forget_leaves_no_byte_of_the_respondent_and_counts_drop_by_them(planted
     with sqlite3.connect(cache) as db:
         left = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
         lemmas_left = {key for (key,) in db.execute("SELECT text_sha256 FROM lemmas")}
-    assert not {text_key(text) for text in mine} & (left | lemmas_left)
-    assert text_key(kept_text) in left and text_key(kept_text) in lemmas_left
+        screened_left = {key for (key,) in db.execute("SELECT text_sha256 FROM findings")}
+    assert not {text_key(text) for text in mine} & (left | lemmas_left | screened_left)
+    assert text_key(kept_text) in left and text_key(kept_text) in lemmas_left and text_key(kept_text) in screened_left
     assert [word for word in PLANTED if word.encode() in cache.read_bytes()] == []
     after = _answered(url, tmp_path / "etter.md")
     assert {q: before[q] - after[q] for q in before} == {"q12_bistand": 1, "q17_barrierer": 1, "q23_samarbeid": 0}

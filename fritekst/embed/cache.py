@@ -4,12 +4,14 @@ A vector row is (model, SHA-256 of the text, vector). A lemma row is (pipeline f
 SHA-256 of the text, its tokens as written with lemma and part of speech): the words of the text,
 so the file holds personal data as the run's output does. So does a ``translation`` row: a
 Nynorsk answer's Bokmål reading (:mod:`fritekst.nynorsk`), keyed by (translator, hash of the
-answer as written). A vector still says something about its text, and a hash of a short text can
+answer as written), and a ``findings`` row: where the privacy screen found personal data in a text
+(:meth:`fritekst.privacy.Screen.find`), keyed by (the screen's fingerprint, hash of the text). A vector still says something about its text, and a hash of a short text can
 be guessed, so an erased respondent's rows of every kind are deleted too
 (:meth:`EmbeddingCache.forget`), overwritten on disk (``secure_delete``).
 
-A partition row is (hash of a question's features, clusterer and its settings, the labels it
-gave): numbers only, which say nothing without the features they were fitted on.
+A partition row is (hash of the features a fit was given, the fit and its settings, the labels it
+gave: a question's themes or a broad theme's sub-themes, :mod:`fritekst.themes.partitions`):
+numbers only, which say nothing without the features they were fitted on.
 
 A re-run embeds, lemmatises and clusters nothing it has seen: survey exports are re-run after
 every config tweak (a codebook, a threshold, a mapping); embedding is by far the slowest stage of
@@ -60,7 +62,8 @@ def text_key(text: str) -> str:
 
 
 # Each keyed table's (column naming what made the row, column of the value).
-_COLUMNS = {"embedding": ("model", "vector"), "lemmas": ("pipeline", "pairs"), "translation": ("engine", "translated")}
+_COLUMNS = {"embedding": ("model", "vector"), "lemmas": ("pipeline", "pairs"), "translation": ("engine", "translated"),
+            "findings": ("screen", "spans")}
 
 
 class EmbeddingCache:
@@ -88,6 +91,11 @@ class EmbeddingCache:
                 " PRIMARY KEY (pipeline, text_sha256))"
             )
             self._db.execute(
+                "CREATE TABLE IF NOT EXISTS findings ("
+                " screen TEXT NOT NULL, text_sha256 TEXT NOT NULL, spans TEXT NOT NULL,"
+                " PRIMARY KEY (screen, text_sha256))"
+            )
+            self._db.execute(
                 "CREATE TABLE IF NOT EXISTS translation ("
                 " engine TEXT NOT NULL, text_sha256 TEXT NOT NULL, translated TEXT NOT NULL,"
                 " PRIMARY KEY (engine, text_sha256))"
@@ -111,18 +119,33 @@ class EmbeddingCache:
 
     def get_lemmas(self, pipeline: str, keys: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
         """(form, lemma, part of speech) of each token of the texts hashed to ``keys`` that ``pipeline`` tagged before."""
-        return {key: [tuple(word) for word in json.loads(words)] for key, words in self._select("lemmas", pipeline, keys)}
+        return self._get_rows("lemmas", pipeline, keys)
 
     def put_lemmas(self, pipeline: str, items: dict[str, list[tuple[str, ...]]]) -> None:
+        self._put_rows("lemmas", pipeline, items)
+
+    def get_findings(self, screen: str, keys: Sequence[str]) -> dict[str, list[tuple]]:
+        """(start, end, kind) of the personal data ``screen`` (a fingerprint, :attr:`fritekst.privacy.
+        Screen.fingerprint`) found in each of the texts hashed to ``keys`` before."""
+        return self._get_rows("findings", screen, keys)
+
+    def put_findings(self, screen: str, items: dict[str, list[tuple]]) -> None:
+        self._put_rows("findings", screen, items)
+
+    def _get_rows(self, table: str, maker: str, keys: Sequence[str]) -> dict[str, list[tuple]]:
+        """A table of rows of tuples per text, kept as JSON: each text's rows ``maker`` made."""
+        return {key: [tuple(row) for row in json.loads(rows)] for key, rows in self._select(table, maker, keys)}
+
+    def _put_rows(self, table: str, maker: str, items: dict[str, list[tuple]]) -> None:
         with self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO lemmas VALUES (?, ?, ?)",
-                [(pipeline, key, json.dumps(pairs, ensure_ascii=False)) for key, pairs in items.items()],
+                f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                [(maker, key, json.dumps(rows, ensure_ascii=False)) for key, rows in items.items()],
             )
 
     def get_partition(self, key: str) -> np.ndarray | None:
-        """The labels a clusterer gave the features hashed to ``key`` (:func:`fritekst.themes.
-        clusterers.partition_key`), if it was fitted on them before."""
+        """The labels a fit gave the features hashed to ``key`` (:func:`fritekst.themes.
+        partitions.partition_key`), if it was fitted on them before."""
         row = self._db.execute("SELECT labels FROM partition WHERE key = ?", (key,)).fetchone()
         return None if row is None else np.frombuffer(row[0], dtype=np.int64).copy()
 
@@ -163,14 +186,14 @@ class EmbeddingCache:
         return found
 
     def forget(self, texts: Sequence[str]) -> int:
-        """Delete every model's vector, every pipeline's lemmas and every translation of each of ``texts`` and empty the
-        write-ahead log; returns how many rows went."""
+        """Delete every model's vector, every pipeline's lemmas, every screen's findings and every translation of
+        each of ``texts`` and empty the write-ahead log; returns how many rows went."""
         keys = sorted({text_key(text) for text in texts})
         removed = 0
         with self._db:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
-                for table in ("embedding", "lemmas", "translation"):
+                for table in _COLUMNS:
                     removed += self._db.execute(
                         f"DELETE FROM {table} WHERE text_sha256 IN ({','.join('?' * len(chunk))})", chunk
                     ).rowcount

@@ -7,7 +7,6 @@ of a sentence may be any word.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 
@@ -37,24 +36,16 @@ def common_words() -> frozenset[str]:
 def _ordbank_common_forms() -> frozenset[str]:
     from importlib import metadata
 
-    from fritekst.embed.cache import default_cache_path
+    from fritekst.kept import kept_words
+
+    return kept_words(f"ordbank_common_words-{metadata.version('spacy-lookups-data')}.txt", _parsed_common_forms)
+
+
+def _parsed_common_forms() -> frozenset[str]:
     from fritekst.nlp import _read_lookups
 
-    kept = default_cache_path().parent / f"ordbank_common_words-{metadata.version('spacy-lookups-data')}.txt"
-    try:
-        return frozenset(kept.read_text(encoding="utf-8").split("\n"))
-    except OSError:
-        pass
     tables = _read_lookups("nb_lemma_exc.json.gz")
-    forms = frozenset(form for table in tables.values() for form in table if form == form.lower())
-    try:  # written whole, then renamed: a process reading at the same time never sees half a list
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
-        partial.write_text("\n".join(sorted(forms)), encoding="utf-8")
-        partial.replace(kept)
-    except OSError:  # a read-only home: parse again next time
-        pass
-    return forms
+    return frozenset(form for table in tables.values() for form in table if form == form.lower())
 
 
 def is_common_word(word: str) -> bool:

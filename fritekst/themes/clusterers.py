@@ -47,34 +47,6 @@ def get_clusterer(name: str = DEFAULT_CLUSTERER, *, min_themes: int | None = Non
     return factory(min_themes=min_themes, max_themes=max_themes, random_state=random_state)
 
 
-# Packages whose versions change what a clusterer finds on the same features.
-_PARTITION_PACKAGES = ("numpy", "scipy", "scikit-learn", "umap-learn", "pynndescent", "numba")
-
-
-def partition_key(features, model: ClusterMixin) -> str:
-    """A hash of everything ``model.fit(features).labels_`` depends on: the features' bytes, the
-    estimator's class, its source file and parameters, and the versions of the libraries it runs
-    on; the embedding cache keeps the labels under it, so a re-run on the same answers with the
-    same settings skips UMAP and k-means (``EmbeddingCache.get_partition``)."""
-    import hashlib
-    import inspect
-    from importlib import metadata
-
-    import numpy as np
-
-    features = np.ascontiguousarray(features)
-    digest = hashlib.sha256(features.tobytes())
-    digest.update(repr((features.shape, str(features.dtype), type(model).__qualname__,
-                        sorted(model.get_params().items()))).encode())
-    digest.update(inspect.getsource(inspect.getmodule(type(model))).encode())
-    for package in _PARTITION_PACKAGES:
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=none".encode())
-    return digest.hexdigest()
-
-
 class KMeansParts(ClusterMixin, BaseEstimator):
     """k-means into ``max_themes`` parts (``min_themes`` is not used: the number is fixed).
 

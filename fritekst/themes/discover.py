@@ -11,9 +11,10 @@ from fritekst import nlp
 from fritekst.embed.base import normalise_rows
 from fritekst.privacy import Screen, is_person_keyword, person_words
 from fritekst.themes.cluster import tukey_outliers
-from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer, partition_key
+from fritekst.themes.clusterers import DEFAULT_CLUSTERER, get_clusterer
 from fritekst.themes.keywords import display_keyword, lemma_spellings, theme_keywords, theme_label, written_forms
 from fritekst.themes.labels import heading_labels, nb_lemma, place_lemmas, question_subject, unfit_for_label
+from fritekst.themes.partitions import cached_partition
 from fritekst.themes.subthemes import split_stably, told_apart_in_words
 
 UNASSIGNED = -1
@@ -99,7 +100,7 @@ def discover_themes(
     broad = _stable_ids(_cluster(features, config, cache))
     # A number of themes the user asks for is the number of themes in themes.csv: no sub-themes.
     split = config.subthemes and config.min_themes is None and config.max_themes is None
-    fine, parent_of = _split_broad(features, tokens, broad, config) if split else (broad, {})
+    fine, parent_of = _split_broad(features, tokens, broad, config, cache) if split else (broad, {})
     outliers = tukey_outliers(features, fine)
     labels, broad_labels = fine.copy(), broad.copy()
     if not config.reassign_outliers:
@@ -129,16 +130,19 @@ def discover_themes(
 
 
 def _split_broad(features: np.ndarray, tokens: Sequence[Sequence[str]], broad: np.ndarray,
-                 config: ThemeConfig) -> tuple[np.ndarray, dict[int, int]]:
+                 config: ThemeConfig, cache=None) -> tuple[np.ndarray, dict[int, int]]:
     """Fine theme per row and each fine theme's broad theme: every broad theme split where a
     stable split exists (:func:`~fritekst.themes.subthemes.split_stably`) whose parts are told
     apart in words (:func:`~fritekst.themes.subthemes.told_apart_in_words`), numbered in outline
-    order (broad theme by broad id, sub-themes by size)."""
+    order (broad theme by broad id, sub-themes by size). ``cache`` keeps each split as it keeps
+    the question's partition."""
     fine = np.full(len(broad), UNASSIGNED, dtype=int)
     parent_of: dict[int, int] = {}
     for parent in sorted(int(b) for b in np.unique(broad) if b >= 0):
         members = np.flatnonzero(broad == parent)
-        parts = _stable_ids(split_stably(features[members], config.random_state))
+        theme, settings = features[members], {"random_state": config.random_state}
+        split = cached_partition(cache, theme, split_stably, settings, lambda: split_stably(theme, **settings))
+        parts = _stable_ids(split)
         if not told_apart_in_words([tokens[i] for i in members], parts):
             parts = np.zeros(len(members), dtype=int)
         for part in range(int(parts.max()) + 1):
@@ -151,14 +155,7 @@ def _cluster(features: np.ndarray, config: ThemeConfig, cache) -> np.ndarray:
     """The clusterer's labels of ``features``: from ``cache`` when it fitted these before."""
     model = get_clusterer(config.clusterer, min_themes=config.min_themes, max_themes=config.max_themes,
                           random_state=config.random_state)
-    if cache is None:
-        return model.fit(features).labels_
-    key = partition_key(features, model)
-    labels = cache.get_partition(key)
-    if labels is None:
-        labels = model.fit(features).labels_
-        cache.put_partition(key, labels)
-    return labels
+    return cached_partition(cache, features, type(model), model.get_params(), lambda: model.fit(features).labels_)
 
 
 def describe_themes(
@@ -176,10 +173,10 @@ def describe_themes(
     :mod:`fritekst.privacy._keywords`): a label is printed in themes.csv, codebook drafts and
     report headings, far from any mask. ``screen`` finds them (default: the name lists; see
     :func:`fritekst.privacy.person_words`). ``cache``: an ``EmbeddingCache`` keeping each text's
-    tagged words (:func:`fritekst.nlp.tagged_words`)."""
+    tagged words (:func:`fritekst.nlp.tagged_words`) and the names found in it."""
     words = nlp.tagged_words(texts, cache)
     forms = {**lemma_spellings(words), **written_forms(texts)}
-    names = person_words(texts, screen)
+    names = person_words(texts, screen, cache)
     person = lambda word: is_person_keyword(word, names)  # noqa: E731
     merged = [[" ".join(nb_lemma(part) for part in token.split()) for token in toks] for toks in tokens]
     headings = heading_labels(words, labels, forms, exclude=person)

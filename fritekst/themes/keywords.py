@@ -171,17 +171,22 @@ def lemma_spellings(words: Sequence[Sequence[nlp.Word]]) -> dict[str, str]:
     "flyktningtjenest"). Such a lemma is shown as its compound's last part lemmatised by Ordbank
     ("flyktning" + "tjeneste"), else as the form the answers write most often.
     """
-    table = nlp.lemma_table()
     seen = {part for text in words for word in text for part in word.text.lower().split("-")}
-    written: dict[str, Counter] = {}
+    pairs = []  # (form, lemma) of each part of each word: "nav-kontoret" -> "nav-kontore"
     for text in words:
         for word in text:
-            form_parts, lemma_parts = word.text.lower().split("-"), word.lemma.split("-")  # "nav-kontore"
-            if len(form_parts) != len(lemma_parts):
-                continue
-            for form, lemma in zip(form_parts, lemma_parts):
-                if lemma not in seen and lemma not in table and lemma.isalpha():
-                    written.setdefault(lemma, Counter())[form] += 1
+            form_parts, lemma_parts = word.text.lower().split("-"), word.lemma.split("-")
+            if len(form_parts) == len(lemma_parts):
+                pairs += [(form, lemma) for form, lemma in zip(form_parts, lemma_parts)
+                          if lemma not in seen and lemma.isalpha()]
+    listed = nlp.ordbank_lemmas(lemma for _, lemma in pairs)
+    written: dict[str, Counter] = {}
+    for form, lemma in pairs:
+        if lemma not in listed:
+            written.setdefault(lemma, Counter())[form] += 1
+    # Ordbank's lemmas of every last part a compound's form may have (see _compound_lemma).
+    table = nlp.ordbank_lemmas(form[cut:] for counts in written.values() for form in counts
+                               for cut in range(3, len(form) - 3))
     spellings = {}
     for lemma, counts in sorted(written.items()):
         form = max(sorted(counts), key=lambda w: counts[w])

@@ -66,18 +66,22 @@ def test_a_rerun_reads_lemmas_partitions_and_splits_from_the_cache_and_writes_th
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT count(*) FROM partition").fetchone()[0] == len(fits)
 
-    # What the cache holds is what the re-run uses: splits of every broad theme into halves, then
-    # partitions that make one theme, and every answer's lemmas one made-up word, show in the next
-    # runs' themes.
+    # What the cache holds is what the re-run uses: splits of every broad theme into its last answer
+    # and the rest (a split no fit makes, and one whose parts have words of their own, so the rule
+    # of decision 023 keeps it), then partitions that make one theme, and every answer's lemmas one
+    # made-up word, show in the next runs' themes.
     def keep(keys, labels):
         with sqlite3.connect(cache) as db:
             for key in keys:
                 db.execute("UPDATE partition SET labels = ? WHERE key = ?", (labels(fits[key]).tobytes(), key))
 
-    keep(set(fits) - questions, lambda size: np.arange(size, dtype=np.int64) % 2)
-    halves = _run(survey, tmp_path / "halves", cache)
-    assert halves.themes.groupby("question")["parent_theme"].nunique().to_dict() == broad.to_dict()
-    assert halves.themes.groupby("question").size().to_dict() == (2 * broad).to_dict()
+    assert not (first.themes["n_segments"] == 1).any()
+    keep(set(fits) - questions, lambda size: (np.arange(size) == size - 1).astype(np.int64))
+    planted = _run(survey, tmp_path / "planted", cache).themes
+    assert planted.groupby("question")["parent_theme"].nunique().to_dict() == broad.to_dict()
+    children = planted.groupby(["question", "parent_theme"])["n_segments"].agg(["size", "min"])
+    split = children[children["size"] > 1]
+    assert len(split) >= 2 and set(split["size"]) == {2} and set(split["min"]) == {1}
     keep(questions, lambda size: np.zeros(size, dtype=np.int64))
     one_theme = _run(survey, tmp_path / "one", cache)
     assert one_theme.themes.groupby("question")["parent_theme"].nunique().to_dict() == {"q12_bistand": 1, "q17_barrierer": 1}

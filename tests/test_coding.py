@@ -44,13 +44,27 @@ def test_coded_examples_move_a_category_toward_how_coders_use_it():
     assert before.codes[0] == "nav" and after.codes[0] == "bolig"
 
 
-def test_the_classifier_joins_only_with_enough_examples_per_category():
+def test_the_classifier_joins_at_three_codes_per_category_and_the_pool_steps_aside_at_twenty():
     rng = np.random.default_rng(0)
     X = unit(np.vstack([PROTOTYPES[i % 3] + 0.1 * rng.normal(size=3) for i in range(60)]))
-    y = [IDS[i % 3] for i in range(60)]
-    assert CodebookCoder(PROTOTYPES, IDS).fit(X, y).classifier_ is not None
-    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:9], y[:9]).classifier_ is None
-    assert CodebookCoder(PROTOTYPES, IDS).get_params()["min_examples_for_classifier"] == 20
+    y = np.array([IDS[i % 3] for i in range(60)], dtype=object)
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:6], y[:6]).classifier_ is None  # 2 per category
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:9], y[:9]).classifier_ is not None  # 3 per category
+    few = CodebookCoder(PROTOTYPES, IDS).fit(X, np.where(np.arange(60) < 30, y, ""))  # 10 each, 60 answers
+    assert few.classifier_ is not None and few.pool_prototypes_ is not None  # the pool view beside it
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X, y).pool_prototypes_ is None  # 20 each: the coders know better
+
+
+def test_a_calibration_fold_that_hides_every_code_of_a_category_goes_without_the_classifier():
+    # 3 codes of "nav" among 21: a fold can hold all three, and a classifier fitted without them
+    # could not score "nav" (it failed with "'nav' is not in list" when the classifier joined at 3).
+    rng = np.random.default_rng(0)
+    truth = np.array([0] * 9 + [1] * 9 + [2] * 3)
+    X = unit(np.eye(3)[truth] + 0.2 * rng.normal(size=(21, 3)))
+    y = np.array(IDS, dtype=object)[truth]
+    for seed in range(20):  # some of these folds hide all of "nav" (KFold: too few for stratifying)
+        coder = CodebookCoder(PROTOTYPES, IDS, random_state=seed).fit(X, y)
+        assert coder.classifier_ is not None and coder.n_calibration_ == 21
 
 
 def test_the_question_s_own_answers_stop_one_category_attracting_everything():
@@ -247,7 +261,8 @@ def test_the_question_s_own_held_out_codes_choose_how_the_classifier_joins():
                 ._held_out_probabilities(X, y, True, C, weight) for C, weight in CLASSIFIER_CHOICES}
     right = {C: (probabilities.argmax(axis=1) == truth).sum() for C, (probabilities, truth) in held_out.items()}
     assert chosen.classifier_C_ == max(right, key=right.get)
-    assert CodebookCoder(PROTOTYPES, IDS).fit(X[:30], y[:30]).classifier_ is None  # too few: nothing to choose
+    few = np.isin(np.arange(len(y)), np.concatenate([np.flatnonzero(y == c)[:2] for c in IDS]))
+    assert CodebookCoder(PROTOTYPES, IDS).fit(X[few], y[few]).classifier_ is None  # too few: nothing to choose
 
 
 def test_the_learning_order_puts_unsure_answers_among_many_first_and_coded_ones_last():

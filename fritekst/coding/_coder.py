@@ -147,15 +147,19 @@ class CodebookCoder(BaseEstimator):
         y = np.full(len(X), "", dtype=object) if y is None else np.asarray(y, dtype=object)
         known = np.isin(y, ids)
         self.n_examples_ = {category: int((y[known] == category).sum()) for category in ids}
-        use_classifier = len(ids) > 1 and min(self.n_examples_.values()) >= self.min_examples_for_classifier
+        fewest = min(self.n_examples_.values()) if ids else 0
+        use_classifier = len(ids) > 1 and fewest >= self.min_examples_for_classifier
+        # Decided here on all the codes and kept in the calibration folds, so a fold (with a fifth
+        # of the codes hidden) calibrates the model that suggests, not one with the pool view back.
+        use_pool = len(X) >= self.min_pool and fewest < self.min_examples_without_pool
         choices = CLASSIFIER_CHOICES if self.classifier_C is None else ((self.classifier_C, self.prototype_weight),)
         if not use_classifier:
             choices = choices[:1]  # no classifier: nothing to choose
-        held_out_by_choice = [self._held_out_probabilities(X, y, use_classifier, *choice) for choice in choices]
+        held_out_by_choice = [self._held_out_probabilities(X, y, use_classifier, use_pool, *choice) for choice in choices]
         right = [(probabilities.argmax(axis=1) == truth).sum() for probabilities, truth in held_out_by_choice]
         best = int(np.argmax(right))  # the first on a tie
         self.classifier_C_, weight = choices[best]
-        self._fit_scores(X, y, use_classifier, self.classifier_C_, weight)
+        self._fit_scores(X, y, use_classifier, use_pool, self.classifier_C_, weight)
         held_out, truth = held_out_by_choice[best]
         prior = self.prior_temperature
         if prior is None:
@@ -170,7 +174,7 @@ class CodebookCoder(BaseEstimator):
             self.threshold_ = precision_threshold(confidences, self.precision)
         return self
 
-    def _fit_scores(self, X: np.ndarray, y: np.ndarray, use_classifier: bool, C: float,
+    def _fit_scores(self, X: np.ndarray, y: np.ndarray, use_classifier: bool, use_pool: bool, C: float,
                     weight: float | None) -> CodebookCoder:
         """The uncalibrated model: moved prototypes, the pool's view, the classifier (``C``, and
         ``weight`` of the prototypes beside it; see the parameters)."""
@@ -191,12 +195,10 @@ class CodebookCoder(BaseEstimator):
 
             self.classifier_ = LogisticRegression(C=C, max_iter=3000, random_state=self.random_state).fit(X, y)
         self.prototype_weight_ = weight if weight is not None else self.prior_weight / (self.prior_weight + len(y) / len(ids))
-        coded_fewest = min((y == category).sum() for category in ids) if ids else 0
-        use_pool = len(pool) >= self.min_pool and coded_fewest < self.min_examples_without_pool
         self.pool_mean_, self.pool_prototypes_ = _pool_prototypes(pool, prototypes, self) if use_pool else (None, None)
         return self
 
-    def _held_out_probabilities(self, X: np.ndarray, y: np.ndarray, use_classifier: bool, C: float,
+    def _held_out_probabilities(self, X: np.ndarray, y: np.ndarray, use_classifier: bool, use_pool: bool, C: float,
                                 weight: float | None):
         """Raw probabilities of each coded answer from a model that did not see its code (the
         code hidden as uncoded, as the answers still to code are), and its category's column."""
@@ -212,7 +214,7 @@ class CodebookCoder(BaseEstimator):
         for train, test in splitter.split(coded, labels):
             hidden = y.copy()
             hidden[coded[test]] = ""
-            fold = clone(self)._fit_scores(X, hidden, use_classifier, C, weight)
+            fold = clone(self)._fit_scores(X, hidden, use_classifier, use_pool, C, weight)
             held_out[test] = fold._raw_probabilities(X[coded[test]])
         return held_out, np.array([ids.index(label) for label in labels])
 

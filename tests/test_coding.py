@@ -297,3 +297,31 @@ def test_the_learning_order_puts_unsure_answers_among_many_first_and_coded_ones_
     assert order[0] == 5 and order[-1] == 8
     assert list(order).index(0) == 11  # the unsure outlier after every sure answer of the crowd
     assert (learning_order(confidence, vectors, coded=coded) == order).all()
+
+
+@pytest.mark.slow
+def test_five_codes_teach_a_category_the_codebook_s_words_miss_on_real_embeddings(cache_file):
+    """The IMDi codebook's 30 categories zero-shot put "Vi har ikke nok hus til alle som skal
+    bosettes." under lavt_bosettingsvolum; after a coder codes five other housing answers it is
+    suggested bolig, and no answer of the other three categories is pulled into bolig."""
+    from fritekst.codebook import load_codebook
+    from fritekst.coding import category_prototypes
+    from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+
+    embedder, cache = get_embedder("e5-small"), EmbeddingCache(cache_file)
+    embed = lambda texts: embed_with_cache(embedder, list(texts), cache).vectors  # noqa: E731
+    ids, prototypes = category_prototypes(load_codebook(CODEBOOK), embed)
+    answers = pd.read_csv(ROOT / "tests" / "data" / "coded_answers.csv")
+    X, truth = embed(answers["text"]), answers["code_id"].to_numpy(dtype=object)
+    target = int(np.flatnonzero(answers["text"] == "Vi har ikke nok hus til alle som skal bosettes.")[0])
+    zero_shot = CodebookCoder(prototypes, ids).fit(X).suggest(X)
+    assert zero_shot[target].code_id != "bolig" and zero_shot[target].codes[:1] != ("bolig",)
+
+    codes = np.full(len(truth), "", dtype=object)
+    taught_rows = [row for row in np.flatnonzero(truth == "bolig") if row != target][:5]
+    codes[taught_rows] = "bolig"
+    suggestions = CodebookCoder(prototypes, ids).fit(X, codes).suggest(X)
+    assert suggestions[target].code_id == "bolig", suggestions[target]
+    others = np.flatnonzero(truth != "bolig")
+    assert not any(suggestions[row].code_id == "bolig" for row in others)
+    assert CodebookCoder(prototypes, ids).fit(X, codes).suggest(X) == suggestions  # same codes, same suggestions

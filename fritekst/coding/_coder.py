@@ -69,9 +69,11 @@ class CodebookCoder(BaseEstimator):
         Further codes need at least this share of the best probability.
     max_codes : int
     min_examples_for_classifier : int
-        Every category needs this many coded examples before the classifier is used.
+        Every category needs this many coded examples before the classifier is used (3: the
+        model learns from the first codes, decision 025; it was 20).
     min_examples_without_pool : int
-        Once every category has this many coded examples the pool view steps aside.
+        Once every category has this many coded examples the pool view steps aside (20: kept
+        beside the classifier past that, all-coded accuracy on SIB-200 dev fell 0.879 -> 0.869).
     classifier_C : float or None
         Inverse regularisation of the logistic regression; None: chosen with ``prototype_weight``
         among :data:`CLASSIFIER_CHOICES` by the accuracy of the calibration folds' held-out codes.

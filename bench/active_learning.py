@@ -8,6 +8,10 @@ again on what is coded (as a coder pressing "Foreslå koder" would) and, for fri
 the rest of the order is recomputed from its new confidence. Accuracy is top-1 on the held-out
 200, so it does not depend on which answers are left. Mean over ``--seeds`` seeds.
 
+Both orders run twice in the same run: with the coder as it is and, as the baseline, with the
+coder before issue 19's early classifier (it joined once every category had 20 codes; the
+pool view stepped aside then), i.e. ``CodebookCoder(min_examples_for_classifier=20)``.
+
     python -m bench.active_learning [--seeds 5] [--batch 20] [--out bench/results/active_learning.md]
 """
 
@@ -28,6 +32,7 @@ from fritekst.coding import CodebookCoder, learning_order
 QUESTION = 600
 MOST_CODED = 200
 RANDOM_AT = 100  # the done-when: fritekst's order reaches random's accuracy at 100 coded with <= 60
+MODELS = {"": {}, "before": {"min_examples_for_classifier": 20}}  # "": the coder as it is
 
 
 def main(argv=None) -> pd.DataFrame:
@@ -41,22 +46,18 @@ def main(argv=None) -> pd.DataFrame:
     data = load_sib(args.sib, CODEBOOK)
     X = np.vstack([data["X_train"], data["X_dev"]])
     y = np.concatenate([data["y_train"], data["y_dev"]])
-    curves = {"random": [], "fritekst": []}
+    curves = {(order, model): [] for model in MODELS for order in ("random", "fritekst")}
     for seed in range(args.seeds):
         rng = np.random.default_rng(seed)
         shuffled = rng.permutation(len(y))
         question, held_out = shuffled[:QUESTION], shuffled[QUESTION:]
-        for order in curves:
-            curves[order].append(_curve(data, X[question], y[question], X[held_out], y[held_out], order, args.batch,
-                                        np.random.default_rng(1000 + seed)))
+        for order, model in curves:
+            curves[order, model].append(_curve(data, X[question], y[question], X[held_out], y[held_out], order,
+                                               args.batch, np.random.default_rng(1000 + seed), MODELS[model]))
     steps = range(0, MOST_CODED + 1, args.batch)
     table = pd.DataFrame({"coded": list(steps),
-                          **{f"accuracy, {order} order": np.mean(values, axis=0) for order, values in curves.items()}})
-    target = table.loc[table["coded"] == RANDOM_AT, "accuracy, random order"].iloc[0]
-    reached = table.loc[table["accuracy, fritekst order"] >= target, "coded"]
-    verdict = (f"fritekst's order reaches random's accuracy at {RANDOM_AT} coded ({target:.3f}) with "
-               f"{reached.iloc[0]} coded." if len(reached) else
-               f"fritekst's order does not reach random's accuracy at {RANDOM_AT} coded ({target:.3f}) within {MOST_CODED}.")
+                          **{_column(order, model): np.mean(values, axis=0) for (order, model), values in curves.items()}})
+    verdict = "\n\n".join(_verdict(table, model) for model in MODELS)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         "# Active learning on SIB-200 nob\n\n"
@@ -69,14 +70,29 @@ def main(argv=None) -> pd.DataFrame:
     return table
 
 
-def _curve(data, X, y, X_test, y_test, order: str, batch: int, rng) -> list[float]:
-    """Held-out accuracy after 0, batch, 2 × batch … coded answers, coding in ``order``."""
+def _column(order: str, model: str) -> str:
+    return f"accuracy, {order} order" + (f" ({model})" if model else "")
+
+
+def _verdict(table: pd.DataFrame, model: str) -> str:
+    who = f"The coder {model} issue 19" if model else "The coder as it is"
+    target = table.loc[table["coded"] == RANDOM_AT, _column("random", model)].iloc[0]
+    reached = table.loc[table[_column("fritekst", model)] >= target, "coded"]
+    return (f"{who}: fritekst's order reaches random's accuracy at {RANDOM_AT} coded ({target:.3f}) with "
+            f"{reached.iloc[0]} coded." if len(reached) else
+            f"{who}: fritekst's order does not reach random's accuracy at {RANDOM_AT} coded ({target:.3f}) "
+            f"within {MOST_CODED}.")
+
+
+def _curve(data, X, y, X_test, y_test, order: str, batch: int, rng, settings: dict) -> list[float]:
+    """Held-out accuracy after 0, batch, 2 × batch … coded answers, coding in ``order`` with a
+    coder made with ``settings``."""
     ids = np.array(data["ids"])
     codes = np.full(len(y), "", dtype=object)
     queue = rng.permutation(len(y))
     accuracy = []
     for coded in range(0, MOST_CODED + 1, batch):
-        coder = CodebookCoder(data["prototypes"], list(ids)).fit(X, codes)
+        coder = CodebookCoder(data["prototypes"], list(ids), **settings).fit(X, codes)
         accuracy.append(float((ids[coder.predict_proba(X_test).argmax(axis=1)] == y_test).mean()))
         if order == "fritekst":
             queue = learning_order(coder.predict_proba(X).max(axis=1), X, coded=codes != "")

@@ -7,8 +7,10 @@ expected calibration error (ECE, 10 equal-width bins), and the share of answers 
 
 - ``before``: the coder as it was before decision 020 (uncalibrated probabilities, the classifier
   at C=1 beside the prototypes at full weight) and the old threshold ``1.6 / sqrt(categories)``;
-- ``after``: calibrated confidence (decision 020) and the threshold from the default target
-  precision (``CodebookCoder(precision=0.9)``).
+- ``020``: calibrated confidence (decision 020) and the threshold from the default target
+  precision, with the classifier joining once every category had 20 codes (as at d58189a,
+  before issue 19's early classifier: ``CodebookCoder(min_examples_for_classifier=20)``);
+- ``after``: the coder as it is (``CodebookCoder(precision=0.9)``).
 
 A reliability table (answers, mean confidence and accuracy per confidence bin, all draws pooled)
 follows. ``--prior`` instead fits the offline prior's constants on SIB-200 train (zero-shot, the
@@ -40,6 +42,7 @@ OLD_THRESHOLD = 1.6  # before decision 020: a code at raw probability >= 1.6 / s
 PRIOR_SIZES = (60, 100, 200, 400, 701)
 BINS = 10
 TARGETS = (0.8, 0.85, 0.9, 0.95)  # other precision targets, for choosing the default
+METHODS = ("before", "020", "after")
 
 
 def main(argv=None) -> pd.DataFrame | None:
@@ -80,7 +83,8 @@ def main(argv=None) -> pd.DataFrame | None:
         "`pool`: the 800 train+dev sentences, k per category coded, the rest are the answers (its zero-shot row is not "
         "held out: the prior was fitted on train). "
         f"Mean over {args.draws} draws for 5 and 20. `before`: the coder before decision 020 (raw probabilities, classifier C=1 at full prototype weight), threshold 1.6/√7 = 0.60; "
-        "`after`: calibrated confidence, threshold from the target precision 0.9 (the default). ECE over 10 bins; coverage = share "
+        "`020`: calibrated confidence with the classifier joining at 20 coded per category (d58189a, before issue 19); "
+        "`after`: the coder as it is (the classifier joins at 3 per category); both with the threshold from the target precision 0.9 (the default). ECE over 10 bins; coverage = share "
         "of answers given a code; precision = accuracy among them; `ECE if calibrated`: the ECE a perfectly "
         "calibrated coder with the same confidences shows on as many answers (mean of 200 simulations), the noise floor. "
         "`coverage/precision at t`: with target precision t instead.\n\n"
@@ -95,7 +99,7 @@ def _rows(evaluation: str, k, results: list[dict], reliability: list[dict]) -> l
     """The mean of each figure over the draws, before and after; the reliability bins (after)
     appended to ``reliability`` (dev only: the pool's zero-shot prior saw its train part)."""
     rows = []
-    for method in ("before", "after"):
+    for method in METHODS:
         figures = pd.DataFrame([r[method] for r in results]).mean()
         rows.append({"evaluation": evaluation, "coded per category": k, "confidence": method,
                      **figures.round(3).to_dict()})
@@ -140,10 +144,12 @@ def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
     coder = CodebookCoder(data["prototypes"], list(ids)).fit(X_fit, y_fit)
     # The coder as it was: no calibration, the classifier at C=1 beside the prototypes at full weight.
     old = CodebookCoder(data["prototypes"], list(ids), classifier_C=1.0, prototype_weight=1.0,
-                        calibration_folds=0).fit(X_fit, y_fit)
+                        calibration_folds=0, min_examples_for_classifier=20).fit(X_fit, y_fit)
+    late = CodebookCoder(data["prototypes"], list(ids), min_examples_for_classifier=20).fit(X_fit, y_fit)
     out = {}
     for method, probabilities, threshold in (
         ("before", old._raw_probabilities(X_dev), min(1.0, OLD_THRESHOLD / np.sqrt(len(ids)))),
+        ("020", late.predict_proba(X_dev), late.threshold_),
         ("after", coder.predict_proba(X_dev), coder.threshold_),
     ):
         confidence = probabilities.max(axis=1)
@@ -154,11 +160,12 @@ def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
                        "threshold": threshold, "coverage": given.mean(),
                        "precision": correct[given].mean() if given.any() else np.nan}
         out[f"{method}_confidence"], out[f"{method}_correct"] = confidence, correct
-    uncoded = coder.predict_proba(X_dev).max(axis=1)
-    for target in TARGETS:
-        given = out["after_confidence"] >= precision_threshold(uncoded, target)
-        out["after"][f"coverage at {target}"] = given.mean()
-        out["after"][f"precision at {target}"] = out["after_correct"][given].mean() if given.any() else np.nan
+    for method in ("020", "after"):
+        uncoded = out[f"{method}_confidence"]  # the dev answers are the uncoded ones
+        for target in TARGETS:
+            given = uncoded >= precision_threshold(uncoded, target)
+            out[method][f"coverage at {target}"] = given.mean()
+            out[method][f"precision at {target}"] = out[f"{method}_correct"][given].mean() if given.any() else np.nan
     return out
 
 

@@ -405,6 +405,22 @@ class Word(NamedTuple):
 # the same answers one after the other, and the pipeline runs over them once.
 _LAST_TAGGED: dict = {}
 
+# One Word object per distinct (form, lemma, part of speech) in this process. 100 000 two-sentence
+# answers hold ~4.4 M tokens but only ~10⁵ distinct words; a tuple of three fresh strings per
+# token took ~210 bytes, ~0.9 GB per copy of a question's tagged words (issue 18's 4 GB bound).
+_WORDS: dict[tuple, Word] = {}
+
+
+def _shared(words: Iterable[tuple]) -> list[Word]:
+    """``words`` (Words, or (form, lemma, part of speech) rows from the cache) as shared Words."""
+    out = []
+    for row in words:
+        word = _WORDS.get(row)
+        if word is None:
+            word = _WORDS[row] = Word(*row)
+        out.append(word)
+    return out
+
 
 def _trained_words(texts: list[str], disable: list[str], ordbank_nouns: bool,
                    on_progress: Progress | None = None) -> list[list[Word]]:
@@ -428,7 +444,7 @@ def _trained_words(texts: list[str], disable: list[str], ordbank_nouns: bool,
         arguments = (_words_of, chunks, [disable] * len(chunks), [ordbank_nouns] * len(chunks))
         done = pool.map(*arguments) if pool else map(*arguments)
         for chunk in done:
-            out += chunk
+            out += [_shared(words) for words in chunk]
             if on_progress:
                 on_progress(len(out), len(texts))
     return out
@@ -472,8 +488,7 @@ def tagged_words(texts: Iterable[str], cache=None, on_progress: Progress | None 
 
     pipeline = pipeline_fingerprint()
     keys = {text: text_key(text) for text in texts}
-    found = {key: [Word(*word) for word in words]
-             for key, words in cache.get_lemmas(pipeline, list(dict.fromkeys(keys.values()))).items()}
+    found = {key: _shared(words) for key, words in cache.get_lemmas(pipeline, list(dict.fromkeys(keys.values()))).items()}
     missing = [text for text in keys if keys[text] not in found]
     if missing:
         fresh = {keys[text]: words for text, words in zip(missing, _tagged(missing, on_progress))}
@@ -554,8 +569,8 @@ def _tagged(texts: list[str], on_progress: Progress | None = None) -> list[list[
             lemma = seen.get(form)
             if lemma is None:
                 lemma = seen[form] = lemma_of(form, table)
-            words.append(Word(token.text, lemma, ""))
-        out.append(words)
+            words.append((token.text, lemma, ""))
+        out.append(_shared(words))
     return out
 
 

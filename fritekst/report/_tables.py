@@ -182,11 +182,12 @@ def theme_table(segments: pd.DataFrame, themes: pd.DataFrame, screen=None) -> Ta
         for column in ("Tema", "Undertema"):
             frame[column] = [masked.text for masked in screen.mask(frame[column].tolist())]
     frame["Andel"] = frame["Svar"] / len(answered) if answered else 0.0
-    kinds = {"Tema": "text", "Undertema": "text", "Svar": "count", "Andel": "share"}
     notes = (f"Temaene fritekst fant i svarene, ikke kodet av noen. Andel av de {len(answered)} som besvarte "
              "spørsmålet; et tema teller svarene i undertemaene sine, et svar med deler i to undertemaer én gang.",)
     if not frame["Undertema"].astype(bool).any():
         frame = frame.drop(columns="Undertema")
+    kinds = {column: kind for column, kind in
+             {"Tema": "text", "Undertema": "text", "Svar": "count", "Andel": "share"}.items() if column in frame}
     return Table("Temaer", "Temaer funnet i svarene", frame, kinds, notes)
 
 

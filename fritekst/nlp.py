@@ -611,6 +611,7 @@ def is_stop_word(token: str) -> bool:
 _CONTACT = re.compile(r"@|^(?:https?:|www\.)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 17)  # ~750 000 calls for 10 000 answers, on a few ten thousand tokens
 def is_keyword_token(token: str) -> bool:
     """True for a token that may be a keyword.
 

@@ -75,15 +75,20 @@ def _not_an_acronym(text: str) -> bool:
     return not has_inner_capital(text)
 
 
-def find_places(texts: Sequence[str]) -> list[list[Finding]]:
-    """Places per text; refused where no pipeline with an entity recogniser is found, since
-    masking only the municipalities would look like masking every place."""
+def require_place_finder() -> None:
+    """Refuse to mask places where no pipeline with an entity recogniser is found, since masking
+    only the municipalities would look like masking every place."""
     if not spacy_ner_available():
         raise InputError(
             "masking places needs a Norwegian pipeline with an entity recogniser "
             "(models/nb_fritekst or an installed nb_core_news_*); none was found",
             column="--mask-places",
         )
+
+
+def find_places(texts: Sequence[str]) -> list[list[Finding]]:
+    """Places per text (:func:`require_place_finder`)."""
+    require_place_finder()
     places = entity_findings(texts, PLACE_LABELS, PLACE, keep=_not_an_acronym)
     # "Røst er en liten øykommune": the recogniser calls a sentence-initial municipality a
     # person, and the name detector drops it as one, so it is a place.

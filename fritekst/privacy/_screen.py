@@ -15,7 +15,7 @@ from functools import cached_property
 from fritekst.errors import InputError
 from fritekst.privacy._identifiers import IDENTIFIER_FINDERS, Finding
 from fritekst.privacy._names import NameDetector, get_name_detectors
-from fritekst.privacy._places import find_places
+from fritekst.privacy._places import find_places, require_place_finder
 
 MASK_STYLES = {
     "label": "[{kind}]",  # [navn], [telefon], [e-post], [fødselsnummer], [d-nummer], [adresse]
@@ -128,6 +128,8 @@ class Screen:
         from fritekst.embed.cache import text_key
 
         texts = list(texts)
+        if self.places:
+            require_place_finder()  # also when every text's findings come from the cache
         if cache is None:
             return self._find(texts)
         keys = {text: text_key(text) for text in texts}

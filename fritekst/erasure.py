@@ -6,7 +6,8 @@ from the project (``~/.cache/fritekst``) and holds a vector of every text a run 
 answer and segment, of its content words (the themes' second view, :func:`content_text`), and of
 each word form the entity recogniser met in it (:mod:`fritekst.word_vectors`; a name is one); and
 the words and lemmas of each answer and segment a run lemmatised for its keywords, and where the
-privacy screen found names and numbers in them (for keywords and quotes).
+privacy screen found names and numbers in them (for keywords and quotes), and the written standard
+of each (Bokmål, Nynorsk …).
 
 >>> erasure, vectors = forget_respondent("prosjekt/", "R017", reason="sak 2026/114")  # doctest: +SKIP
 """

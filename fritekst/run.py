@@ -104,7 +104,7 @@ def run_survey(
     lap("load")
     detector = NonAnswerDetector(extra_phrases=config.extra_non_answers)
     segments = clean_answers(answers, segment_mode=config.segment, detector=detector)
-    segments[LANGUAGE] = detect_languages(segments["text"])
+    segments[LANGUAGE] = detect_languages(segments["text"], cache)
     lap("clean")
     answered = ~segments["non_answer"]
     to_read = int(segments.loc[answered, LANGUAGE].isin(READ_AS_BOKMAL).sum())

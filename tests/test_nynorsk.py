@@ -199,6 +199,30 @@ def test_readings_are_cached_and_forgotten_with_the_answer(tmp_path):
     cache.close()
 
 
+def test_written_standards_are_kept_in_the_cache_read_back_and_forgotten(tmp_path):
+    """A warm re-run reads each answer's standard (a quarter of a warm 10 000-answer run was detection)."""
+    import sqlite3
+
+    from fritekst.language import detector_fingerprint
+
+    texts = ["Vi treng fleire bustader i kommunen.", "Vi trenger flere boliger.", "Vi treng fleire bustader i kommunen.",
+             "We need more housing."]
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    try:
+        assert detect_languages(texts, cache) == ["nn", "nb", "nn", "en"] == detect_languages(texts)
+        with sqlite3.connect(tmp_path / "cache.sqlite") as db:
+            rows = db.execute("SELECT detector, standard FROM standard ORDER BY standard").fetchall()
+            assert rows == [(detector_fingerprint(), s) for s in ("en", "nb", "nn")]
+            # What the cache holds is what the next run uses: the second answer planted as Nynorsk.
+            db.execute("UPDATE standard SET standard = 'nn' WHERE standard = 'nb'")
+        assert detect_languages(texts, cache) == ["nn", "nn", "nn", "en"]
+    finally:
+        cache.close()
+    forget_embeddings([texts[1]], tmp_path / "cache.sqlite")
+    with sqlite3.connect(tmp_path / "cache.sqlite") as db:
+        assert sorted(s for (s,) in db.execute("SELECT standard FROM standard")) == ["en", "nn"]
+
+
 def test_without_apertium_a_run_works_and_says_nynorsk_was_not_normalised(tmp_path, monkeypatch):
     survey = _survey(tmp_path)
     empty = tmp_path / "no-programs"

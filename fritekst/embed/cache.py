@@ -63,7 +63,7 @@ def text_key(text: str) -> str:
 
 # Each keyed table's (column naming what made the row, column of the value).
 _COLUMNS = {"embedding": ("model", "vector"), "lemmas": ("pipeline", "pairs"), "translation": ("engine", "translated"),
-            "findings": ("screen", "spans")}
+            "findings": ("screen", "spans"), "standard": ("detector", "standard")}
 
 
 class EmbeddingCache:
@@ -94,6 +94,11 @@ class EmbeddingCache:
                 "CREATE TABLE IF NOT EXISTS findings ("
                 " screen TEXT NOT NULL, text_sha256 TEXT NOT NULL, spans TEXT NOT NULL,"
                 " PRIMARY KEY (screen, text_sha256))"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS standard ("
+                " detector TEXT NOT NULL, text_sha256 TEXT NOT NULL, standard TEXT NOT NULL,"
+                " PRIMARY KEY (detector, text_sha256))"
             )
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS translation ("
@@ -137,11 +142,7 @@ class EmbeddingCache:
         return {key: [tuple(row) for row in json.loads(rows)] for key, rows in self._select(table, maker, keys)}
 
     def _put_rows(self, table: str, maker: str, items: dict[str, list[tuple]]) -> None:
-        with self._db:
-            self._db.executemany(
-                f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
-                [(maker, key, json.dumps(rows, ensure_ascii=False)) for key, rows in items.items()],
-            )
+        self._put_values(table, maker, {key: json.dumps(rows, ensure_ascii=False) for key, rows in items.items()})
 
     def get_partition(self, key: str) -> np.ndarray | None:
         """The labels a fit gave the features hashed to ``key`` (:func:`fritekst.themes.
@@ -171,9 +172,20 @@ class EmbeddingCache:
         return dict(self._select("translation", engine, keys))
 
     def put_translations(self, engine: str, items: dict[str, str]) -> None:
+        self._put_values("translation", engine, items)
+
+    def standards(self, detector: str, keys: Sequence[str]) -> dict[str, str]:
+        """The written standard ``detector`` (:func:`fritekst.language.detector_fingerprint`) gave each
+        of the texts with these hashes."""
+        return dict(self._select("standard", detector, keys))
+
+    def put_standards(self, detector: str, items: dict[str, str]) -> None:
+        self._put_values("standard", detector, items)
+
+    def _put_values(self, table: str, maker: str, items: dict[str, str]) -> None:
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO translation VALUES (?, ?, ?)",
-                                 [(engine, key, text) for key, text in items.items()])
+            self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                                 [(maker, key, value) for key, value in items.items()])
 
     def translated(self, texts: Sequence[str]) -> list[str]:
         """Every cached translation of ``texts`` (any engine): what an erasure must forget too."""
@@ -186,8 +198,8 @@ class EmbeddingCache:
         return found
 
     def forget(self, texts: Sequence[str]) -> int:
-        """Delete every model's vector, every pipeline's lemmas, every screen's findings and every translation of
-        each of ``texts`` and empty the write-ahead log; returns how many rows went."""
+        """Delete every model's vector, every pipeline's lemmas, every screen's findings, every detector's
+        written standard and every translation of each of ``texts`` and empty the write-ahead log; returns how many rows went."""
         keys = sorted({text_key(text) for text in texts})
         removed = 0
         with self._db:

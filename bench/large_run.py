@@ -96,7 +96,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2_000)
     parser.add_argument("--sib", type=Path, default=DEFAULT_SIB)
-    parser.add_argument("--workdir", type=Path, help="keep the survey and outputs here (default: a temporary folder)")
+    parser.add_argument("--workdir", type=Path, help="keep the survey, outputs and each step's figures here (a step whose figures are kept is not run again; default: a temporary folder)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/large_run.md"))
     parser.add_argument("--sample-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--run-child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -113,20 +113,26 @@ def main(argv=None) -> dict:
         survey = tmp / f"survey_{args.n}.csv"
         distinct = make_survey(source_sentences(args.sib), args.n, True, survey)
         sample_log = tmp / f"sample_{args.n}_{args.sample}.log"
-        if not (args.workdir and sample_log.exists()):  # a kept workdir keeps the sample's (slow) figures
+        if not (args.workdir and sample_log.exists()):  # a kept workdir keeps each step's figures
             child(ROOT, ["-m", "bench.large_run", "--sample", str(args.sample), "--sample-child", str(survey)], sample_log)
         sample = json.loads(sample_log.read_text())
         print(sample, flush=True)
         cache = tmp / "cache_stand_in.sqlite"
-        cache.unlink(missing_ok=True)
         runs = {}
         for state in ("cold", "warm"):
+            kept = tmp / f"run_{args.n}_{state}.json"
+            if args.workdir and kept.exists():  # as the sample's: delete the file to measure again
+                runs[state] = json.loads(kept.read_text())
+                continue
             out_dir = tmp / f"out_stand_in_{state}"
+            if state == "cold":
+                cache.unlink(missing_ok=True)
             seconds, peak_mb, _ = child(ROOT, ["-m", "bench.large_run", "--run-child", "run", str(survey), "--text",
                                                "svar", "--id", "id", "--out", str(out_dir), "--cache", str(cache)],
                                         tmp / f"run_{state}.log")
             manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
             runs[state] = {"seconds": seconds, "peak_mb": peak_mb, "timings": manifest["timings_s"]}
+            kept.write_text(json.dumps(runs[state]))
             print(state, runs[state], flush=True)
     return write(args, distinct, sample, runs)
 

@@ -242,9 +242,10 @@ def heading_labels(
             in_theme[int(theme)][key] += 1
             everywhere[key] += 1
     n_assigned = int((labels >= 0).sum())
+    sizes = {theme: int((labels == theme).sum()) for theme in themes}  # not once per candidate: O(N) each
     candidates = {}  # theme -> {key: (score, count)}
     for theme in themes:
-        size = int((labels == theme).sum())
+        size = sizes[theme]
         rest = n_assigned - size
         candidates[theme] = {}
         for key, count in in_theme[theme].items():
@@ -258,7 +259,7 @@ def heading_labels(
     best: dict[int, float] = {}
     taken: set[tuple[str, ...]] = set()
     for negative, negative_count, theme, key in ranked:
-        picked, size = chosen[theme], int((labels == theme).sum())
+        picked, size = chosen[theme], sizes[theme]
         if key in taken or len(picked) == 2:
             continue
         if picked:

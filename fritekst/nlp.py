@@ -54,6 +54,7 @@ __all__ = [
     "lemmatise",
     "load_pipeline",
     "models_dir",
+    "pipeline_setting",
     "pipeline_source",
     "tagged_words",
     "use_embedding_cache",
@@ -96,15 +97,16 @@ def models_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
 
 
-def _pipeline_lang(path: Path) -> str | None:
-    """``[nlp] lang`` of a pipeline's config.cfg, read without importing spaCy (which takes
-    seconds, and a re-run whose lemmas are cached needs it for nothing else)."""
+def pipeline_setting(path: Path, name: str):
+    """``[nlp] name`` (``lang``, ``pipeline``) of a pipeline's config.cfg, read without importing
+    spaCy (which takes seconds with thinc and torch, and a re-run or report whose work is cached
+    needs it for nothing else); None where the config is not a spaCy pipeline's."""
     import configparser
 
     config = configparser.ConfigParser(interpolation=None)
     try:
         config.read_string((path / "config.cfg").read_text(encoding="utf-8"))
-        return json.loads(config.get("nlp", "lang"))
+        return json.loads(config.get("nlp", name))
     except Exception:  # a config.cfg that is not a spaCy pipeline's: not ours to load
         return None
 
@@ -135,7 +137,7 @@ def find_local_pipeline(directory: str | Path | None = None) -> Path | None:
     subdirs = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: (p.name != PREFERRED_LOCAL, p.name))
     for candidate in (root, *subdirs):
         trained = (candidate / "config.cfg").is_file() and (candidate / "meta.json").is_file()
-        if trained and _pipeline_lang(candidate) == "nb":
+        if trained and pipeline_setting(candidate, "lang") == "nb":
             return candidate
     return None
 

@@ -53,6 +53,29 @@ def test_local_pipeline_in_models_dir_comes_before_blank(no_installed_models: Pa
     assert nlp.find_local_pipeline(no_installed_models / "missing") is None
 
 
+def test_whether_the_pipeline_recognises_entities_is_read_from_its_config(no_installed_models: Path) -> None:
+    from fritekst.privacy import spacy_ner_available
+
+    with_ner = spacy.blank("nb")
+    with_ner.add_pipe("ner")
+    with_ner.to_disk(no_installed_models / "nb_fritekst")
+    assert spacy_ner_available()
+    spacy.blank("nb").to_disk(no_installed_models / "nb_fritekst")
+    assert not spacy_ner_available()
+    config = no_installed_models / "nb_fritekst" / "config.cfg"
+    config.write_text(config.read_text().replace('pipeline = []', 'pipeline = ["tok2vec", "ner"'))  # broken JSON
+    assert nlp.pipeline_source() == no_installed_models / "nb_fritekst" and not spacy_ner_available()
+
+
+def test_asking_whether_the_shipped_pipeline_recognises_entities_does_not_import_spacy() -> None:
+    """spaCy, with thinc and torch, takes 1.5 s to import: a report whose findings are cached needs none of it."""
+    import subprocess
+    import sys
+
+    code = "import sys; from fritekst.privacy import spacy_ner_available; print(spacy_ner_available(), 'spacy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split() == ["True", "False"]
+
+
 def test_a_trained_lemmatizer_is_used_when_the_pipeline_has_one(no_installed_models: Path) -> None:
     from spacy.lookups import Lookups
 

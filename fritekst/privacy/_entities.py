@@ -20,14 +20,9 @@ def spacy_ner_available() -> bool:
     if source == "blank":
         return False
     if isinstance(source, Path):
-        import spacy
-
         if not (source / "meta.json").is_file():  # a training recipe, not a trained pipeline
             return False
-        try:
-            return "ner" in spacy.util.load_config(source / "config.cfg", interpolate=False)["nlp"]["pipeline"]
-        except Exception:  # an unreadable config: fritekst.nlp will not load it either
-            return False
+        return "ner" in (nlp.pipeline_setting(source, "pipeline") or ())  # unreadable: nlp will not load it either
     return True
 
 

@@ -7,7 +7,8 @@ answer and segment, of its content words (the themes' second view, :func:`conten
 each word form the entity recogniser met in it (:mod:`fritekst.word_vectors`; a name is one); and
 the words and lemmas of each answer and segment a run lemmatised for its keywords, and where the
 privacy screen found names and numbers in them (for keywords and quotes), and the written standard
-of each (Bokmål, Nynorsk …).
+of each (Bokmål, Nynorsk …); and where the screen found personal data in the respondent's role and
+attribute values and in theme labels a report printed (``Erasure.screened``), with those texts' word forms.
 
 >>> erasure, vectors = forget_respondent("prosjekt/", "R017", reason="sak 2026/114")  # doctest: +SKIP
 """
@@ -34,7 +35,7 @@ def forget_respondent(target, respondent: str, reason: str, survey: str | None =
 
     with open_store(target, create=False) as store:
         erasure = store.forget(respondent, reason, survey=survey, actor=actor)
-    return erasure, forget_embeddings(erasure.texts, cache) if use_cache else 0
+    return erasure, forget_embeddings(erasure.texts, cache, erasure.screened) if use_cache else 0
 
 
 def apply_retention(target, older_than: str, reason: str | None = None, survey: str | None = None,
@@ -48,7 +49,7 @@ def apply_retention(target, older_than: str, reason: str | None = None, survey: 
     before = cutoff(older_than, now).isoformat(timespec="microseconds")
     with open_store(target, create=False, read_only=dry_run) as store:
         erasure, listing = store.redact(before, reason, survey=survey, actor=actor, dry_run=dry_run)
-    vectors = forget_embeddings(erasure.texts, cache) if use_cache and not dry_run else 0
+    vectors = forget_embeddings(erasure.texts, cache, erasure.screened) if use_cache and not dry_run else 0
     return erasure, listing, vectors
 
 
@@ -67,19 +68,22 @@ def cutoff(older_than: str, now: datetime.datetime | None = None) -> datetime.da
     return (moment - offset).to_pydatetime()
 
 
-def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None = None) -> int:
+def forget_embeddings(texts: Sequence[str], cache: str | os.PathLike[str] | None = None,
+                      screened: Sequence[str] = ()) -> int:
     """Delete the cached vectors of ``texts`` (and of their Bokmål readings), of their content words
     and of their word forms, the lemmas of ``texts`` and the readings themselves, from the cache
-    file (none is made where there is none); returns how many rows went."""
+    file (none is made where there is none); and the findings of ``screened`` (role and attribute
+    values, theme labels: texts only a report screened) with their word forms, which the entity
+    recogniser embedded. Returns how many rows went."""
     from fritekst.embed.cache import EmbeddingCache, default_cache_path
 
     path = Path(cache) if cache is not None else default_cache_path()
-    if not texts or not path.is_file():
+    if not (texts or screened) or not path.is_file():
         return 0
     opened = EmbeddingCache(path)
     try:
         readings = [*texts, *opened.translated(texts)]  # a Nynorsk answer was embedded as Bokmål too
-        return opened.forget([*readings, *_content_texts(readings), *_word_forms(readings)])
+        return opened.forget([*readings, *_content_texts(readings), *_word_forms([*readings, *screened]), *screened])
     finally:
         opened.close()
 

@@ -356,3 +356,61 @@ def test_a_deep_tree_from_another_program_is_counted_under_its_second_level():
     table = question.categories.frame
     counts = dict(zip(table["Kategori"], table["Respondenter"]))
     assert counts == {"Mangel på boliger": 2, "Tolk": 1}
+
+
+_REPORT_PROCESS = """
+import sys
+from fritekst.report import report_from_run
+report_from_run(sys.argv[1], sys.argv[3:], cache=sys.argv[2], force=True)
+print(" ".join(sorted(m for m in ("sklearn", "spacy", "torch") if m in sys.modules)) or "none")
+"""
+
+
+def _content(path: Path) -> object:
+    """What a report file says: Markdown's text; each sheet's cells; Word's paragraphs with their
+    style, its tables' cells and its pictures' bytes (a .docx zip carries its time of writing)."""
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    if path.suffix == ".xlsx":
+        book = load_workbook(path)
+        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+    document = Document(str(path))
+    return ([(p.style.name, p.text) for p in document.paragraphs],
+            [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables],
+            [part.blob for part in document.part.package.parts if part.partname.startswith("/word/media/")])
+
+
+def test_a_second_report_reads_every_finding_from_the_cache_and_says_the_same(run_dir, cache_file, tmp_path):
+    """The screen's findings in quotes, in role and attribute values and in theme labels are kept in
+    the embedding cache: a second report runs no entity recogniser (spaCy is not even imported,
+    nor scikit-learn) and writes the same report, with the names in a role and an attribute masked."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    run = tmp_path / "run"
+    shutil.copytree(run_dir, run)
+    table = pd.read_csv(run / "assignments.csv", dtype=str, keep_default_na=False)
+    answered = table[(table["wave"] == "2025") & (table["role"] == "Integreringsansvarlig") & (table["text"] != "")]
+    person = answered["id"].iloc[-1]  # in the tables of the wave the report describes
+    table.loc[table["id"] == person, ["role", "landsdel"]] = ["Rådgiver Kari Nordmann", "Kontakt Ola Hansen"]
+    table.to_csv(run / "assignments.csv", index=False)
+    cache = tmp_path / "embeddings.sqlite"
+    with sqlite3.connect(cache_file) as source, sqlite3.connect(cache) as copy:
+        source.backup(copy)  # with what the session's -wal holds
+
+    def report(folder: str) -> tuple[str, dict]:
+        paths = [tmp_path / folder / f"rapport{suffix}" for suffix in (".md", ".xlsx", ".docx")]
+        paths[0].parent.mkdir()
+        done = subprocess.run([sys.executable, "-c", _REPORT_PROCESS, str(run), str(cache), *map(str, paths)],
+                              check=True, capture_output=True, text=True)
+        return done.stdout.split("\n")[-2], {path.suffix: _content(path) for path in paths}
+
+    imported, first = report("første")
+    assert "spacy" in imported  # the recogniser ran over what no report had screened
+    imported, second = report("andre")
+    assert imported == "none"
+    assert second == first
+    assert "Rådgiver [navn]" in first[".md"] and "Kontakt [navn]" in first[".md"]
+    assert "Nordmann" not in first[".md"] and "Hansen" not in first[".md"]

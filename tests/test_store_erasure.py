@@ -236,8 +236,8 @@ def test_a_new_project_folder_and_its_store_are_the_owner_s_alone(tmp_path):
 
 
 def test_forgetting_an_answer_removes_the_vectors_of_the_word_forms_the_recogniser_met(tmp_path):
-    """Masking quotes embeds each unseen word form (a surname is one) into the cache; an erasure
-    must take those too, and leave another answer's forms alone."""
+    """Masking quotes, role and attribute values embeds each unseen word form (a surname is one)
+    into the cache; an erasure must take those too, and leave another answer's forms alone."""
     from fritekst import nlp
     from fritekst.embed import EmbeddingCache
     from fritekst.erasure import forget_embeddings
@@ -251,19 +251,63 @@ def test_forgetting_an_answer_removes_the_vectors_of_the_word_forms_the_recognis
     path = tmp_path / "embeddings.sqlite"
     answer = "Saksbehandler Trompetsen Grøndølås ringte om bosettingen"  # forms no other test pipes
     kept = "Brevet fra Plumbåsen kom i går"
+    value = "Kontakt Fløytebergsen"  # a role as the respondent typed it
     cache = EmbeddingCache(path)
     nlp.use_embedding_cache(cache)
     try:
-        list(nlp.load_pipeline().pipe([answer, kept]))
+        list(nlp.load_pipeline().pipe([answer, kept, value]))
     finally:
         nlp.use_embedding_cache(None)
         cache.close()
     with sqlite3.connect(path) as db:
         before = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
-    assert {text_key("Trompetsen"), text_key("Grøndølås"), text_key("Plumbåsen")} <= before
+    assert {text_key("Trompetsen"), text_key("Grøndølås"), text_key("Plumbåsen"), text_key("Fløytebergsen")} <= before
 
-    assert forget_embeddings([answer], path) > 0
+    assert forget_embeddings([answer], path, screened=[value]) > 0
     with sqlite3.connect(path) as db:
         after = {key for (key,) in db.execute("SELECT text_sha256 FROM embedding")}
-    assert not {text_key("Trompetsen"), text_key("Grøndølås")} & after
+    assert not {text_key("Trompetsen"), text_key("Grøndølås"), text_key("Fløytebergsen")} & after
     assert text_key("Plumbåsen") in after
+
+
+@pytest.mark.parametrize("planted_store", ["sqlite"], indirect=True)
+def test_forget_takes_what_reports_kept_of_the_respondents_values_and_of_labels_it_rewrites(planted, planted_store,
+                                                                                           tmp_path):
+    """A report keeps the screen's findings of the role and attribute values it prints, and of theme
+    labels, in the embedding cache (so the next report runs no entity recogniser over them); forget
+    removes the rows of the respondent's values and of each label it rewrote, and leaves other
+    respondents' values."""
+    from fritekst.embed import EmbeddingCache
+    from fritekst.privacy import Screen
+    from fritekst.report import ReportConfig, report_from_run
+    from fritekst.store import open_store
+
+    url, _, cache = planted_store
+    _, _, person, _, _ = planted
+    label = "Xylofonsen-saken"
+    with open_store(url) as store:
+        theme = store.themes().iloc[-1]
+        store.rename_theme(int(store.runs()["run_id"].iloc[-1]), theme["question"], int(theme["theme_id"]), label,
+                           actor="per")
+        segments = store.segments()
+    columns = ["role", "kommunenr", "kommune", "storrelse", "sentralitet", "landsdel", "bosetter_flyktninger"]
+    values = lambda rows: {v for v in rows[columns].to_numpy().ravel() if isinstance(v, str) and v.strip()}  # noqa: E731
+    mine = values(segments[segments["id"] == person])
+    others = values(segments[segments["id"] != person]) - mine
+    assert "Skien" in mine and others  # their kommune; values no other respondent has
+    report_from_run(url, tmp_path / "rapport.md", config=ReportConfig(wave="all"), cache=cache)
+    opened = EmbeddingCache(cache)  # as a report that printed the label would (this run's themes are split)
+    Screen().find([label], opened)
+    opened.close()
+
+    def kept(table: str) -> set[str]:
+        with sqlite3.connect(cache) as db:
+            return {key for (key,) in db.execute(f"SELECT text_sha256 FROM {table}")}
+
+    keys = lambda texts: {text_key(text) for text in texts}  # noqa: E731
+    assert keys(mine | {label}) <= kept("findings") and keys(others) <= kept("findings")
+    result = CliRunner().invoke(app, ["forget", "--db", url, "--respondent", person, "--reason", "sak 2026/114",
+                                      "--cache", str(cache)])
+    assert result.exit_code == 0, result.output
+    assert not keys(mine | {label}) & kept("findings")
+    assert keys(others) <= kept("findings")

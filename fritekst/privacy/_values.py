@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 import pandas as pd
 
@@ -29,13 +28,18 @@ def mask_values(screen: Screen, values: Iterable[object]) -> dict[str, Masked]:
     """Each distinct non-empty value, as text, screened (places apart: see the module's docstring).
 
     Masks are kept on the screen (``screen.value_masks``), so a report that prints the same
-    values in every table and beside every quote screens each one once."""
+    values in every table and beside every quote screens each one once, and their findings in
+    the embedding cache the process was given (:func:`fritekst.nlp.embedding_cache`), so the next
+    report does not run the entity recogniser over them again: ``fritekst forget`` removes a
+    respondent's values from it with their answers."""
+    from fritekst.nlp import embedding_cache
+
     values = {str(v) for v in values if not pd.isna(v) and str(v).strip()}
-    cache = screen.value_masks
-    todo = sorted(values - cache.keys())
+    masks = screen.value_masks
+    todo = sorted(values - masks.keys())
     if todo:
-        cache.update(zip(todo, replace(screen, places=False).mask(todo)))
-    return {value: cache[value] for value in values}
+        masks.update(zip(todo, screen.for_values.mask(todo, cache=embedding_cache())))
+    return {value: masks[value] for value in values}
 
 
 def identifying_columns(table: pd.DataFrame, columns: Sequence[str], screen: Screen) -> dict[str, str]:

@@ -178,9 +178,11 @@ def theme_table(segments: pd.DataFrame, themes: pd.DataFrame, screen=None) -> Ta
         if len(children) > 1:  # a broad theme left whole is one row of themes.csv, whatever its id
             rows += [("", child.label, len(members.get(int(child.theme_id), set()))) for child in children.itertuples()]
     frame = pd.DataFrame(rows, columns=["Tema", "Undertema", "Svar"])
-    if screen is not None:
+    if screen is not None:  # findings kept in the process's cache, as for quotes; an erasure forgets labels it changes
+        from fritekst.nlp import embedding_cache
+
         for column in ("Tema", "Undertema"):
-            frame[column] = [masked.text for masked in screen.mask(frame[column].tolist())]
+            frame[column] = [masked.text for masked in screen.mask(frame[column].tolist(), cache=embedding_cache())]
     frame["Andel"] = frame["Svar"] / len(answered) if answered else 0.0
     notes = (f"Temaene fritekst fant i svarene, ikke kodet av noen. Andel av de {len(answered)} som besvarte "
              "spørsmålet; et tema teller svarene i undertemaene sine, et svar med deler i to undertemaer én gang.",)

@@ -63,7 +63,10 @@ MIN_QUOTED_CHARS = 12
 @dataclass(frozen=True)
 class Erasure:
     """What :func:`forget` or :func:`redact` removed (counts), and the texts it removed, which the
-    caller needs for the embedding cache (``texts`` is never shown nor stored)."""
+    caller needs for the embedding cache (``texts`` is never shown nor stored). ``screened``: other
+    texts a report screened for personal data and may have kept findings of in that cache: the
+    respondent's role and attribute values (forget), and theme labels as they were before the
+    erasure changed them."""
 
     action: str
     surveys: tuple[str, ...]
@@ -78,6 +81,7 @@ class Erasure:
     codebook_versions: int
     audit_rows: int
     texts: tuple[str, ...] = field(default=(), repr=False)
+    screened: tuple[str, ...] = field(default=(), repr=False)
     file_cleared: bool = True  # False: a SQLite reader kept the old pages in -wal for now
 
     def summary(self) -> dict[str, int]:
@@ -111,6 +115,8 @@ def forget(connection: Connection, respondent: str, survey: str | None, reason: 
                          column="--survey")
     respondent_ids = [rid for rid, _ in found]
     answer_ids = list(connection.scalars(select(Answer.id).where(Answer.respondent_id.in_(respondent_ids))))
+    values = [*connection.scalars(select(Respondent.role).where(Respondent.id.in_(respondent_ids))),
+              *connection.scalars(select(Attribute.value).where(Attribute.respondent_id.in_(respondent_ids)))]
     work = _Work(connection, answer_ids, surveys, keys={respondent})
     work.mark()
     work.recount_themes()
@@ -124,7 +130,8 @@ def forget(connection: Connection, respondent: str, survey: str | None, reason: 
     connection.execute(delete(Answer).where(Answer.id.in_(answer_ids)))
     connection.execute(delete(Attribute).where(Attribute.respondent_id.in_(respondent_ids)))
     connection.execute(delete(Respondent).where(Respondent.id.in_(respondent_ids)))
-    result = Erasure("forget", tuple(surveys), len(respondent_ids), texts=work.texts, **counts)
+    result = Erasure("forget", tuple(surveys), len(respondent_ids), texts=work.texts,
+                     screened=_distinct([*values, *work.old_labels]), **counts)
     _audit.record(connection, actor, "forget", "respondent", fingerprint(surveys[0], respondent), None,
                   {"survey": surveys[0], "respondent_sha256": fingerprint(surveys[0], respondent), "reason": reason,
                    "removed": result.summary()})
@@ -168,7 +175,7 @@ def redact(connection: Connection, before: str, survey: str | None, reason: str 
                                                   Adjudication.note.is_not(None)).values(note=None))
     connection.execute(update(Segment).where(Segment.id.in_(segments)).values(text=""))
     connection.execute(update(Answer).where(Answer.id.in_(answer_ids)).values(text=""))
-    result = Erasure("redact", surveys, 0, texts=work.texts, **counts)
+    result = Erasure("redact", surveys, 0, texts=work.texts, screened=_distinct(work.old_labels), **counts)
     _audit.record(connection, actor, "redact", "survey", ",".join(surveys), None,
                   {"imported_before": before, "reason": reason, "removed": result.summary()})
     work.unmark()
@@ -180,6 +187,10 @@ def _reason(reason: str | None) -> str:
     if not reason:
         raise InputError("say why (a case number, the retention rule): the log keeps it", column="--reason")
     return reason
+
+
+def _distinct(texts: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(sorted({text for text in texts if text and text.strip()}))
 
 
 def _chunks(ids: list[int], size: int = 5000) -> Iterable[list[int]]:
@@ -211,6 +222,7 @@ class _Work:
         self._kept_words: str | None = None
         self._codebooks: dict[str, str] = {}
         self.changed_themes = 0
+        self.old_labels: list[str] = []  # theme labels the erasure changed, as they were
         self.changed_versions = 0
         self.changed_audit = 0
 
@@ -351,6 +363,8 @@ class _Work:
                 c.execute(update(RunTheme).where(RunTheme.run_id == run_id, RunTheme.position == position)
                           .values(**new))
                 self.changed_themes += 1
+                if new["label"] != label:
+                    self.old_labels.append(label)
         for version_id, text in c.execute(select(CodebookVersion.id, CodebookVersion.yaml)).all():
             new_text = self._codebook_yaml(text)
             if new_text != text:

@@ -170,9 +170,12 @@ def _question_report(all_waves, question, embed, labels, attributes, config, scr
     else:
         roles, by_role = None, pd.Series({"": len(answering)})
     text = segments["question_text"].iloc[0] if "question_text" in segments and len(segments) else ""
-    by_role_table = split_table(segments, "role", "Rolle", labels, config.small_cell, config.suppress_small, roles) if has_roles else None
+    order = list(category_counts(segments, labels)["category"])
+    by_role_table = split_table(segments, "role", "Rolle", labels, config.small_cell, config.suppress_small, roles,
+                                order) if has_roles else None
     splits = tuple(
-        split_table(segments, column, column.replace("_", " ").capitalize(), labels, config.small_cell, config.suppress_small)
+        split_table(segments, column, column.replace("_", " ").capitalize(), labels, config.small_cell, config.suppress_small,
+                    order=order)
         for column in split_columns(segments[~segments["non_answer"]], attributes, config.by)
     )
     waves = wave_table(all_waves, labels, config.small_cell)

@@ -207,16 +207,18 @@ def split_counts(segments: pd.DataFrame, column: str, groups: Sequence | None = 
 
 def split_table(
     segments: pd.DataFrame, column: str, heading: str, labels: Labels, small_cell: int = 5, suppress: bool = False,
-    groups: Sequence | None = None,
+    groups: Sequence | None = None, order: Sequence[str] | None = None,
 ) -> Table:
     """Categories by the groups of ``column`` (role, size band …), as "n (share)" per group,
-    groups in the order ``groups`` gives (default :func:`group_order`).
+    groups in the order ``groups`` gives (default :func:`group_order`), categories in ``order``
+    (default that of :func:`category_counts` on ``segments``: a report counts once per question
+    for all its splits).
 
     A group where fewer than ``small_cell`` answered is marked with * (or, with ``suppress``,
     left blank): its shares move by 20 points or more with one answer.
     """
     counts, base = split_counts(segments, column, groups)
-    order = category_counts(segments, labels)["category"]
+    order = category_counts(segments, labels)["category"] if order is None else order
     counts = counts.reindex([c for c in order if c in counts.index])
     frame = pd.DataFrame({"Kategori": [labels.of(c) for c in counts.index]})
     kinds = {"Kategori": "text"}

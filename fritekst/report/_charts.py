@@ -28,16 +28,14 @@ def _shares(table: Table) -> pd.DataFrame:
 
 def grouped_bars(table: Table, title: str):
     """A horizontal grouped bar chart of the shares in ``table`` (categories by role, by wave)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: no backend, no figure manager, 0.3 s less to import
     from matplotlib.ticker import FuncFormatter
 
     shares = _shares(table)
     n_groups = max(len(shares.columns), 1)
     height = 0.8 / n_groups
-    figure, axes = plt.subplots(figsize=(7.5, 0.45 * len(shares) * max(1, n_groups / 2) + 1.4), dpi=150)
+    figure = Figure(figsize=(7.5, 0.45 * len(shares) * max(1, n_groups / 2) + 1.4), dpi=150)
+    axes = figure.subplots()
     positions = np.arange(len(shares))[::-1]
     for i, group in enumerate(shares.columns):
         axes.barh(positions + (n_groups - 1 - 2 * i) * height / 2, shares[group].fillna(0), height=height,
@@ -66,12 +64,8 @@ def _wrap(label: str, width: int = 34) -> str:
 
 
 def chart_png(table: Table, title: str) -> bytes:
-    from matplotlib import pyplot as plt
-
-    figure = grouped_bars(table, title)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
+    grouped_bars(table, title).savefig(buffer, format="png")
     return buffer.getvalue()
 
 

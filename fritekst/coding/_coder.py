@@ -162,12 +162,13 @@ class CodebookCoder(BaseEstimator):
         best = int(np.argmax(right))  # the first on a tie
         self.classifier_C_, weight = choices[best]
         self._fit_scores(X, y, use_classifier, use_pool, self.classifier_C_, weight)
-        held_out, truth = held_out_by_choice[best]
-        prior = self.prior_temperature
-        if prior is None:
-            prior = prior_temperature(len(X) if self.pool_prototypes_ is not None else None)
-        self.temperature_ = fit_temperature(held_out, truth, prior)
-        self.n_calibration_ = len(truth)
+        # Kept so the calibration can be read again (bench/calibration.py compares ways to fit it).
+        self.held_out_probabilities_, self.held_out_truth_ = held_out_by_choice[best]
+        self.prior_temperature_ = self.prior_temperature
+        if self.prior_temperature_ is None:
+            self.prior_temperature_ = prior_temperature(len(X) if self.pool_prototypes_ is not None else None)
+        self.temperature_ = fit_temperature(self.held_out_probabilities_, self.held_out_truth_, self.prior_temperature_)
+        self.n_calibration_ = len(self.held_out_truth_)
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)
         else:

@@ -37,12 +37,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from bench.coding import CODEBOOK
 from bench.quality import DEFAULT_SIB
 from fritekst.codebook import load_codebook
 from fritekst.coding import CodebookCoder, category_prototypes
+from fritekst.coding._coder import CLASSIFIER_CHOICES
 from fritekst.coding._calibration import (
     PRIOR_SPREAD,
     calibrate,
@@ -74,7 +75,7 @@ def main(argv=None) -> pd.DataFrame | None:
     if args.prior:
         fit_prior(data)
         return None
-    rows, reliability = [], []
+    rows, reliability, gaps = [], [], []
     rng = np.random.default_rng(0)
     X_pool, y_pool = np.vstack([data["X_train"], data["X_dev"]]), np.concatenate([data["y_train"], data["y_dev"]])
 
@@ -90,7 +91,7 @@ def main(argv=None) -> pd.DataFrame | None:
     for evaluation, split, shots in (("dev", dev_split, SHOTS), ("pool", pool_split, SHOTS[:-1])):
         for k in shots:
             rows += _rows(evaluation, k, [_evaluate(data, *split(k)) for _ in range(args.draws if k in (5, 20) else 1)],
-                          reliability)
+                          reliability, gaps)
     # All but a tenth coded, 800 answers held out in all: is dev's all-coded gap the coder or dev's 99?
     folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=0).split(X_pool, y_pool)
     is_dev = np.arange(len(y_pool)) >= len(data["y_train"])
@@ -114,12 +115,18 @@ def main(argv=None) -> pd.DataFrame | None:
         "`coverage/precision at t`: with target precision t instead.\n\n"
         + table.to_markdown(index=False, floatfmt=".3f")
         + "\n\n## Reliability on dev (025 and after; draws pooled)\n\n"
-        + pd.DataFrame(reliability).to_markdown(index=False, floatfmt=".3f") + "\n", encoding="utf-8")
+        + pd.DataFrame(reliability).to_markdown(index=False, floatfmt=".3f")
+        + "\n\n## Held-out codes against the answers (mean over draws)\n\n"
+        "The calibration fits the temperature on the coded answers' held-out predictions (5 folds, each fold's codes "
+        "hidden as uncoded). Does that set speak for the answers? `held-out codes right` against `answers right`, "
+        "and the mean calibrated confidence of each at 679fdf2 (`025`) and now (`after`); `fold models`: models fitted "
+        "on a fifth fewer codes, as the folds are, scoring the same answers as the final model.\n\n"
+        + pd.DataFrame(gaps).to_markdown(index=False, floatfmt=".3f") + "\n", encoding="utf-8")
     print(table.to_string(index=False))
     return table
 
 
-def _rows(evaluation: str, k, results: list[dict], reliability: list[dict]) -> list[dict]:
+def _rows(evaluation: str, k, results: list[dict], reliability: list[dict], gaps: list[dict]) -> list[dict]:
     """The mean of each figure over the draws, for each method; the reliability bins (025, after)
     appended to ``reliability`` (dev only: the pool's zero-shot prior saw its train part)."""
     rows = []
@@ -127,6 +134,8 @@ def _rows(evaluation: str, k, results: list[dict], reliability: list[dict]) -> l
         figures = pd.DataFrame([r[method] for r in results]).mean()
         rows.append({"evaluation": evaluation, "coded per category": k, "confidence": method,
                      **figures.round(3).to_dict()})
+    gaps.append({"evaluation": evaluation, "coded per category": k,
+                 **pd.DataFrame([r["gap"] for r in results]).mean().round(3).to_dict()})
     if evaluation != "dev":
         return rows
     for method in ("025", "after"):
@@ -207,6 +216,7 @@ def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
                        "threshold": threshold, "coverage": given.mean(),
                        "precision": correct[given].mean() if given.any() else np.nan}
         out[f"{method}_confidence"], out[f"{method}_correct"] = confidence, correct
+    out["gap"] = _held_out_against_answers(coder, main, X_fit, y_fit, X_dev, y_dev)
     for method in ("020", "025", "after"):
         uncoded = out[f"{method}_confidence"]  # the dev answers are the uncoded ones
         for target in TARGETS:
@@ -241,6 +251,43 @@ def as_at_679fdf2(coder: CodebookCoder, X_fit: np.ndarray, X_uncoded: np.ndarray
         coder.temperature_ = round(float(np.exp(best.x)), 4)
     coder.threshold_ = precision_threshold(coder.predict_proba(X_uncoded).max(axis=1), coder.precision)
     return coder
+
+
+def _held_out_against_answers(coder: CodebookCoder, main: CodebookCoder, X_fit, y_fit, X_dev, y_dev) -> dict:
+    """Where the calibration's held-out codes and the answers part: how often each is right and
+    its mean confidence (now and at 679fdf2), and whether models fitted on a fifth fewer codes (as
+    the calibration folds are) score the answers as the final model does."""
+    ids = list(coder.category_ids)
+    truth = np.array([ids.index(label) for label in y_dev])
+    final = coder._raw_probabilities(X_dev)
+    figures = {"answers right": (final.argmax(axis=1) == truth).mean(),
+               "answers: mean confidence, 025": main.predict_proba(X_dev).max(axis=1).mean(),
+               "answers: mean confidence, after": coder.predict_proba(X_dev).max(axis=1).mean(),
+               "final model: mean raw confidence on the answers": final.max(axis=1).mean()}
+    if coder.n_calibration_:
+        held_out, held_truth = coder.held_out_probabilities_, coder.held_out_truth_
+        figures["held-out codes right"] = (held_out.argmax(axis=1) == held_truth).mean()
+        for method, fitted in (("025", main), ("after", coder)):
+            figures[f"held-out codes: mean confidence, {method}"] = calibrate(held_out, fitted.temperature_).max(axis=1).mean()
+        coded = np.flatnonzero(y_fit != "")
+        weight = dict(CLASSIFIER_CHOICES)[coder.classifier_C_] if coder.classifier_ is not None else None
+        taught = coder.classifier_ is not None
+        fold_right, fold_confidence = [], []
+        labels = y_fit[coded].astype(str)
+        stratify = np.unique(labels, return_counts=True)[1].min() >= coder.calibration_folds  # as the coder splits
+        splitter = (StratifiedKFold if stratify else KFold)(coder.calibration_folds, shuffle=True,
+                                                            random_state=coder.random_state)
+        for _, hidden in splitter.split(coded, labels):
+            codes = y_fit.copy()
+            codes[coded[hidden]] = ""
+            fold = copy.deepcopy(coder)._fit_scores(X_fit, codes, taught, coder.pool_prototypes_ is not None,
+                                                     coder.classifier_C_, weight)
+            raw = fold._raw_probabilities(X_dev)
+            fold_right.append((raw.argmax(axis=1) == truth).mean())
+            fold_confidence.append(raw.max(axis=1).mean())
+        figures["fold models: answers right"] = np.mean(fold_right)
+        figures["fold models: mean raw confidence on the answers"] = np.mean(fold_confidence)
+    return figures
 
 
 def _noise_floor(confidence: np.ndarray, simulations: int = 200) -> float:

@@ -119,8 +119,9 @@ def main(argv=None) -> pd.DataFrame | None:
         + "\n\n## Held-out codes against the answers (mean over draws)\n\n"
         "The calibration fits the temperature on the coded answers' held-out predictions (5 folds, each fold's codes "
         "hidden as uncoded). Does that set speak for the answers? `held-out codes right` against `answers right`, "
-        "and the mean calibrated confidence of each at 679fdf2 (`025`) and now (`after`); `fold models`: models fitted "
-        "on a fifth fewer codes, as the folds are, scoring the same answers as the final model.\n\n"
+        "and the mean calibrated confidence of each at 679fdf2 (`025`) and now (`after`); the temperature fitted and the one "
+        "fitted the same way on the answers' own truth (the best one temperature can do, and the ECE at it); `fold models`: "
+        "models fitted on a fifth fewer codes, as the folds are, scoring the same answers as the final model.\n\n"
         + pd.DataFrame(gaps).to_markdown(index=False, floatfmt=".3f") + "\n", encoding="utf-8")
     print(table.to_string(index=False))
     return table
@@ -264,6 +265,13 @@ def _held_out_against_answers(coder: CodebookCoder, main: CodebookCoder, X_fit, 
                "answers: mean confidence, 025": main.predict_proba(X_dev).max(axis=1).mean(),
                "answers: mean confidence, after": coder.predict_proba(X_dev).max(axis=1).mean(),
                "final model: mean raw confidence on the answers": final.max(axis=1).mean()}
+    # The best one temperature could do: fitted (as the coder fits it, without a prior) on the answers' own truth.
+    own = fit_temperature(final, truth, 1.0, spread=1e6)
+    own_confidence = calibrate(final, own)
+    figures["temperature: fitted"] = coder.temperature_
+    figures["temperature: the answers' own"] = own
+    figures["ECE at the answers' own"] = expected_calibration_error(own_confidence.max(axis=1),
+                                                                     own_confidence.argmax(axis=1) == truth, BINS)
     if coder.n_calibration_:
         held_out, held_truth = coder.held_out_probabilities_, coder.held_out_truth_
         figures["held-out codes right"] = (held_out.argmax(axis=1) == held_truth).mean()

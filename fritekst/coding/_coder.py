@@ -44,10 +44,11 @@ class CodebookCoder(BaseEstimator):
     (SIB-200: 0.758 -> 0.759 from 0 to 200 coded). Once every category has 20 codes the coders
     know better than the pool and it steps aside (with 20 per category it cost 2 points).
 
-    Calibration (decision 020): one temperature over the log-probabilities, fitted on the
+    Calibration (decision 020): one temperature over the log-probabilities, fitted so that the
     coded answers' held-out predictions (``calibration_folds``-fold cross-validation, each
-    fold's codes hidden as if not yet coded) and pulled toward ``prior_temperature``, the
-    temperature fitted offline on SIB-200, which holds alone before anything is coded.
+    fold's codes hidden as if not yet coded) are on average as sure as they are right, and
+    pulled toward ``prior_temperature``, the temperature fitted offline on SIB-200, which holds
+    alone before anything is coded.
 
     Parameters
     ----------

@@ -8,9 +8,12 @@ again on what is coded (as a coder pressing "Foreslå koder" would) and, for fri
 the rest of the order is recomputed from its new confidence. Accuracy is top-1 on the held-out
 200, so it does not depend on which answers are left. Mean over ``--seeds`` seeds.
 
-Both orders run twice in the same run: with the coder as it is and, as the baseline, with the
-coder before issue 19's early classifier (it joined once every category had 20 codes; the
-pool view stepped aside then), i.e. ``CodebookCoder(min_examples_for_classifier=20)``.
+Baselines in the same run: both orders with the coder before issue 19's early classifier (it
+joined once every category had 20 codes; the pool view stepped aside then; d58189a), i.e.
+``CodebookCoder(min_examples_for_classifier=20)`` with that commit's calibration; and fritekst's
+order with the coder at 679fdf2 (decision 025), whose calibration
+(:func:`bench.calibration.as_at_679fdf2`) ordered the queue differently. Random order does not
+depend on the calibration, so 679fdf2's random order is the coder as it is.
 
     python -m bench.active_learning [--seeds 5] [--batch 20] [--out bench/results/active_learning.md]
 """
@@ -24,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench.calibration import load_sib
+from bench.calibration import as_at_679fdf2, load_sib
 from bench.coding import CODEBOOK
 from bench.quality import DEFAULT_SIB
 from fritekst.coding import CodebookCoder, learning_order
@@ -32,7 +35,8 @@ from fritekst.coding import CodebookCoder, learning_order
 QUESTION = 600
 MOST_CODED = 200
 RANDOM_AT = 100  # the done-when: fritekst's order reaches random's accuracy at 100 coded with <= 60
-MODELS = {"": {}, "before": {"min_examples_for_classifier": 20}}  # "": the coder as it is
+# "": the coder as it is; each: its settings, and whether 679fdf2's calibration is put back.
+MODELS = {"": ({}, False), "679fdf2": ({}, True), "before": ({"min_examples_for_classifier": 20}, True)}
 
 
 def main(argv=None) -> pd.DataFrame:
@@ -46,14 +50,15 @@ def main(argv=None) -> pd.DataFrame:
     data = load_sib(args.sib, CODEBOOK)
     X = np.vstack([data["X_train"], data["X_dev"]])
     y = np.concatenate([data["y_train"], data["y_dev"]])
-    curves = {(order, model): [] for model in MODELS for order in ("random", "fritekst")}
+    curves = {(order, model): [] for model in MODELS for order in ("random", "fritekst")
+              if (order, model) != ("random", "679fdf2")}
     for seed in range(args.seeds):
         rng = np.random.default_rng(seed)
         shuffled = rng.permutation(len(y))
         question, held_out = shuffled[:QUESTION], shuffled[QUESTION:]
         for order, model in curves:
             curves[order, model].append(_curve(data, X[question], y[question], X[held_out], y[held_out], order,
-                                               args.batch, np.random.default_rng(1000 + seed), MODELS[model]))
+                                               args.batch, np.random.default_rng(1000 + seed), *MODELS[model]))
     steps = range(0, MOST_CODED + 1, args.batch)
     table = pd.DataFrame({"coded": list(steps),
                           **{_column(order, model): np.mean(values, axis=0) for (order, model), values in curves.items()}})
@@ -75,8 +80,8 @@ def _column(order: str, model: str) -> str:
 
 
 def _verdict(table: pd.DataFrame, model: str) -> str:
-    who = f"The coder {model} issue 19" if model else "The coder as it is"
-    target = table.loc[table["coded"] == RANDOM_AT, _column("random", model)].iloc[0]
+    who = {"": "The coder as it is", "before": "The coder before issue 19"}.get(model, f"The coder at {model}")
+    target = table.loc[table["coded"] == RANDOM_AT, _column("random", "" if model == "679fdf2" else model)].iloc[0]
     reached = table.loc[table[_column("fritekst", model)] >= target, "coded"]
     return (f"{who}: fritekst's order reaches random's accuracy at {RANDOM_AT} coded ({target:.3f}) with "
             f"{reached.iloc[0]} coded." if len(reached) else
@@ -84,15 +89,17 @@ def _verdict(table: pd.DataFrame, model: str) -> str:
             f"within {MOST_CODED}.")
 
 
-def _curve(data, X, y, X_test, y_test, order: str, batch: int, rng, settings: dict) -> list[float]:
+def _curve(data, X, y, X_test, y_test, order: str, batch: int, rng, settings: dict, as_then: bool) -> list[float]:
     """Held-out accuracy after 0, batch, 2 × batch … coded answers, coding in ``order`` with a
-    coder made with ``settings``."""
+    coder made with ``settings`` (and 679fdf2's calibration if ``as_then``)."""
     ids = np.array(data["ids"])
     codes = np.full(len(y), "", dtype=object)
     queue = rng.permutation(len(y))
     accuracy = []
     for coded in range(0, MOST_CODED + 1, batch):
         coder = CodebookCoder(data["prototypes"], list(ids), **settings).fit(X, codes)
+        if as_then:
+            coder = as_at_679fdf2(coder, X, X[codes == ""])
         accuracy.append(float((ids[coder.predict_proba(X_test).argmax(axis=1)] == y_test).mean()))
         if order == "fritekst":
             queue = learning_order(coder.predict_proba(X).max(axis=1), X, coded=codes != "")

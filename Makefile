@@ -6,7 +6,10 @@ OUT ?= demo-out
 
 .PHONY: install system apertium demo test test-fast bench model clean
 
-$(BIN)/fritekst: pyproject.toml constraints.txt
+# setup.py compiles fritekst/embed/two_views.c (e5's two views, decision 026) in place: needs a C compiler.
+$(BIN)/fritekst: pyproject.toml setup.py constraints.txt fritekst/embed/two_views.c
+	@command -v cc >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null; } || \
+		{ echo "fritekst needs a C compiler (cc) to build its e5 engine: install gcc"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned to the CPU build (an unpinned torch pulls a multi-GB CUDA build)

@@ -26,6 +26,8 @@ from fritekst.counts import answer_counts
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.embed.base import DEFAULT_EMBEDDER
 from fritekst.embed.cache import BatchEncoder
+from fritekst.embed.e5 import split_views
+from fritekst.embed.registry import available_embedders
 from fritekst.errors import InputError
 from fritekst.files import file_sha256
 from fritekst.language import detect_languages, language_counts
@@ -66,6 +68,17 @@ class RunConfig:
     coded: str | None = None  # path of a CSV with coders' codes (id, code_id[, coder])
     code_precision: float = DEFAULT_PRECISION  # target precision of the model's codes (decision 020)
     code_threshold: float | None = None  # deprecated: a fixed least confidence instead of code_precision
+
+
+def _one_pass_views(config: RunConfig):
+    """The embedder that gives the text view and the content view of an answer in one pass
+    (``NAME+content``, as e5's :class:`~fritekst.embed.e5.E5TwoViewsEmbedder`), when the run's
+    embedder has one and the themes read content; else None, and the content view is the
+    embedder's reading of each answer's content lemmas (:func:`~fritekst.themes.content_text`)."""
+    name = f"{config.embedder}+content"
+    if not config.themes.content_view or name not in available_embedders():
+        return None
+    return get_embedder(name, config.themes.random_state)
 
 
 def run_survey(
@@ -118,6 +131,7 @@ def run_survey(
     lap("nynorsk")
 
     embedder = get_embedder(config.embedder, config.themes.random_state)
+    views = _one_pass_views(config)
     segments["theme_id"] = UNASSIGNED
     segments["outlier"] = False
     if codebook is not None:
@@ -137,17 +151,20 @@ def run_survey(
             f"{q}: keywords", len(read) - total + done, len(read)))  # texts from the cache count as done
         report(f"{question}: keywords", len(read), len(read))
         lap("keywords")
-        to_embed = read + (content_text(tokens, read) if config.themes.content_view else [])
-        embedded = embed_with_cache(
-            embedder, to_embed, cache, lambda done, total, q=question: report(f"{q}: embed", done, total), encoder
-        )
+        progress = lambda done, total, q=question: report(f"{q}: embed", done, total)  # noqa: E731
+        if views is not None:  # both views from one pass (decision 026)
+            embedded = embed_with_cache(views, read, cache, progress, encoder and encoder.for_embedder(views.name))
+            vectors, content_vectors = split_views(embedded.vectors)
+        else:
+            to_embed = read + (content_text(tokens, read) if config.themes.content_view else [])
+            embedded = embed_with_cache(embedder, to_embed, cache, progress, encoder)
+            vectors = embedded.vectors[: len(texts)]
+            content_vectors = embedded.vectors[len(texts) :] if config.themes.content_view else None
         embed_stats["unique_texts"] += embedded.n_unique
         embed_stats["from_cache"] += embedded.n_from_cache
         embed_stats["embedded"] += embedded.n_embedded
         lap("embed")
         report(f"{question}: themes", 0, 1)
-        vectors = embedded.vectors[: len(texts)]
-        content_vectors = embedded.vectors[len(texts) :] if config.themes.content_view else None
         result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids, cache=cache)
         segments.loc[rows, "theme_id"] = result.labels
         segments.loc[rows, "outlier"] = result.outliers

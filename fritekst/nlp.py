@@ -383,7 +383,7 @@ def _trained_lemma(token: Token, table: dict[str, str] | None) -> str:
     return (token.lemma_ or token.text).lower()
 
 
-def _processes(n_texts: int) -> int:
+def tagging_processes(n_texts: int) -> int:
     """Two processes for big inputs (the machines fritekst targets have 2 cores); starting a
     second one costs more than it saves below a few thousand texts."""
     return 2 if n_texts >= 4000 and (os.cpu_count() or 1) >= 2 else 1
@@ -437,7 +437,7 @@ def _trained_words(texts: list[str], disable: list[str], ordbank_nouns: bool,
 
     from fritekst.workers import process_pool
 
-    processes = _processes(len(texts))
+    processes = tagging_processes(len(texts))
     if processes > 1 and ordbank_nouns:
         lemma_table()  # built once here, so that forked workers share it
     chunks = [texts[start:start + _CHUNK] for start in range(0, len(texts), _CHUNK)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -81,6 +82,32 @@ def _one_pass_views(config: RunConfig):
     return get_embedder(name, config.themes.random_state)
 
 
+def _start_keywords(texts: list[str], cache: EmbeddingCache | None, on_progress) -> Future:
+    """The keyword tokens of ``texts``, tagged in a thread beside e5's pass when the tagging runs in
+    this process: it takes one core while the pass waits on C (which lets go of the GIL), and a
+    cold run of 1 000 answers spent 7 s tagging after its embedding. Tagged now when it needs
+    worker processes: they use both cores anyway, and are not forked beside the pass's threads."""
+    if nlp.tagging_processes(len(texts)) > 1:
+        done: Future = Future()
+        done.set_result(keyword_tokens(texts, cache=cache, on_progress=on_progress))
+        return done
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keywords")
+    tagging = pool.submit(_keyword_tokens_in_thread, texts, cache.path if cache is not None else None, on_progress)
+    pool.shutdown(wait=False)  # the thread ends with its task
+    return tagging
+
+
+def _keyword_tokens_in_thread(texts: list[str], cache_path: Path | None, on_progress) -> list[list[str]]:
+    """:func:`keyword_tokens` with a connection of its own to the cache file: an SQLite connection
+    stays in the thread that opened it."""
+    cache = EmbeddingCache(cache_path) if cache_path is not None else None
+    try:
+        return keyword_tokens(texts, cache=cache, on_progress=on_progress)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def run_survey(
     survey: str | Path,
     config: RunConfig,
@@ -147,23 +174,30 @@ def run_survey(
         read = segments.loc[rows, "reading"].tolist()  # what the machine reads: Nynorsk as Bokmål
         ids = segments.loc[rows, "id"].tolist()
         report(f"{question}: keywords", 0, len(read))
-        tokens = keyword_tokens(read, cache=cache, on_progress=lambda done, total, q=question: report(
-            f"{q}: keywords", len(read) - total + done, len(read)))  # texts from the cache count as done
-        report(f"{question}: keywords", len(read), len(read))
-        lap("keywords")
+        keyword_progress = lambda done, total, q=question, n=len(read): report(  # noqa: E731
+            f"{q}: keywords", n - total + done, n)  # texts from the cache count as done
         progress = lambda done, total, q=question: report(f"{q}: embed", done, total)  # noqa: E731
-        if views is not None:  # both views from one pass (decision 026)
+        if views is not None:  # both views from one pass, which needs no keywords (decision 026)
+            tagging = _start_keywords(read, cache, keyword_progress)
+            lap("keywords")  # all of it when the tagging needs worker processes
             embedded = embed_with_cache(views, read, cache, progress, encoder and encoder.for_embedder(views.name))
+            lap("embed")
+            tokens = tagging.result()
+            report(f"{question}: keywords", len(read), len(read))
+            lap("keywords")  # what the tagging took beyond the embedding
             vectors, content_vectors = split_views(embedded.vectors)
         else:
+            tokens = keyword_tokens(read, cache=cache, on_progress=keyword_progress)
+            report(f"{question}: keywords", len(read), len(read))
+            lap("keywords")
             to_embed = read + (content_text(tokens, read) if config.themes.content_view else [])
             embedded = embed_with_cache(embedder, to_embed, cache, progress, encoder)
             vectors = embedded.vectors[: len(texts)]
             content_vectors = embedded.vectors[len(texts) :] if config.themes.content_view else None
+            lap("embed")
         embed_stats["unique_texts"] += embedded.n_unique
         embed_stats["from_cache"] += embedded.n_from_cache
         embed_stats["embedded"] += embedded.n_embedded
-        lap("embed")
         report(f"{question}: themes", 0, 1)
         result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids, cache=cache)
         segments.loc[rows, "theme_id"] = result.labels

@@ -338,8 +338,11 @@ def test_forget_rewrites_a_broad_theme_label_holding_the_respondent_s_word_and_n
     with open_store(url) as store:
         store.import_survey(survey, load_mapping(MAPPING), survey="kommune")
         store.save_run(dataclasses.replace(result, themes=themes), survey="kommune")
-        before = store.themes().set_index(["question", "theme_id"])
         shown = theme_table(store.segments(question="q12_bistand"), store.themes(question="q12_bistand")).frame
+        sub_theme = int(themes.loc[chosen, "theme_id"].iloc[-1])  # a coder's rename logs the row, broad label too
+        store.rename_theme(int(store.runs()["run_id"].iloc[-1]), "q12_bistand", sub_theme, "Bistand", actor="per")
+        before = store.themes().set_index(["question", "theme_id"])
+        assert planted_label in str(store.audit_log()["before"].tolist())
     assert planted_label in set(shown["Tema"])
 
     erasure, _ = forget_respondent(url, person, reason="sak 2026/114", use_cache=False)
@@ -352,3 +355,6 @@ def test_forget_rewrites_a_broad_theme_label_holding_the_respondent_s_word_and_n
     assert len(new_label) == 1 and "Kvistbråten" not in new_label[0] and new_label[0]
     assert planted_label not in set(table["Tema"]) and new_label[0] in set(table["Tema"])
     assert planted_label in erasure.screened  # its cached findings go with the label
+    with open_store(url) as store:
+        log = store.audit_log()
+    assert "Kvistbråten" not in str(log[["before", "after"]].to_numpy().tolist())

@@ -13,11 +13,12 @@ Two operations share the work of finding where the text went:
 - :func:`redact` (a retention rule): the text of answers imported before a date is emptied, with
   the memos and notes on them, while respondents, codes and flags stay, so counts stay.
 
-Both then take the text out of what was made from it: theme keywords and labels (a theme's, its broad theme's) holding a word
-found only in the erased text, a theme's representative respondent ids, codebook examples holding
-the text, and audit rows (before/after values). One audit row records the erasure: who, when,
-why, how many rows, and a fingerprint of the respondent id (SHA-256 of survey and id, so that
-"was this person erased?" can be answered later by someone who has the id), never the text.
+Both then take the text out of what was made from it: theme keywords and labels (a theme's and
+its broad theme's) holding a word found only in the erased text, a theme's representative
+respondent ids, codebook examples holding the text, and audit rows (before/after values). One
+audit row records the erasure: who, when, why, how many rows, and a fingerprint of the respondent
+id (SHA-256 of survey and id, so that "was this person erased?" can be answered later by someone
+who has the id), never the text.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A coder's edits of a run's themes: rename (a theme or a broad theme), and regroup (merge, split) with recounted themes.
+"""A coder's edits of a run's themes: rename (a theme or a broad theme), and regroup (merge,
+split) with recounted themes.
 
 Runs keep what the machine found, but coders own the themes they report: these edits change the
 run's rows in place and write the state before and after to the audit log.

@@ -598,3 +598,32 @@ def test_a_themes_suggestion_merged_since_is_offered_as_its_successor(example_pr
     at.selectbox(key="theme").select(theme_id).run()
     accept = at.selectbox(key=f"accept_code_{theme_id}")
     assert accept.value == target and retired not in accept.options
+
+
+def test_a_sub_theme_s_broad_theme_is_renamed_on_temaer_for_all_its_sub_themes(example_project):
+    """A broad theme split in sub-themes is a heading of its own in the report; Temaer renames it
+    from any of its sub-themes (here the later half of a split), on every sub-theme's row and no other."""
+    from fritekst.workspace import split_theme
+    from fritekst.workspace.answer_map import segment_vectors
+
+    with open_store(example_project) as store:
+        run_id = int(store.runs()["run_id"].iloc[-1])
+        split = int(store.themes(question=QUESTION)["theme_id"].iloc[-2])
+        new = split_theme(store, run_id, QUESTION, split, lambda texts: segment_vectors(texts, "tfidf"), actor="kari")
+        before = store.themes(question=QUESTION).set_index("theme_id")
+    family = sorted(before.index[before["parent_theme"] == before.loc[new, "parent_theme"]])
+    assert len(family) == 2 and new in family
+    at = app(example_project, "themes")
+    at.selectbox(key="theme").select(new).run()
+    rename = next(w for w in at.text_input if w.key and w.key.startswith("rename_broad_"))
+    assert rename.value == before.loc[new, "parent_label"]
+    rename.input("Språk og tolking")
+    click(at, NB["rename_broad_button"])
+    assert not at.exception, at.exception
+    with open_store(example_project) as store:
+        after = store.themes(question=QUESTION).set_index("theme_id")
+    changed = after.compare(before)
+    assert sorted(changed.index) == family and set(changed.columns.get_level_values(0)) == {"parent_label"}
+    assert set(after.loc[family, "parent_label"]) == {"Språk og tolking"}
+    assert f"Språk og tolking › {before.loc[new, 'label']}" in at.selectbox(key="theme").options[
+        list(after.index).index(new)]

@@ -311,3 +311,50 @@ def test_forget_takes_what_reports_kept_of_the_respondents_values_and_of_labels_
     assert result.exit_code == 0, result.output
     assert not keys(mine | {label}) & kept("findings")
     assert keys(others) <= kept("findings")
+
+
+def test_forget_rewrites_a_broad_theme_label_holding_the_respondent_s_word_and_no_other(planted, tmp_path):
+    """A broad theme's label (``parent_label``, printed by the report's «Temaer» table) holding a
+    word only the erased respondent wrote is rewritten on every row of the broad theme, as a
+    theme's own label is; every other row keeps its broad label, and the old label is among the
+    texts whose cached privacy findings go."""
+    import dataclasses
+
+    from fritekst.erasure import forget_respondent
+    from fritekst.report._tables import theme_table
+    from fritekst.store import open_store
+    from fritekst.survey import load_mapping
+
+    survey, result, person, _, _ = planted
+    themes = result.themes.copy()
+    q12 = themes[themes["question"] == "q12_bistand"]
+    split = q12["parent_theme"].value_counts()
+    broad = int(q12.loc[q12["parent_theme"].isin(split.index[split > 1]), "parent_theme"].iloc[-1])
+    chosen = (themes["question"] == "q12_bistand") & (themes["parent_theme"] == broad)
+    assert chosen.sum() > 1 and broad != int(q12["parent_theme"].iloc[0])  # a split broad theme, not the first
+    planted_label = "Kvistbråten og bistand"
+    themes.loc[chosen, "parent_label"] = planted_label
+    url = str(tmp_path / "prosjekt")
+    with open_store(url) as store:
+        store.import_survey(survey, load_mapping(MAPPING), survey="kommune")
+        store.save_run(dataclasses.replace(result, themes=themes), survey="kommune")
+        shown = theme_table(store.segments(question="q12_bistand"), store.themes(question="q12_bistand")).frame
+        sub_theme = int(themes.loc[chosen, "theme_id"].iloc[-1])  # a coder's rename logs the row, broad label too
+        store.rename_theme(int(store.runs()["run_id"].iloc[-1]), "q12_bistand", sub_theme, "Bistand", actor="per")
+        before = store.themes().set_index(["question", "theme_id"])
+        assert planted_label in str(store.audit_log()["before"].tolist())
+    assert planted_label in set(shown["Tema"])
+
+    erasure, _ = forget_respondent(url, person, reason="sak 2026/114", use_cache=False)
+    with open_store(url) as store:
+        after = store.themes().set_index(["question", "theme_id"])
+        table = theme_table(store.segments(question="q12_bistand"), store.themes(question="q12_bistand")).frame
+    changed = after.index[after["parent_label"] != before.loc[after.index, "parent_label"]]
+    assert sorted(changed) == sorted(zip(themes.loc[chosen, "question"], themes.loc[chosen, "theme_id"].astype(int)))
+    new_label = after.loc[changed, "parent_label"].unique()
+    assert len(new_label) == 1 and "Kvistbråten" not in new_label[0] and new_label[0]
+    assert planted_label not in set(table["Tema"]) and new_label[0] in set(table["Tema"])
+    assert planted_label in erasure.screened  # its cached findings go with the label
+    with open_store(url) as store:
+        log = store.audit_log()
+    assert "Kvistbråten" not in str(log[["before", "after"]].to_numpy().tolist())

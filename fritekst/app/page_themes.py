@@ -1,5 +1,5 @@
 """Temaer: one question's themes, a map of its answers, and the coder's theme actions
-(rename, merge, split, accept a category for the whole theme)."""
+(rename a theme or its broad theme, merge, split, accept a category for the whole theme)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def show(ws: Workspace) -> None:
         st.info(t["need_coder"])
         return
     try:
-        _actions(ws, theme_id, labels, members, row, vectors_of, theme_versions(themes, segments))
+        _actions(ws, theme_id, labels, members, row, vectors_of, theme_versions(themes, segments), broad.get(theme_id))
     except ThemeChanged:  # another coder's edit came first; this draw already shows it
         st.error(t["theme_changed"])
 
@@ -99,7 +99,7 @@ def _map(ws: Workspace, answered: pd.DataFrame, vectors_of, labels: dict[int, st
 
 
 def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, row: pd.Series, vectors_of,
-             versions: dict[int, str]) -> None:
+             versions: dict[int, str], broad_label: str | None) -> None:
     t = ws.t
     left, right = st.columns(2)
     # Not in a form: a choice made outside one is kept by theme id when the theme is renamed.
@@ -113,6 +113,13 @@ def _actions(ws: Workspace, theme_id: int, labels: dict, members: pd.DataFrame, 
         if st.form_submit_button(t["rename_button"]):
             ws.store.rename_theme(ws.run_id, ws.question, theme, label, actor=ws.coder, seen=seen)
             done(t["done_rename"].format(label=label.strip()))
+    if broad_label is not None:  # a sub-theme: its broad theme is a heading of its own, renamed on its own
+        parent = int(row["parent_theme"])
+        with left.form(f"rename_broad_form_{parent}"):
+            label = st.text_input(t["rename_broad"], value=broad_label, key=f"rename_broad_{parent}_{broad_label}")
+            if st.form_submit_button(t["rename_broad_button"]):
+                ws.store.rename_broad_theme(ws.run_id, ws.question, parent, label, actor=ws.coder, seen=seen)
+                done(t["done_rename_broad"].format(label=label.strip()))
     if right.button(t["merge_button"], key="merge") and others:
         kept = merge_themes(ws.store, ws.run_id, ws.question, [theme, *others], vectors_of, actor=ws.coder, seen=seen)
         done(t["done_merge"].format(theme=kept))

@@ -13,16 +13,18 @@ Two operations share the work of finding where the text went:
 - :func:`redact` (a retention rule): the text of answers imported before a date is emptied, with
   the memos and notes on them, while respondents, codes and flags stay, so counts stay.
 
-Both then take the text out of what was made from it: theme keywords and labels holding a word
-found only in the erased text, a theme's representative respondent ids, codebook examples holding
-the text, and audit rows (before/after values). One audit row records the erasure: who, when,
-why, how many rows, and a fingerprint of the respondent id (SHA-256 of survey and id, so that
-"was this person erased?" can be answered later by someone who has the id), never the text.
+Both then take the text out of what was made from it: theme keywords and labels (a theme's and
+its broad theme's) holding a word found only in the erased text, a theme's representative
+respondent ids, codebook examples holding the text, and audit rows (before/after values). One
+audit row records the erasure: who, when, why, how many rows, and a fingerprint of the respondent
+id (SHA-256 of survey and id, so that "was this person erased?" can be answered later by someone
+who has the id), never the text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -193,6 +195,14 @@ def _distinct(texts: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(sorted({text for text in texts if text and text.strip()}))
 
 
+def _interleaved(keywords: Iterable[str]) -> str:
+    """Several themes' keywords (", " lists, best first) as one list, best of each first: a
+    broad theme's keywords made from its sub-themes'."""
+    lists = [[k.strip() for k in text.split(",") if k.strip()] for text in keywords]
+    ranked = (k for rank in itertools.zip_longest(*lists) for k in rank if k is not None)
+    return ", ".join(dict.fromkeys(ranked))
+
+
 def _chunks(ids: list[int], size: int = 5000) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
@@ -318,8 +328,9 @@ class _Work:
                     out[key] = self._codebook_yaml(item)
                 else:
                     out[key] = self.scrub(item)
-            if isinstance(out.get("label"), str) and isinstance(out.get("keywords"), str):
-                out["label"] = self._label(out["label"], out["keywords"])
+            for label in ("label", "parent_label"):  # a theme row as an edit's audit row holds it
+                if isinstance(out.get(label), str) and isinstance(out.get("keywords"), str):
+                    out[label] = self._label(out[label], out["keywords"])
             return out
         if isinstance(value, list):
             return [self.scrub(item) for item in value]
@@ -346,25 +357,34 @@ class _Work:
                       .values(n_segments=RunTheme.n_segments - n_segments))
 
     def clean_derived(self) -> None:
-        """Theme keywords, labels and representatives; codebook examples; audit rows."""
+        """Theme keywords, labels (a theme's and its broad theme's) and representatives; codebook
+        examples; audit rows."""
         c = self.connection
         if not self.texts and not self.keys:
             return
-        themes = c.execute(select(RunTheme.run_id, RunTheme.position, RunTheme.label, RunTheme.keywords,
-                                  RunTheme.marked_keywords, RunTheme.representative_ids)
-                           .where(RunTheme.run_id.in_(self.run_ids), RunTheme.question.in_(self.questions))).all()
-        for run_id, position, label, keywords, marked, representatives in themes:
-            new_keywords = self._keywords(keywords)
-            new = {"keywords": new_keywords, "label": self._label(label, new_keywords),
-                   "marked_keywords": marked if marked is None else self._keywords(marked),
-                   "representative_ids": self._representatives(representatives)}
-            if new != {"keywords": keywords, "label": label, "marked_keywords": marked,
-                       "representative_ids": representatives}:
-                c.execute(update(RunTheme).where(RunTheme.run_id == run_id, RunTheme.position == position)
+        themes = c.execute(select(RunTheme.run_id, RunTheme.position, RunTheme.question, RunTheme.parent_theme,
+                                  RunTheme.label, RunTheme.keywords, RunTheme.marked_keywords,
+                                  RunTheme.representative_ids, RunTheme.parent_label)
+                           .where(RunTheme.run_id.in_(self.run_ids), RunTheme.question.in_(self.questions))
+                           .order_by(RunTheme.run_id, RunTheme.position)).all()
+        kept = {(row.run_id, row.position): self._keywords(row.keywords) for row in themes}
+        broad: dict[tuple, list[str]] = {}  # a broad theme's keywords: those of its sub-themes
+        for row in themes:
+            broad.setdefault((row.run_id, row.question, row.parent_theme), []).append(kept[row.run_id, row.position])
+        for row in themes:
+            new_keywords = kept[row.run_id, row.position]
+            old = {"keywords": row.keywords, "label": row.label, "marked_keywords": row.marked_keywords,
+                   "representative_ids": row.representative_ids, "parent_label": row.parent_label}
+            new = {"keywords": new_keywords, "label": self._label(row.label, new_keywords),
+                   "marked_keywords": None if row.marked_keywords is None else self._keywords(row.marked_keywords),
+                   "representative_ids": self._representatives(row.representative_ids),
+                   "parent_label": None if row.parent_label is None else self._label(
+                       row.parent_label, _interleaved(broad[row.run_id, row.question, row.parent_theme]))}
+            if new != old:
+                c.execute(update(RunTheme).where(RunTheme.run_id == row.run_id, RunTheme.position == row.position)
                           .values(**new))
                 self.changed_themes += 1
-                if new["label"] != label:
-                    self.old_labels.append(label)
+                self.old_labels += [old[key] for key in ("label", "parent_label") if new[key] != old[key]]
         for version_id, text in c.execute(select(CodebookVersion.id, CodebookVersion.yaml)).all():
             new_text = self._codebook_yaml(text)
             if new_text != text:

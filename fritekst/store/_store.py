@@ -295,11 +295,20 @@ class Store:
 
     def rename_theme(self, run_id: int, question: str, theme_id: int, label: str, actor: str | None = None,
                      seen: Mapping[int, str] | None = None) -> None:
-        """Rename a theme. ``seen`` is the question's :func:`theme_versions` as the coder saw them;
-        the rename is refused with :class:`ThemeChanged` when this theme changed since."""
+        """Rename a theme (and a broad theme left whole with it). ``seen`` is the question's
+        :func:`theme_versions` as the coder saw them; the rename is refused with
+        :class:`ThemeChanged` when this theme changed since."""
         actor = self._require(actor, "edit_themes")
         with writing(self.engine) as connection:
             _themes.rename_theme(connection, run_id, question, int(theme_id), label, actor, seen)
+
+    def rename_broad_theme(self, run_id: int, question: str, parent_theme: int, label: str,
+                           actor: str | None = None, seen: Mapping[int, str] | None = None) -> None:
+        """Rename a broad theme (the ``parent_label`` of its sub-themes). ``seen`` as for
+        :meth:`rename_theme`: refused when one of its sub-themes changed since."""
+        actor = self._require(actor, "edit_themes")
+        with writing(self.engine) as connection:
+            _themes.rename_broad_theme(connection, run_id, question, int(parent_theme), label, actor, seen)
 
     def regroup_themes(self, run_id: int, question: str, moves: dict[int, int], themes: pd.DataFrame,
                        actor: str | None = None, action: str = "regroup_themes",

@@ -1,4 +1,5 @@
-"""A coder's edits of a run's themes: rename, and regroup (merge, split) with recounted themes.
+"""A coder's edits of a run's themes: rename (a theme or a broad theme), and regroup (merge,
+split) with recounted themes.
 
 Runs keep what the machine found, but coders own the themes they report: these edits change the
 run's rows in place and write the state before and after to the audit log.
@@ -86,17 +87,52 @@ def _theme_rows(connection: Connection, run_id: int, question: str) -> list[dict
 
 def rename_theme(connection: Connection, run_id: int, question: str, theme_id: int, label: str, actor: str,
                  seen: Mapping[int, str] | None = None) -> None:
+    """Rename a theme; a broad theme left whole (the only theme under its ``parent_theme``) is
+    one heading, so its broad label is renamed with it (decision 021: a report prints it)."""
+    label = _label(label)
+    if seen is not None:
+        ThemeChanged.check(question, seen, _stored_versions(connection, run_id, question), [theme_id])
+    rows = _theme_rows(connection, run_id, question)
+    theme = [row for row in rows if row["theme_id"] == theme_id]
+    if not theme:
+        raise InputError(f"no theme {theme_id} in question {question!r} of run {run_id}", column="theme_id")
+    parent = theme[0]["parent_theme"]
+    whole = parent is not None and [row["theme_id"] for row in rows if row["parent_theme"] == parent] == [theme_id]
+    _rename(connection, run_id, question, theme, {"label": label, **({"parent_label": label} if whole else {})},
+            actor, "rename_theme")
+
+
+def rename_broad_theme(connection: Connection, run_id: int, question: str, parent_theme: int, label: str,
+                       actor: str, seen: Mapping[int, str] | None = None) -> None:
+    """Rename a broad theme: the ``parent_label`` of each of its sub-themes (and the label of the
+    one theme of a broad theme left whole, as :func:`rename_theme` does)."""
+    label = _label(label)
+    rows = [row for row in _theme_rows(connection, run_id, question) if row["parent_theme"] == parent_theme]
+    if not rows:
+        raise InputError(f"no broad theme {parent_theme} in question {question!r} of run {run_id}",
+                         column="parent_theme")
+    if seen is not None:
+        ThemeChanged.check(question, seen, _stored_versions(connection, run_id, question),
+                           [row["theme_id"] for row in rows])
+    _rename(connection, run_id, question, rows, {"parent_label": label, **({"label": label} if len(rows) == 1 else {})},
+            actor, "rename_broad_theme")
+
+
+def _label(label: str) -> str:
     label = label.strip()
     if not label:
         raise InputError("a theme needs a label", column="label")
-    if seen is not None:
-        ThemeChanged.check(question, seen, _stored_versions(connection, run_id, question), [theme_id])
-    before = [row for row in _theme_rows(connection, run_id, question) if row["theme_id"] == theme_id]
-    if not before:
-        raise InputError(f"no theme {theme_id} in question {question!r} of run {run_id}", column="theme_id")
+    return label
+
+
+def _rename(connection: Connection, run_id: int, question: str, rows: list[dict], values: dict[str, str],
+            actor: str, action: str) -> None:
+    """Set ``values`` on the theme ``rows`` (as :func:`_theme_rows` gives them) and log each change."""
     connection.execute(update(RunTheme).where(RunTheme.run_id == run_id, RunTheme.question == question,
-                                              RunTheme.theme_id == theme_id).values(label=label))
-    _audit.record(connection, actor, "rename_theme", "run", run_id, before[0], {**before[0], "label": label})
+                                              RunTheme.theme_id.in_([row["theme_id"] for row in rows]))
+                       .values(**values))
+    for row in rows:
+        _audit.record(connection, actor, action, "run", run_id, row, {**row, **values})
 
 
 def regroup_themes(connection: Connection, run_id: int, question: str, moves: dict[int, int],

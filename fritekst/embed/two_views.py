@@ -26,6 +26,7 @@ RARITY_TABLE = resources.files("fritekst") / "data" / "e5_token_rarity.tsv"
 RARITY_EXPONENT = 4
 """The rarest tokens of an answer carry its content view: see :func:`token_weights`."""
 
+
 class EngineMissing(RuntimeError):
     """fritekst was installed without its compiled part (no C compiler at install time)."""
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, NO_CHROMIUM, launch, settle
 from fritekst.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: install Debian's chromium package (make test does, as root)"),
+    pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM),
     pytest.mark.slow,  # drives a real browser
 ]
 
@@ -76,9 +76,7 @@ def shots(tmp_path):
 def open_workspace(playwright, url, question="q17_barrierer"):
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=60_000)  # a first paint on a busy 2-core machine takes a while
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox", "--disable-background-networking"])
+    browser = launch(playwright)
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.set_default_timeout(60_000)
     page.goto(url)
@@ -101,14 +99,6 @@ def go(page, sidebar, name: str, last: str) -> None:
     shown = page.get_by_test_id("stMain").inner_text()
     leftovers = [words for words in STREAMLIT_ENGLISH if words in shown]
     assert not leftovers, f"Streamlit's own English on {name}: {leftovers}"
-
-
-def settle(page, last: str) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_text(last).first).to_be_visible()
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()  # the script has finished
-    page.wait_for_timeout(300)
 
 
 def test_code_twenty_answers_by_keyboard_undo_one_and_settle_a_disagreement(server, project, shots):

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from browser import CHROMIUM, NO_CHROMIUM, idle, launch, settle
 from fritekst.cli import app
 from fritekst.store import MODEL_CODER, open_store
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.slow  # a provider, a server and a browser
 
 KARI, PER, LISE = "kari@kommune.example", "per@kommune.example", "lise@kommune.example"
@@ -56,7 +56,7 @@ def team_server(example_project_template, tmp_path_factory):
     that knows kari, per and lise."""
     pytest.importorskip("oidc_provider_mock")
     if CHROMIUM is None:
-        pytest.skip("no Chromium: install Debian's chromium package (make test does, as root)")
+        pytest.skip(NO_CHROMIUM)
     from oidc_provider_mock import User, run_server_in_thread
 
     folder = tmp_path_factory.mktemp("team")
@@ -94,14 +94,6 @@ def team_server(example_project_template, tmp_path_factory):
         process.wait(timeout=30)
 
 
-def _browser(playwright):
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=60_000)
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=["--no-sandbox", "--disable-background-networking"])
-
-
 def _sign_in(browser, url: str, who: str):
     """A fresh browser context (no cookies) signed in as ``who`` through the provider's page."""
     from playwright.sync_api import expect
@@ -119,9 +111,7 @@ def _go(page, name: str, last: str) -> None:
     from playwright.sync_api import expect
 
     page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
-    expect(page.get_by_text(last).first).to_be_visible()
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
-    page.wait_for_timeout(300)
+    settle(page, last)
 
 
 def _code_one(page) -> None:
@@ -136,8 +126,7 @@ def _code_one(page) -> None:
                            " return Boolean(key && document.querySelector(`.st-key-${key} button`)); }")
     page.keyboard.press("Alt+Digit1")
     expect(position).to_have_value(str(start + 1))
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
-    page.wait_for_timeout(300)
+    idle(page)
 
 
 def _edit_first_category(page, label: str) -> None:
@@ -151,9 +140,9 @@ def _edit_first_category(page, label: str) -> None:
     expect(name).to_be_visible()
     name.fill(label)
     name.press("Tab")
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
+    idle(page)
     form.get_by_role("button", name="Lagre som ny versjon").click()
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
+    idle(page)
 
 
 def test_a_team_signs_in_codes_as_themselves_and_roles_hold(team_server):
@@ -165,7 +154,7 @@ def test_a_team_signs_in_codes_as_themselves_and_roles_hold(team_server):
         version = store.codebook().version
         log = len(store.audit_log())
     with sync_playwright() as playwright:
-        browser = _browser(playwright)
+        browser = launch(playwright)
         anonymous = browser.new_page()
         anonymous.goto(url)
         expect(anonymous.get_by_text("Logg inn for å se prosjektet.")).to_be_visible()

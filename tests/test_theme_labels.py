@@ -232,3 +232,29 @@ def test_the_keyword_triplet_that_stands_in_leaves_out_the_questions_subject_and
     assert keyword_label(["samarbeid", "felles", "nav"], shown, frozenset({"samarbeid", "nav"}), never) == "Samarbeid og NAV"
     generic = lambda keyword: keyword == "stor"  # noqa: E731
     assert keyword_label(["stor", "tolk", "språk"], ["stor", "tolk", "språk"], frozenset(), generic) == "Tolk og språk"
+
+
+def test_an_organisation_written_in_everyday_words_is_no_place_but_a_surname_still_is():
+    from fritekst.themes.labels import is_place_or_name
+
+    red_cross = [
+        "Røde Kors driver leksehjelp for barna.",
+        "Godt samarbeid med Røde Kors om aktiviteter.",
+        "Røde Kors har besøksvenner for de eldste.",
+        "Frivillige fra Røde Kors følger opp familiene.",
+    ]
+    label, keywords, marked = described([INTERPRETERS, red_cross])[1]
+    assert "Røde Kors" in label or "Kors" in label, (label, keywords)
+    assert not [keyword for keyword in marked if "Kors" in keyword or "Røde" in keyword], marked
+    words = nlp.tagged_words(["Vi fikk hjelp av Berg på kontoret.", "Arbeidsmarkedet er stramt her."])
+    tagged = {word.text: word for text in words for word in text}
+    assert tagged["Berg"].pos == "PROPN" and is_place_or_name(tagged["Berg"])  # a surname stays a name
+    assert not is_place_or_name(tagged["Arbeidsmarkedet"])
+
+
+def test_a_name_in_everyday_words_grows_from_its_word_in_the_label_and_an_agency_does_not():
+    from fritekst.themes.keywords import theme_label
+
+    assert theme_label(["Kors", "Røde Kors", "leksehjelp"]) == "Røde Kors og leksehjelp"
+    assert theme_label(["NAV", "NAV Indre", "jobb"]) == "NAV og jobb"
+    assert theme_label(["barn", "barn skolebakgrunn", "skole"]) == "Barn og skole"

@@ -113,14 +113,21 @@ def theme_label(keywords: Sequence[str], max_words: int = 3, skip: Callable[[str
     """A readable label from the best keywords: «Bolig, husleie og leilighet».
 
     Keywords that repeat a word already in the label are skipped ("barn" then
-    "barn skolebakgrunn" gives one of them, not both), and so are those ``skip`` is true for
-    (place names and generic words, which stay among the keywords).
+    "barn skolebakgrunn" gives one of them, not both), except a name written in capitals that
+    holds a word of the label: «Kors» then «Røde Kors» gives «Røde Kors» (not «NAV Indre» for «NAV»). Those ``skip`` is true
+    for (place names and generic words, which stay among the keywords) are skipped too.
     """
     words: list[str] = []
     used: set[str] = set()
     for keyword in keywords:
         parts = set(keyword.split())
-        if parts & used or (skip is not None and skip(keyword)):
+        if skip is not None and skip(keyword):
+            continue
+        if parts & used:
+            inside = [i for i, word in enumerate(words) if set(word.split()) < parts]
+            if len(inside) == 1 and len(parts) > 1 and all(part[:1].isupper() and part[1:].islower() for part in parts):
+                words[inside[0]] = keyword
+                used |= parts
             continue
         words.append(keyword)
         used |= parts

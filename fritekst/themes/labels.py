@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from fritekst import nlp
+from fritekst.privacy._capitals import is_common_word
 
 # Words that say nothing about a theme in survey answers: they occur in every theme of a
 # question about municipalities and integration, so a label made of them («Sted, generelt og
@@ -108,12 +109,20 @@ def nb_lemma(lemma: str) -> str:
 def is_place_or_name(word: nlp.Word) -> bool:
     """A place or a person: a country as written («Tyskland», «USA»: an acronym, but no agency),
     a municipality, or a proper noun that is not an acronym (NAV, IMDi name agencies, which make
-    good headings)."""
+    good headings) and not an everyday word unless a name list has it («Berg»). Everyday words
+    tagged as proper nouns are organisations («Røde Kors») or a capital the tagger misread
+    («Arbeidsmarkedet er stramt»), which make headings too."""
     if word.text in _countries():
         return True
-    if word.pos != "PROPN":
+    if word.pos != "PROPN" or (is_common_word(word.text) and not _listed_as_name(word.text)):
         return word.text.lower() in _places()
     return not any(ch.isupper() for ch in word.text[1:])
+
+
+def _listed_as_name(word: str) -> bool:
+    from fritekst.privacy._names import first_names, surnames
+
+    return word in first_names() or word in surnames()
 
 
 def place_lemmas(words: Sequence[Sequence[nlp.Word]]) -> frozenset[str]:

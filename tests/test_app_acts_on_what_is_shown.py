@@ -345,7 +345,9 @@ def test_a_first_time_coder_makes_the_themes_categories_and_codes_with_them(proj
     assert [c.label for c in own] == [*themes["label"].iloc[[0, *range(2, len(themes) - 1)]], "Kapasitet i tjenestene"]
     assert all(c.keywords and c.examples for c in own)
     last = own[-1]
-    assert list(last.keywords) == [k.strip() for k in themes["keywords"].iloc[-1].split(",")]
+    marked = {k.strip() for k in str(themes["marked_keywords"].iloc[-1]).split(",")}
+    assert marked & {k.strip() for k in themes["keywords"].iloc[-1].split(",")}  # a theme with marked keywords
+    assert list(last.keywords) == [k.strip() for k in themes["keywords"].iloc[-1].split(",") if k.strip() not in marked]
 
     at.sidebar.radio(key="page").set_value("coding").run()
     assert not at.exception, at.exception
@@ -366,6 +368,16 @@ def test_draft_ids_never_take_an_existing_or_retired_id():
     drafts = draft_categories(themes, segments, taken={"bolig"})
     assert list(drafts["id"]) == ["bolig_2", "sprak_og_tolk", "bolig_3"]
     assert list(drafts["examples"]) == ["To a. To b.\nEn.", "Tre.", ""]
+
+
+def test_a_draft_category_leaves_out_the_keywords_the_themes_page_marks():
+    from fritekst.workspace import draft_categories
+
+    themes = pd.DataFrame({"label": ["Bolig", "Tolk"], "keywords": ["bolig, Bergen, stor, leiepris", "tolk, behov"],
+                           "marked_keywords": ["Bergen, stor", None], "representative_ids": ["1", "2"]})
+    segments = pd.DataFrame({"id": ["1", "2"], "text": ["Få boliger i Bergen.", "Behov for tolk."]})
+    drafts = draft_categories(themes, segments)
+    assert list(drafts["keywords"]) == ["bolig, leiepris", "tolk, behov"]
 
 
 def test_a_reload_opens_the_same_question_page_and_answer_and_the_address_names_no_coder(example_project):

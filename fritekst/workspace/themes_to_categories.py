@@ -18,7 +18,9 @@ DRAFT_COLUMNS = ["include", "id", "label", "keywords", "examples"]
 def draft_categories(themes: pd.DataFrame, segments: pd.DataFrame, taken=(), n_examples: int = 3) -> pd.DataFrame:
     """One draft row per theme of ``themes`` (store.themes of one question): ``include`` (True),
     ``id`` (from the label, unique among ``taken`` and each other), ``label``, ``keywords``
-    (comma-separated) and ``examples`` (the theme's most typical answers, one per line)."""
+    (comma-separated; not the marked ones: a place or a generic word such as «stor» describes no
+    category, and a category's keywords shape the suggestions) and ``examples`` (the theme's most
+    typical answers, one per line)."""
     answers = segments.groupby(["id"], sort=False)["text"].agg(" ".join) if len(segments) else pd.Series(dtype=str)
     used = set(taken)
     rows = []
@@ -28,10 +30,15 @@ def draft_categories(themes: pd.DataFrame, segments: pd.DataFrame, taken=(), n_e
             "include": True,
             "id": unique_id(slug(str(theme["label"])), used),
             "label": str(theme["label"]),
-            "keywords": str(theme.get("keywords") or ""),
+            "keywords": ", ".join(k for k in _listed(theme.get("keywords")) if k not in _listed(theme.get("marked_keywords"))),
             "examples": "\n".join(answers[i] for i in representatives[:n_examples]),
         })
     return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+
+
+def _listed(value) -> list[str]:
+    """The items of a comma-separated cell, none for an empty or missing one."""
+    return [] if value is None or pd.isna(value) else [item.strip() for item in str(value).split(",") if item.strip()]
 
 
 def codebook_with_drafts(codebook: Codebook | None, drafts: pd.DataFrame, name: str) -> Codebook:

@@ -258,3 +258,19 @@ def test_a_name_in_everyday_words_grows_from_its_word_in_the_label_and_an_agency
     assert theme_label(["Kors", "Røde Kors", "leksehjelp"]) == "Røde Kors og leksehjelp"
     assert theme_label(["NAV", "NAV Indre", "jobb"]) == "NAV og jobb"
     assert theme_label(["barn", "barn skolebakgrunn", "skole"]) == "Barn og skole"
+
+
+def test_a_second_phrase_shown_around_its_word_never_repeats_the_first():
+    # «kommunenivå» scores as a second phrase; most of its answers write «statistikk på kommunenivå»,
+    # which would have made the label «Statistikk og statistikk på kommunenivå».
+    statistics = [
+        "Vi trenger statistikk på kommunenivå.",
+        "Mer statistikk på kommunenivå, takk.",
+        "Statistikk på kommunenivå mangler.",
+        "Bedre statistikk om bosetting.",
+        "Statistikk som er oppdatert.",
+        "Statistikk for små kommuner, helst på kommunenivå.",
+    ]
+    label, *_ = described([INTERPRETERS, statistics])[1]
+    words = [word.strip(",").lower() for word in label.split()]
+    assert words.count("statistikk") == 1, label

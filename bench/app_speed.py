@@ -152,10 +152,15 @@ def _child(tree: Path, *args: str) -> None:
 
 
 def export(ref: str, folder: Path) -> Path:
-    """The library and benchmarks at ``ref`` (any git revision), unpacked into ``folder``."""
+    """The library and benchmarks at ``ref`` (any git revision), unpacked into ``folder``, with
+    its compiled engine built where it has one (decision 026): without it that tree's runs would
+    fall back to another embedder."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
     folder.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    if (folder / "setup.py").exists():
+        subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=folder, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return folder
 
 

@@ -1,7 +1,8 @@
 """Theme labels side by side: the keyword triplet of before issue 19, the labels of an earlier
-commit (``--before``, default d58189a: the first heading labels) and this checkout's.
+commit (``--before``, at least decision 026's, whose vectors this file's driver asks for) and
+this checkout's.
 
-Themes are found once per question (seed 0, the run's defaults) on the example survey and on
+Themes are found once per question (seed 0, the run's defaults: both views from one e5 pass) on the example survey and on
 SIB-200 nob train+dev. The earlier commit's library is exported with ``git archive`` and this
 file's driver runs it in a child process in the same run, on the same answers (its themes must
 come out the same: only labels differ). Counted on every side: words that are no word (neither
@@ -26,17 +27,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.app_speed import export
 from bench.quality import DEFAULT_SIB, load_example, load_sib
 from fritekst import nlp
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
 from fritekst.privacy import is_person_keyword, person_words
 from fritekst.privacy._places import find_places
-from fritekst.themes import ThemeConfig, content_text, discover_themes, keyword_tokens
+from fritekst.embed.e5 import split_views
+from fritekst.themes import ThemeConfig, discover_themes, keyword_tokens
 from fritekst.themes.keywords import display_keyword, theme_keywords, theme_label, written_forms
 from fritekst.themes.labels import GENERIC_WORDS, NYNORSK_LEMMAS
 
 ROOT = Path(__file__).resolve().parents[1]
-BEFORE = "d58189a"  # the first heading labels (issue 19, part 4), before this round of rules
+BEFORE = "2032d84"  # before organisations written in everyday words («Røde Kors») could be labels
 SIDES = ("triplet", "before", "now")
 
 
@@ -90,9 +93,7 @@ def _lemmas(table) -> frozenset[str]:
 def themes_of(name: str, texts: list[str], cache: EmbeddingCache) -> list[dict]:
     """Themes of ``texts`` (seed 0) with their label from this tree's library, and the keyword triplet."""
     tokens = keyword_tokens(texts)
-    embedder = get_embedder("e5-small")
-    vectors = embed_with_cache(embedder, texts, cache).vectors
-    content = embed_with_cache(embedder, content_text(tokens, texts), cache).vectors
+    vectors, content = split_views(embed_with_cache(get_embedder("e5-small+content"), texts, cache).vectors)
     result = discover_themes(vectors, tokens, texts, ThemeConfig(random_state=0), content)
     return [{"data": name, "theme": theme.theme_id, "answers": theme.size, "label": theme.label,
              "triplet": old_label(tokens, texts, result.labels, theme.theme_id)}
@@ -124,10 +125,7 @@ def labels_at(ref: str, sib: Path) -> dict[tuple[str, int], tuple[int, str]]:
     """(data, theme) -> (answers, label) as the library at ``ref`` labels the same themes, run by
     this file's driver in a child process importing ``fritekst`` from ``ref``'s tree."""
     with tempfile.TemporaryDirectory() as folder:
-        tree = Path(folder) / "tree"
-        tree.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        tree = export(ref, Path(folder) / "tree")
         out = Path(folder) / "labels.json"
         subprocess.run([sys.executable, "-W", "ignore", str(Path(__file__).resolve()), "--child", str(out),
                         "--sib", str(sib.resolve())], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},

@@ -274,3 +274,13 @@ def test_a_second_phrase_shown_around_its_word_never_repeats_the_first():
     label, *_ = described([INTERPRETERS, statistics])[1]
     words = [word.strip(",").lower() for word in label.split()]
     assert words.count("statistikk") == 1, label
+    # Words count, not stems: «frivillige lag» shares only a stem with «frivilligsentral».
+    volunteers = [
+        "Godt samarbeid med frivilligsentralen.",
+        "Frivilligsentralen og frivillige lag hjelper mye.",
+        "Frivillige lag tar imot familiene.",
+        "Frivilligsentralen har leksehjelp.",
+        "Vi bruker frivillige lag og frivilligsentralen.",
+        "Frivilligsentralen er viktig.",
+    ]
+    assert described([INTERPRETERS, volunteers])[1][0] == "Frivilligsentral og frivillige lag"

@@ -278,8 +278,8 @@ def heading_labels(
                     or _share_a_word(key, first)):
                 continue
         shown = _phrase_around(key, candidates[theme], taken)
-        if picked and _share_a_word(shown, picked[0]):  # «kommunenivå» around as «statistikk på kommunenivå»
-            shown = key
+        if picked and (set(shown) & set(picked[0])) - JOINING_ADPOSITIONS:  # «statistikk på kommunenivå»
+            shown = key  # after «statistikk»; «frivillige lag» after «frivilligsentral» may stay
         picked.append(shown)
         best.setdefault(theme, -negative)
         taken.update({key, shown})

@@ -105,14 +105,19 @@ def test_the_nearest_code_margin_compares_the_suggested_category_with_the_others
 
 
 @pytest.mark.slow
-def test_on_real_codes_the_suggestions_stay_and_a_few_codes_barely_correct_the_confidence(e5_answers):
-    # The IMDi answers with e5: 8 to 32 coded, the last 16 the answers. So few held-out codes say
-    # little about the margin, so the correction stays near the temperature's confidence.
+def test_on_real_codes_the_suggestions_stay_and_the_confidence_comes_nearer_to_how_often_they_are_right(e5_answers):
+    # The IMDi answers with e5: 8 to 32 coded, the last 16 the answers (all four categories).
     ids, prototypes, X, y = e5_answers
+    corrected_confidence, temperature_confidence, right = [], [], []
     for n_coded in (8, 16, 24, 32):
         coder = CodebookCoder(prototypes, ids).fit(X, np.where(np.arange(len(y)) < n_coded, y, ""))
-        assert coder.confidence_weights_.any()  # held-out codes: a correction is fitted
         temperature_alone = calibrate(coder._raw_probabilities(X[32:]), coder.temperature_)
         corrected = coder.predict_proba(X[32:])
         assert (np.argsort(-corrected, axis=1) == np.argsort(-temperature_alone, axis=1)).all()
-        assert np.abs(corrected.max(axis=1) - temperature_alone.max(axis=1)).max() < 0.05, n_coded
+        corrected_confidence.append(corrected.max(axis=1).mean())
+        temperature_confidence.append(temperature_alone.max(axis=1).mean())
+        right.append((np.array(ids)[corrected.argmax(axis=1)] == y[32:]).mean())
+    # Pooled over the four (16 answers each). The temperature alone (d7b1136) is the old confidence:
+    # equally far, this fails.
+    gap = abs(np.mean(corrected_confidence) - np.mean(right))
+    assert gap < abs(np.mean(temperature_confidence) - np.mean(right)), (corrected_confidence, temperature_confidence, right)

@@ -12,8 +12,9 @@ Baselines in the same run: both orders with the coder before issue 19's early cl
 joined once every category had 20 codes; the pool view stepped aside then; d58189a), i.e.
 ``CodebookCoder(min_examples_for_classifier=20)`` with that commit's calibration; and fritekst's
 order with the coder at 679fdf2 (decision 025), whose calibration
-(:func:`bench.calibration.as_at_679fdf2`) ordered the queue differently. Random order does not
-depend on the calibration, so 679fdf2's random order is the coder as it is.
+(:func:`bench.calibration.as_at_679fdf2`) ordered the queue differently, and with the coder at
+d7b1136, whose confidence came from the temperature alone (:func:`bench.calibration.temperature_alone`).
+Random order does not depend on the calibration, so their random order is the coder as it is.
 
     python -m bench.active_learning [--seeds 5] [--batch 20] [--out bench/results/active_learning.md]
 """
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench.calibration import as_at_679fdf2, load_sib
+from bench.calibration import as_at_679fdf2, load_sib, temperature_alone
 from bench.coding import CODEBOOK
 from bench.quality import DEFAULT_SIB
 from fritekst.coding import CodebookCoder, learning_order
@@ -35,8 +36,14 @@ from fritekst.coding import CodebookCoder, learning_order
 QUESTION = 600
 MOST_CODED = 200
 RANDOM_AT = 100  # the done-when: fritekst's order reaches random's accuracy at 100 coded with <= 60
-# "": the coder as it is; each: its settings, and whether 679fdf2's calibration is put back.
-MODELS = {"": ({}, False), "679fdf2": ({}, True), "before": ({"min_examples_for_classifier": 20}, True)}
+# "": the coder as it is; each: its settings, and the calibration put back (fitted coder, answers, uncoded ones).
+def at_d7b1136(coder: CodebookCoder, X: np.ndarray, X_uncoded: np.ndarray) -> CodebookCoder:
+    return temperature_alone(coder, X_uncoded)
+
+
+MODELS = {"": ({}, None), "d7b1136": ({}, at_d7b1136), "679fdf2": ({}, as_at_679fdf2),
+          "before": ({"min_examples_for_classifier": 20}, as_at_679fdf2)}
+SAME_RANDOM = ("679fdf2", "d7b1136")  # calibrated differently only: random order is the coder as it is
 
 
 def main(argv=None) -> pd.DataFrame:
@@ -51,7 +58,7 @@ def main(argv=None) -> pd.DataFrame:
     X = np.vstack([data["X_train"], data["X_dev"]])
     y = np.concatenate([data["y_train"], data["y_dev"]])
     curves = {(order, model): [] for model in MODELS for order in ("random", "fritekst")
-              if (order, model) != ("random", "679fdf2")}
+              if not (order == "random" and model in SAME_RANDOM)}
     for seed in range(args.seeds):
         rng = np.random.default_rng(seed)
         shuffled = rng.permutation(len(y))
@@ -81,7 +88,7 @@ def _column(order: str, model: str) -> str:
 
 def _verdict(table: pd.DataFrame, model: str) -> str:
     who = {"": "The coder as it is", "before": "The coder before issue 19"}.get(model, f"The coder at {model}")
-    target = table.loc[table["coded"] == RANDOM_AT, _column("random", "" if model == "679fdf2" else model)].iloc[0]
+    target = table.loc[table["coded"] == RANDOM_AT, _column("random", "" if model in SAME_RANDOM else model)].iloc[0]
     reached = table.loc[table[_column("fritekst", model)] >= target, "coded"]
     return (f"{who}: fritekst's order reaches random's accuracy at {RANDOM_AT} coded ({target:.3f}) with "
             f"{reached.iloc[0]} coded." if len(reached) else
@@ -89,17 +96,17 @@ def _verdict(table: pd.DataFrame, model: str) -> str:
             f"within {MOST_CODED}.")
 
 
-def _curve(data, X, y, X_test, y_test, order: str, batch: int, rng, settings: dict, as_then: bool) -> list[float]:
+def _curve(data, X, y, X_test, y_test, order: str, batch: int, rng, settings: dict, as_then) -> list[float]:
     """Held-out accuracy after 0, batch, 2 × batch … coded answers, coding in ``order`` with a
-    coder made with ``settings`` (and 679fdf2's calibration if ``as_then``)."""
+    coder made with ``settings`` (and recalibrated by ``as_then``, if given, as an older commit did)."""
     ids = np.array(data["ids"])
     codes = np.full(len(y), "", dtype=object)
     queue = rng.permutation(len(y))
     accuracy = []
     for coded in range(0, MOST_CODED + 1, batch):
         coder = CodebookCoder(data["prototypes"], list(ids), **settings).fit(X, codes)
-        if as_then:
-            coder = as_at_679fdf2(coder, X, X[codes == ""])
+        if as_then is not None:
+            coder = as_then(coder, X, X[codes == ""])
         accuracy.append(float((ids[coder.predict_proba(X_test).argmax(axis=1)] == y_test).mean()))
         if order == "fritekst":
             queue = learning_order(coder.predict_proba(X).max(axis=1), X, coded=codes != "")

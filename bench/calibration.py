@@ -13,8 +13,11 @@ expected calibration error (ECE, 10 equal-width bins), and the share of answers 
 - ``025``: the coder at 679fdf2 (decision 025): the classifier joining at 3 codes per category,
   its temperature fitted by least log-loss of "the top suggestion is right" with the offline prior
   fitted that way (:func:`as_at_679fdf2` puts it back on the same fitted coder);
-- ``after``: the coder as it is (``CodebookCoder(precision=0.9)``): the temperature at which the
-  held-out codes' mean confidence is their accuracy (decision 020, amended 2026-12-06).
+- ``temperature``: the same fitted coder with the confidence from the temperature alone, at which
+  the held-out codes' mean confidence is their accuracy (decision 020, amended 2026-12-06; d7b1136);
+- ``after``: the coder as it is (``CodebookCoder(precision=0.9)``): that temperature, then the top
+  confidence corrected by how near the answer lies to a coded answer of its suggested category
+  rather than of another (decision 020, amended 2026-12-06 the second time).
 
 The ``020`` row is refitted with the log-loss too, so it is d58189a's coder as it was.
 
@@ -47,6 +50,7 @@ from fritekst.coding._coder import CLASSIFIER_CHOICES
 from fritekst.coding._calibration import (
     PRIOR_SPREAD,
     calibrate,
+    correct_confidence,
     expected_calibration_error,
     fit_temperature,
     precision_threshold,
@@ -58,7 +62,7 @@ OLD_THRESHOLD = 1.6  # before decision 020: a code at raw probability >= 1.6 / s
 PRIOR_SIZES = (60, 100, 200, 400, 701)
 BINS = 10
 TARGETS = (0.8, 0.85, 0.9, 0.95)  # other precision targets, for choosing the default
-METHODS = ("before", "020", "025", "after")
+METHODS = ("before", "020", "025", "temperature", "after")
 CV_FOLDS = 10  # the all-coded check on the pool: 720 coded, 80 held out, ten times
 
 
@@ -109,12 +113,14 @@ def main(argv=None) -> pd.DataFrame | None:
         f"Mean over {args.draws} draws for 5 and 20. `before`: the coder before decision 020 (raw probabilities, classifier C=1 at full prototype weight), threshold 1.6/√7 = 0.60; "
         "`020`: calibrated confidence with the classifier joining at 20 coded per category (d58189a, before issue 19); "
         "`025`: the coder at 679fdf2 (the classifier joins at 3 per category; temperature by least log-loss); "
-        "`after`: the coder as it is (temperature at which the held-out codes' mean confidence is their accuracy); all three with the threshold from the target precision 0.9 (the default). ECE over 10 bins; coverage = share "
+        "`temperature`: the same coder with the temperature at which the held-out codes' mean confidence is their accuracy "
+        "alone (d7b1136); `after`: the coder as it is (that temperature, then the top confidence corrected by the margin of "
+        "the nearest coded answer of the suggested category over one of another); all four with the threshold from the target precision 0.9 (the default). ECE over 10 bins; coverage = share "
         "of answers given a code; precision = accuracy among them; `ECE if calibrated`: the ECE a perfectly "
         "calibrated coder with the same confidences shows on as many answers (mean of 200 simulations), the noise floor. "
         "`coverage/precision at t`: with target precision t instead.\n\n"
         + table.to_markdown(index=False, floatfmt=".3f")
-        + "\n\n## Reliability on dev (025 and after; draws pooled)\n\n"
+        + "\n\n## Reliability on dev (temperature and after; draws pooled)\n\n"
         + pd.DataFrame(reliability).to_markdown(index=False, floatfmt=".3f")
         + "\n\n## Held-out codes against the answers (mean over draws)\n\n"
         "The calibration fits the temperature on the coded answers' held-out predictions (5 folds, each fold's codes "
@@ -128,7 +134,7 @@ def main(argv=None) -> pd.DataFrame | None:
 
 
 def _rows(evaluation: str, k, results: list[dict], reliability: list[dict], gaps: list[dict]) -> list[dict]:
-    """The mean of each figure over the draws, for each method; the reliability bins (025, after)
+    """The mean of each figure over the draws, for each method; the reliability bins (temperature, after)
     appended to ``reliability`` (dev only: the pool's zero-shot prior saw its train part)."""
     rows = []
     for method in METHODS:
@@ -139,7 +145,7 @@ def _rows(evaluation: str, k, results: list[dict], reliability: list[dict], gaps
                  **pd.DataFrame([r["gap"] for r in results]).mean().round(3).to_dict()})
     if evaluation != "dev":
         return rows
-    for method in ("025", "after"):
+    for method in ("temperature", "after"):
         confidence = np.concatenate([r[f"{method}_confidence"] for r in results])
         correct = np.concatenate([r[f"{method}_correct"] for r in results])
         which = np.minimum((confidence * BINS).astype(int), BINS - 1)
@@ -202,11 +208,13 @@ def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
                         calibration_folds=0, min_examples_for_classifier=20).fit(X_fit, y_fit)
     late = as_at_679fdf2(CodebookCoder(data["prototypes"], list(ids), min_examples_for_classifier=20).fit(X_fit, y_fit), X_fit, X_dev)
     main = as_at_679fdf2(copy.deepcopy(coder), X_fit, X_dev)  # the same fitted model, calibrated as then
+    alone = temperature_alone(copy.deepcopy(coder), X_dev)
     out = {}
     for method, probabilities, threshold in (
         ("before", old._raw_probabilities(X_dev), min(1.0, OLD_THRESHOLD / np.sqrt(len(ids)))),
         ("020", late.predict_proba(X_dev), late.threshold_),
         ("025", main.predict_proba(X_dev), main.threshold_),
+        ("temperature", alone.predict_proba(X_dev), alone.threshold_),
         ("after", coder.predict_proba(X_dev), coder.threshold_),
     ):
         confidence = probabilities.max(axis=1)
@@ -218,7 +226,7 @@ def _evaluate(data: dict, X_coded, y_coded, X_dev, y_dev) -> dict:
                        "precision": correct[given].mean() if given.any() else np.nan}
         out[f"{method}_confidence"], out[f"{method}_correct"] = confidence, correct
     out["gap"] = _held_out_against_answers(coder, main, X_fit, y_fit, X_dev, y_dev)
-    for method in ("020", "025", "after"):
+    for method in ("020", "025", "temperature", "after"):
         uncoded = out[f"{method}_confidence"]  # the dev answers are the uncoded ones
         for target in TARGETS:
             given = uncoded >= precision_threshold(uncoded, target)
@@ -240,6 +248,7 @@ def as_at_679fdf2(coder: CodebookCoder, X_fit: np.ndarray, X_uncoded: np.ndarray
         PRIOR_AT_679FDF2["scale"] * (n_pool / 100) ** PRIOR_AT_679FDF2["exponent"], 4)
     probabilities, truth = coder.held_out_probabilities_, coder.held_out_truth_
     coder.temperature_ = prior
+    coder.confidence_weights_ = np.zeros_like(coder.confidence_weights_)
     if len(truth):
         right = probabilities.argmax(axis=1) == truth
 
@@ -250,6 +259,14 @@ def as_at_679fdf2(coder: CodebookCoder, X_fit: np.ndarray, X_uncoded: np.ndarray
 
         best = minimize_scalar(loss, bounds=(-4.0, 4.0), method="bounded", options={"xatol": 1e-4})
         coder.temperature_ = round(float(np.exp(best.x)), 4)
+    coder.threshold_ = precision_threshold(coder.predict_proba(X_uncoded).max(axis=1), coder.precision)
+    return coder
+
+
+def temperature_alone(coder: CodebookCoder, X_uncoded: np.ndarray) -> CodebookCoder:
+    """``coder`` with its confidence from the temperature alone, as at d7b1136 (no correction by
+    the nearest codes), and the threshold for the target precision on ``X_uncoded`` from it."""
+    coder.confidence_weights_ = np.zeros_like(coder.confidence_weights_)
     coder.threshold_ = precision_threshold(coder.predict_proba(X_uncoded).max(axis=1), coder.precision)
     return coder
 
@@ -276,7 +293,9 @@ def _held_out_against_answers(coder: CodebookCoder, main: CodebookCoder, X_fit, 
         held_out, held_truth = coder.held_out_probabilities_, coder.held_out_truth_
         figures["held-out codes right"] = (held_out.argmax(axis=1) == held_truth).mean()
         for method, fitted in (("025", main), ("after", coder)):
-            figures[f"held-out codes: mean confidence, {method}"] = calibrate(held_out, fitted.temperature_).max(axis=1).mean()
+            confidence = correct_confidence(calibrate(held_out, fitted.temperature_), coder.held_out_margins_,
+                                            fitted.confidence_weights_)
+            figures[f"held-out codes: mean confidence, {method}"] = confidence.max(axis=1).mean()
         coded = np.flatnonzero(y_fit != "")
         weight = dict(CLASSIFIER_CHOICES)[coder.classifier_C_] if coder.classifier_ is not None else None
         taught = coder.classifier_ is not None

@@ -32,6 +32,23 @@ def cache_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def e5_answers(cache_file):
+    """48 short survey answers, 12 for each of four IMDi categories, embedded with the bundled
+    e5 model, and the IMDi codebook's prototypes; in a fixed shuffled order."""
+    import pandas as pd
+
+    from fritekst.codebook import load_codebook
+    from fritekst.coding import category_prototypes
+    from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
+
+    embedder, cache = get_embedder("e5-small"), EmbeddingCache(cache_file)
+    embed = lambda texts: embed_with_cache(embedder, list(texts), cache).vectors  # noqa: E731
+    ids, prototypes = category_prototypes(load_codebook(ROOT / "codebooks" / "imdi_kommuneundersokelsen.yaml"), embed)
+    answers = pd.read_csv(ROOT / "tests" / "data" / "coded_answers.csv").sample(frac=1.0, random_state=0)
+    return ids, prototypes, embed(answers["text"]), answers["code_id"].to_numpy(dtype=object)
+
+
+@pytest.fixture(scope="session")
 def postgres_cluster():
     """A private PostgreSQL server for the session; ``.new_database()`` gives a fresh database URL."""
     try:

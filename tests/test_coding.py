@@ -131,21 +131,6 @@ def test_coded_answers_calibrate_the_confidence_by_cross_validation():
     assert (same.predict_proba(X_new).argmax(axis=1) == taught.predict_proba(X_new).argmax(axis=1)).all()
 
 
-@pytest.fixture(scope="module")
-def e5_answers(cache_file):
-    """48 short survey answers, 12 for each of four IMDi categories, embedded with the bundled
-    e5 model, and the IMDi codebook's prototypes; in a fixed shuffled order."""
-    from fritekst.codebook import load_codebook
-    from fritekst.coding import category_prototypes
-    from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
-
-    embedder, cache = get_embedder("e5-small"), EmbeddingCache(cache_file)
-    embed = lambda texts: embed_with_cache(embedder, list(texts), cache).vectors  # noqa: E731
-    ids, prototypes = category_prototypes(load_codebook(CODEBOOK), embed)
-    answers = pd.read_csv(ROOT / "tests" / "data" / "coded_answers.csv").sample(frac=1.0, random_state=0)
-    return ids, prototypes, embed(answers["text"]), answers["code_id"].to_numpy(dtype=object)
-
-
 @pytest.mark.slow
 def test_on_real_embeddings_confidence_matches_accuracy_and_coverage_grows_with_codes(e5_answers):
     ids, prototypes, X, y = e5_answers
@@ -274,7 +259,7 @@ def test_the_question_s_own_held_out_codes_choose_how_the_classifier_joins():
     chosen = CodebookCoder(PROTOTYPES, IDS).fit(X, y)
     held_out = {C: CodebookCoder(PROTOTYPES, IDS, classifier_C=C, prototype_weight=weight)
                 ._held_out_probabilities(X, y, True, False, C, weight) for C, weight in CLASSIFIER_CHOICES}
-    right = {C: (probabilities.argmax(axis=1) == truth).sum() for C, (probabilities, truth) in held_out.items()}
+    right = {C: (probabilities.argmax(axis=1) == truth).sum() for C, (probabilities, truth, _) in held_out.items()}
     assert chosen.classifier_C_ == max(right, key=right.get)
     few = np.isin(np.arange(len(y)), np.concatenate([np.flatnonzero(y == c)[:2] for c in IDS]))
     assert CodebookCoder(PROTOTYPES, IDS).fit(X[few], y[few]).classifier_ is None  # too few: nothing to choose

@@ -8,7 +8,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from fritekst.coding._calibration import calibrate, fit_temperature, precision_threshold, prior_temperature
+from fritekst.coding._calibration import (
+    calibrate,
+    correct_confidence,
+    fit_confidence_correction,
+    fit_temperature,
+    nearest_code_margin,
+    precision_threshold,
+    prior_temperature,
+)
 from fritekst.embed.base import normalise_rows
 
 # The default target precision of the codes the model gives (decision 020). A model code goes
@@ -48,7 +56,10 @@ class CodebookCoder(BaseEstimator):
     coded answers' held-out predictions (``calibration_folds``-fold cross-validation, each
     fold's codes hidden as if not yet coded) are on average as sure as they are right, and
     pulled toward ``prior_temperature``, the temperature fitted offline on SIB-200, which holds
-    alone before anything is coded.
+    alone before anything is coded. Then the top confidence is corrected by how near the answer
+    lies to a coded answer of its suggested category rather than of another, which the temperature
+    cannot see (a logistic regression on the same held-out codes, held near the temperature's
+    confidence until they say more; :func:`~fritekst.coding._calibration.fit_confidence_correction`).
 
     Parameters
     ----------
@@ -159,16 +170,20 @@ class CodebookCoder(BaseEstimator):
         if not use_classifier:
             choices = choices[:1]  # no classifier: nothing to choose
         held_out_by_choice = [self._held_out_probabilities(X, y, use_classifier, use_pool, *choice) for choice in choices]
-        right = [(probabilities.argmax(axis=1) == truth).sum() for probabilities, truth in held_out_by_choice]
+        right = [(probabilities.argmax(axis=1) == truth).sum() for probabilities, truth, _ in held_out_by_choice]
         best = int(np.argmax(right))  # the first on a tie
         self.classifier_C_, weight = choices[best]
         self._fit_scores(X, y, use_classifier, use_pool, self.classifier_C_, weight)
         # Kept so the calibration can be read again (bench/calibration.py compares ways to fit it).
-        self.held_out_probabilities_, self.held_out_truth_ = held_out_by_choice[best]
+        self.held_out_probabilities_, self.held_out_truth_, self.held_out_margins_ = held_out_by_choice[best]
         self.prior_temperature_ = self.prior_temperature
         if self.prior_temperature_ is None:
             self.prior_temperature_ = prior_temperature(len(X) if self.pool_prototypes_ is not None else None)
         self.temperature_ = fit_temperature(self.held_out_probabilities_, self.held_out_truth_, self.prior_temperature_)
+        self.coded_vectors_, self.coded_categories_ = X[known], np.array([ids.index(c) for c in y[known]], dtype=int)
+        self.confidence_weights_ = fit_confidence_correction(
+            calibrate(self.held_out_probabilities_, self.temperature_).max(axis=1), self.held_out_margins_,
+            self.held_out_probabilities_.argmax(axis=1) == self.held_out_truth_)
         self.n_calibration_ = len(self.held_out_truth_)
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)
@@ -205,22 +220,25 @@ class CodebookCoder(BaseEstimator):
     def _held_out_probabilities(self, X: np.ndarray, y: np.ndarray, use_classifier: bool, use_pool: bool, C: float,
                                 weight: float | None):
         """Raw probabilities of each coded answer from a model that did not see its code (the
-        code hidden as uncoded, as the answers still to code are), and its category's column."""
+        code hidden as uncoded, as the answers still to code are), its category's column, and its
+        :func:`nearest_code_margin` among the codes that model saw."""
         ids = list(self.category_ids)
         coded = np.flatnonzero(np.isin(y, ids))
         folds = min(self.calibration_folds, len(coded))
         if folds < 2:
-            return np.zeros((0, len(ids))), np.zeros(0, dtype=int)
+            return np.zeros((0, len(ids))), np.zeros(0, dtype=int), np.zeros(0)
         labels = y[coded].astype(str)
         counts = np.unique(labels, return_counts=True)[1]
         splitter = (StratifiedKFold if counts.min() >= folds else KFold)(folds, shuffle=True, random_state=self.random_state)
-        held_out = np.zeros((len(coded), len(ids)))
+        truth = np.array([ids.index(label) for label in labels])
+        held_out, margins = np.zeros((len(coded), len(ids))), np.zeros(len(coded))
         for train, test in splitter.split(coded, labels):
             hidden = y.copy()
             hidden[coded[test]] = ""
             fold = clone(self)._fit_scores(X, hidden, use_classifier, use_pool, C, weight)
             held_out[test] = fold._raw_probabilities(X[coded[test]])
-        return held_out, np.array([ids.index(label) for label in labels])
+            margins[test] = nearest_code_margin(X[coded[test]], held_out[test].argmax(axis=1), X[coded[train]], truth[train])
+        return held_out, truth, margins
 
     def _raw_probabilities(self, X) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32)
@@ -238,7 +256,12 @@ class CodebookCoder(BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probabilities: the best one estimates how often such a suggestion is right."""
-        return calibrate(self._raw_probabilities(X), self.temperature_)
+        probabilities = calibrate(self._raw_probabilities(X), self.temperature_)
+        if not np.any(self.confidence_weights_):
+            return probabilities
+        margins = nearest_code_margin(np.asarray(X, dtype=np.float32), probabilities.argmax(axis=1), self.coded_vectors_,
+                                      self.coded_categories_)
+        return correct_confidence(probabilities, margins, self.confidence_weights_)
 
     def suggest(self, X) -> list[Suggestion]:
         ids = list(self.category_ids)

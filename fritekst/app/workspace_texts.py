@@ -92,8 +92,8 @@ WORKSPACE_TEXTS = {
         "none": "(ingen)",
         "from_themes": "Gjør temaene til kategorier",
         "from_themes_help": "Hvert tema i spørsmålet blir en kategori: navnet, nøkkelordene (uten dem i klammer på "
-                            "Temaer-siden: steder og generelle ord) og de mest typiske svarene som eksempler. Rett navn og nøkkelord, fjern haken for temaer du ikke vil ha med, "
-                            "og lagre.",
+                            "Temaer-siden: steder og generelle ord) og de mest typiske svarene som eksempler. "
+                            "Rett navn og nøkkelord, fjern haken for temaer du ikke vil ha med, og lagre.",
         "include": "Ta med", "examples_short": "Eksempler", "save_drafts": "Lagre som kategorier",
         "new_codebook_name": "Kodebok – {survey}",
         "suggest": "Lag modellens kodeforslag", "suggesting": "Modellen leser svarene …",
@@ -206,7 +206,8 @@ WORKSPACE_TEXTS = {
         "none": "(none)",
         "from_themes": "Make the themes categories",
         "from_themes_help": "Each theme of the question becomes a category: its name, keywords (not those in brackets "
-                            "on the Themes page: places and generic words) and most typical answers as examples. Correct names and keywords, untick themes you do not want, and save.",
+                            "on the Themes page: places and generic words) and most typical answers as examples. "
+                            "Correct names and keywords, untick themes you do not want, and save.",
         "include": "Include", "examples_short": "Examples", "save_drafts": "Save as categories",
         "new_codebook_name": "Codebook – {survey}",
         "suggest": "Make the model's code suggestions", "suggesting": "The model is reading the answers …",

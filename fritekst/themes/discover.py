@@ -87,17 +87,19 @@ def discover_themes(
     content_vectors: np.ndarray | None = None,
     answer_ids: Sequence[str] | None = None,
     cache=None,
+    content_weight: float = 1.0,
 ) -> ThemeResult:
     """Cluster ``vectors`` into themes with keywords, labels and representative rows.
 
     ``answer_ids`` (one per row) ties segments to their answer, so that a theme's
     representatives come from different respondents. ``cache`` (an ``EmbeddingCache``) keeps the
-    clusterer's labels for the next run on the same features and settings.
+    clusterer's labels for the next run on the same features and settings. ``content_weight``: how
+    much the content view counts beside the text view (:func:`question_features`).
     """
     n = len(vectors)
     if n == 0:
         return ThemeResult(np.zeros(0, dtype=int), np.zeros(0, dtype=bool), ())
-    features = question_features(vectors, content_vectors)
+    features = question_features(vectors, content_vectors, content_weight)
     # One thread: the k-means fits here see at most a few thousand rows, where waking OpenMP's and
     # BLAS's threads costs more than they give (1 000 answers: 26.6 s → 5.1 s on a busy machine),
     # and the single-threaded sums come out the same on every run.
@@ -211,15 +213,19 @@ def keyword_label(lemmas: Sequence[str], keywords: Sequence[str], subject: froze
     return theme_label(keywords, skip=unfit)
 
 
-def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None) -> np.ndarray:
-    """Centre each view on the question's mean answer, then add the views.
+def question_features(vectors: np.ndarray, content_vectors: np.ndarray | None = None,
+                      content_weight: float = 1.0) -> np.ndarray:
+    """Centre each view on the question's mean answer, then add the views, the content view
+    ``content_weight`` times.
 
     All answers to one question share its subject, and that shared part dominates
-    their embeddings; subtracting the mean leaves what sets answers apart.
+    their embeddings; subtracting the mean leaves what sets answers apart. The weight is the
+    embedder's: e5's one-pass content view counts 1.5 times
+    (:attr:`~fritekst.embed.e5.E5TwoViewsEmbedder.content_weight`), a second pass over the lemmas once.
     """
     features = _centred(vectors)
     if content_vectors is not None:
-        features = features + _centred(content_vectors)
+        features = features + content_weight * _centred(content_vectors)
     return normalise_rows(features)
 
 

@@ -1,6 +1,6 @@
 """Theme labels side by side: the keyword triplet of before issue 19, the labels of an earlier
-commit (``--before``, at least decision 026's, whose vectors this file's driver asks for) and
-this checkout's.
+commit (``--before``; one whose themes come out the same, so at least 5d925f0, decision 026's
+second build) and this checkout's.
 
 Themes are found once per question (seed 0, the run's defaults: both views from one e5 pass) on the example survey and on
 SIB-200 nob train+dev. The earlier commit's library is exported with ``git archive`` and this
@@ -39,7 +39,9 @@ from fritekst.themes.keywords import display_keyword, theme_keywords, theme_labe
 from fritekst.themes.labels import GENERIC_WORDS, NYNORSK_LEMMAS
 
 ROOT = Path(__file__).resolve().parents[1]
-BEFORE = "2032d84"  # before organisations written in everyday words («Røde Kors») could be labels
+# The labels with decision 026's second build of the content view (its weights squared, counted
+# 1.5 times), for a later change to compare with. An earlier tree finds other themes.
+BEFORE = "5d925f0"
 SIDES = ("triplet", "before", "now")
 
 
@@ -93,8 +95,10 @@ def _lemmas(table) -> frozenset[str]:
 def themes_of(name: str, texts: list[str], cache: EmbeddingCache) -> list[dict]:
     """Themes of ``texts`` (seed 0) with their label from this tree's library, and the keyword triplet."""
     tokens = keyword_tokens(texts)
-    vectors, content = split_views(embed_with_cache(get_embedder("e5-small+content"), texts, cache).vectors)
-    result = discover_themes(vectors, tokens, texts, ThemeConfig(random_state=0), content)
+    embedder = get_embedder("e5-small+content")
+    vectors, content = split_views(embed_with_cache(embedder, texts, cache).vectors)
+    result = discover_themes(vectors, tokens, texts, ThemeConfig(random_state=0), content,
+                             content_weight=embedder.content_weight)
     return [{"data": name, "theme": theme.theme_id, "answers": theme.size, "label": theme.label,
              "triplet": old_label(tokens, texts, result.labels, theme.theme_id)}
             for theme in result.themes]

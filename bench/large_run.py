@@ -35,6 +35,7 @@ import pandas as pd
 
 from bench.quality import DEFAULT_SIB
 from bench.speed import ROOT, child, make_survey, source_sentences
+from fritekst.embed.e5 import E5TwoViewsEmbedder
 
 STAND_IN = "bench-hashing"
 
@@ -63,6 +64,7 @@ class HashingTwoViews:
     """The stand-in's two views side by side, as :class:`fritekst.embed.e5.E5TwoViewsEmbedder` gives e5's."""
 
     name, version, dim, cacheable = f"{STAND_IN}+content", "hashing-384-1", 768, True
+    content_weight = E5TwoViewsEmbedder.content_weight  # the themes weigh its views as they weigh e5's
 
     def __init__(self) -> None:
         self.text_view = HashingEmbedder()

@@ -164,18 +164,20 @@ def main(argv=None) -> pd.DataFrame:
         row.update(before=label, now=row.pop("label"))
     table = pd.DataFrame([row for name, answers in texts.items() for row in with_faults(found[name], answers)])
     counts = ["lemma_errors", "nb_nn_doubles", "generic", "places", "one_word"]
+    sides = SIDES if before else tuple(side for side in SIDES if side != "before")
     totals = pd.DataFrame({"count": counts, **{side: [int(table[f"{c} {side}"].sum()) for c in counts]
-                                               for side in SIDES}})
+                                               for side in sides}})
     totals = totals.rename(columns={"triplet": "keyword triplet", "before": f"before ({before})"})
-    listed = table[["data", "theme", "answers", *SIDES]].rename(
+    listed = table[["data", "theme", "answers", *sides]].rename(
         columns={"triplet": "keyword triplet (before issue 19)", "before": f"before ({before})", "now": "now"})
+    compared = (f"*before* the label commit {before} printed (its library exported with `git archive` and run in "
+                "the same session on the same themes), " if before else "")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         "# Theme labels side by side (issue 19, part 4)\n\n"
         "Themes of the example survey's three questions and of SIB-200 nob train+dev, found once (seed 0, "
-        f"default settings). *Keyword triplet* is the label fritekst printed before issue 19, *before* the label "
-        f"commit {before} printed (its library exported with `git archive` and run in the same session on the same "
-        "themes), *now* the label this checkout prints. Counts over all labels: words that are neither written in "
+        f"default settings). *Keyword triplet* is the label fritekst printed before issue 19, {compared}"
+        "*now* the label this checkout prints. Counts over all labels: words that are neither written in "
         "the answers, nor a Norsk Ordbank form, nor a compound of an Ordbank form and an Ordbank lemma (lemma "
         "errors), labels naming one word twice in Bokmål and Nynorsk, labels with a generic survey word "
         "(`fritekst.themes.labels.GENERIC_WORDS` at this checkout, time words included), labels with a place name "
@@ -185,7 +187,7 @@ def main(argv=None) -> pd.DataFrame:
         encoding="utf-8",
     )
     print(totals.to_string(index=False))
-    print(table[["theme", *SIDES]].to_string(index=False))
+    print(table[["theme", *sides]].to_string(index=False))
     return table
 
 

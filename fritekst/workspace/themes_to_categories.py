@@ -26,11 +26,12 @@ def draft_categories(themes: pd.DataFrame, segments: pd.DataFrame, taken=(), n_e
     rows = []
     for _, theme in themes.iterrows():
         representatives = [i for i in str(theme.get("representative_ids") or "").split(";") if i in answers.index]
+        marked = set(_listed(theme.get("marked_keywords")))
         rows.append({
             "include": True,
             "id": unique_id(slug(str(theme["label"])), used),
             "label": str(theme["label"]),
-            "keywords": ", ".join(k for k in _listed(theme.get("keywords")) if k not in _listed(theme.get("marked_keywords"))),
+            "keywords": ", ".join(k for k in _listed(theme.get("keywords")) if k not in marked),
             "examples": "\n".join(answers[i] for i in representatives[:n_examples]),
         })
     return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
